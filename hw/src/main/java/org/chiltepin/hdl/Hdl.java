@@ -1,0 +1,338 @@
+package org.chiltepin.hdl;
+
+import java.util.function.Supplier;
+import scala.runtime.BoxedUnit;
+import spinal.core.BaseType;
+import spinal.core.BitCount;
+import spinal.core.BitVector;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.Component;
+import spinal.core.Data;
+import spinal.core.HardType;
+import spinal.core.HardType$;
+import spinal.core.Mux$;
+import spinal.core.Nameable;
+import spinal.core.Reg$;
+import spinal.core.S$;
+import spinal.core.SInt;
+import spinal.core.U$;
+import spinal.core.UInt;
+import spinal.core.when$;
+import spinal.lib.Stream;
+import spinal.lib.Stream$;
+import spinal.lib.master$;
+import spinal.lib.slave$;
+
+/**
+ * The Java-hosted HDL: static, named methods over SpinalHDL's Scala operators, meant to be
+ * imported with {@code import static org.chiltepin.hdl.Hdl.*}. Widths follow SpinalHDL's rules:
+ * {@code add}/{@code sub} keep the wider operand's width (no growth; use {@link #resize} first),
+ * {@code mul} returns the sum of the widths, and an assignment between different widths is an
+ * error at elaboration. Every statement carries the Java call site (see {@link CallSite}).
+ */
+public final class Hdl {
+    private static final spinal.core.package$ CORE = spinal.core.package$.MODULE$;
+
+    private Hdl() {
+    }
+
+    // ---------------------------------------------------------------- construction
+
+    /**
+     * Constructs a block and closes it: runs the constructor (which opens SpinalHDL's component
+     * scope), names its fields, checks that every register is named, and closes the scope. Use it
+     * for the top level and for every sub-block: {@code pe = build(() -> new ProcessingElement(cfg))}.
+     */
+    public static <T extends Block> T build(Supplier<T> constructor) {
+        T block = constructor.get();
+        block.close();
+        return block;
+    }
+
+    /** Gives {@code thing} an explicit name (for hardware made in loops or held in locals). */
+    public static <T extends Nameable> T named(T thing, String name) {
+        thing.setName(name, false);
+        return thing;
+    }
+
+    // ---------------------------------------------------------------- types
+
+    public static SInt sint(int width) {
+        return CORE.SInt(new BitCount(checkWidth(width)));
+    }
+
+    public static UInt uint(int width) {
+        return CORE.UInt(new BitCount(checkWidth(width)));
+    }
+
+    public static Bits bits(int width) {
+        return CORE.Bits(new BitCount(checkWidth(width)));
+    }
+
+    public static Bool bool() {
+        return CORE.Bool();
+    }
+
+    /** A hardware type: a recipe that makes fresh instances of {@code prototype}'s shape. */
+    public static <T extends Data> HardType<T> type(Supplier<T> maker) {
+        return HardType$.MODULE$.apply(maker::get);
+    }
+
+    // ---------------------------------------------------------------- literals
+
+    public static SInt sint(long value, int width) {
+        return S$.MODULE$.apply(value, new BitCount(checkWidth(width)));
+    }
+
+    public static UInt uint(long value, int width) {
+        return U$.MODULE$.apply(value, new BitCount(checkWidth(width)));
+    }
+
+    public static Bool bool(boolean value) {
+        return CORE.Bool(value, CallSite.location());
+    }
+
+    // ---------------------------------------------------------------- ports
+
+    /** Makes {@code data} an input port of the block under construction. */
+    @SuppressWarnings("unchecked")
+    public static <T extends Data> T in(T data) {
+        return (T) data.asInput();
+    }
+
+    /** Makes {@code data} an output port of the block under construction. */
+    @SuppressWarnings("unchecked")
+    public static <T extends Data> T out(T data) {
+        return (T) data.asOutput();
+    }
+
+    /** A valid/ready stream port driven from outside (SpinalHDL {@code slave Stream}). */
+    public static <T extends Data> Stream<T> slaveStream(HardType<T> payload) {
+        return slave$.MODULE$.apply(Stream$.MODULE$.apply(payload));
+    }
+
+    /** A valid/ready stream port driven by this block (SpinalHDL {@code master Stream}). */
+    public static <T extends Data> Stream<T> masterStream(HardType<T> payload) {
+        return master$.MODULE$.apply(Stream$.MODULE$.apply(payload));
+    }
+
+    // ---------------------------------------------------------------- assignment and registers
+
+    /** {@code target := source}: a combinational assignment, or the next value of a register. */
+    public static void assign(Data target, Data source) {
+        target.assignFrom(source, target, CallSite.location());
+    }
+
+    /** A register of {@code type}'s shape without reset value. Keep it in a field or {@link #named} it. */
+    public static <T extends Data> T reg(T type) {
+        return track(Reg$.MODULE$.apply(HardType$.MODULE$.apply(() -> cloneOf(type)), null, null));
+    }
+
+    /** A register of {@code init}'s width, reset to {@code init}'s value. */
+    public static <T extends Data> T regInit(T type, T init) {
+        return track(Reg$.MODULE$.apply(HardType$.MODULE$.apply(() -> cloneOf(type)), init, null));
+    }
+
+    /** A register that takes {@code next} every cycle (a one-cycle delay). */
+    public static <T extends Data> T regNext(T next) {
+        return track(Reg$.MODULE$.apply(HardType$.MODULE$.apply(() -> cloneOf(next)), null, next));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Data> T cloneOf(T data) {
+        return (T) data.clone();
+    }
+
+    private static <T extends Data> T track(T reg) {
+        Component c = Component.current();
+        if (c instanceof Block b) {
+            b.recordRegister(reg, CallSite.describe());
+        }
+        return reg;
+    }
+
+    // ---------------------------------------------------------------- control
+
+    /** {@code when(cond) { body }}; chain {@link When#elseWhen} and {@link When#otherwise}. */
+    public static When when(Bool cond, Runnable body) {
+        return new When(when$.MODULE$.apply(cond, unit(body), CallSite.location()));
+    }
+
+    static scala.Function0<BoxedUnit> unit(Runnable body) {
+        return () -> {
+            body.run();
+            return BoxedUnit.UNIT;
+        };
+    }
+
+    /** {@code cond ? whenTrue : whenFalse} as a multiplexer. */
+    public static <T extends Data> T mux(Bool cond, T whenTrue, T whenFalse) {
+        return Mux$.MODULE$.apply(cond, whenTrue, whenFalse);
+    }
+
+    // ---------------------------------------------------------------- arithmetic (no growth)
+
+    public static SInt add(SInt a, SInt b) {
+        return a.$plus(b);
+    }
+
+    public static UInt add(UInt a, UInt b) {
+        return a.$plus(b);
+    }
+
+    public static SInt sub(SInt a, SInt b) {
+        return a.$minus(b);
+    }
+
+    public static UInt sub(UInt a, UInt b) {
+        return a.$minus(b);
+    }
+
+    /** Full-width product: width(a) + width(b). */
+    public static SInt mul(SInt a, SInt b) {
+        return a.$times(b);
+    }
+
+    public static UInt mul(UInt a, UInt b) {
+        return a.$times(b);
+    }
+
+    public static SInt shiftLeft(SInt a, int n) {
+        return a.$less$less(n);
+    }
+
+    public static SInt shiftRight(SInt a, int n) {
+        return a.$greater$greater(n);
+    }
+
+    public static UInt shiftLeft(UInt a, int n) {
+        return a.$less$less(n);
+    }
+
+    public static UInt shiftRight(UInt a, int n) {
+        return a.$greater$greater(n);
+    }
+
+    // ---------------------------------------------------------------- comparison
+
+    public static Bool eq(SInt a, SInt b) {
+        return a.$eq$eq$eq(b);
+    }
+
+    public static Bool neq(SInt a, SInt b) {
+        return a.$eq$div$eq(b);
+    }
+
+    public static Bool eq(UInt a, UInt b) {
+        return a.$eq$eq$eq(b);
+    }
+
+    public static Bool neq(UInt a, UInt b) {
+        return a.$eq$div$eq(b);
+    }
+
+    public static Bool eq(Bits a, Bits b) {
+        return a.$eq$eq$eq(b);
+    }
+
+    public static Bool neq(Bits a, Bits b) {
+        return a.$eq$div$eq(b);
+    }
+
+    public static Bool eq(Bool a, Bool b) {
+        return a.$eq$eq$eq(b);
+    }
+
+    public static Bool neq(Bool a, Bool b) {
+        return a.$eq$div$eq(b);
+    }
+
+    public static Bool lt(SInt a, SInt b) {
+        return a.$less(b);
+    }
+
+    public static Bool lt(UInt a, UInt b) {
+        return a.$less(b);
+    }
+
+    public static Bool le(SInt a, SInt b) {
+        return a.$less$eq(b);
+    }
+
+    public static Bool le(UInt a, UInt b) {
+        return a.$less$eq(b);
+    }
+
+    public static Bool gt(SInt a, SInt b) {
+        return a.$greater(b);
+    }
+
+    public static Bool gt(UInt a, UInt b) {
+        return a.$greater(b);
+    }
+
+    public static Bool ge(SInt a, SInt b) {
+        return a.$greater$eq(b);
+    }
+
+    public static Bool ge(UInt a, UInt b) {
+        return a.$greater$eq(b);
+    }
+
+    // ---------------------------------------------------------------- logic
+
+    public static Bool and(Bool a, Bool b) {
+        return a.$amp$amp(b);
+    }
+
+    public static Bool or(Bool a, Bool b) {
+        return a.$bar$bar(b);
+    }
+
+    public static Bool xor(Bool a, Bool b) {
+        return a.$up(b);
+    }
+
+    public static Bool not(Bool a) {
+        return a.unary_$bang();
+    }
+
+    // ---------------------------------------------------------------- width and slicing
+
+    /** Sign-extends or truncates (keeping the low bits) to {@code width}. */
+    public static SInt resize(SInt a, int width) {
+        return a.resize(checkWidth(width));
+    }
+
+    /** Zero-extends or truncates (keeping the low bits) to {@code width}. */
+    public static UInt resize(UInt a, int width) {
+        return a.resize(checkWidth(width));
+    }
+
+    /** Bits {@code hi} down to {@code lo} (inclusive), as in Verilog {@code a[hi:lo]}. */
+    @SuppressWarnings("unchecked")
+    public static <T extends BitVector> T slice(T a, int hi, int lo) {
+        if (hi < lo || lo < 0) {
+            throw new HdlException("slice: need hi >= lo >= 0, got [" + hi + ":" + lo + "] at " + CallSite.describe());
+        }
+        return (T) a.apply(lo, new BitCount(hi - lo + 1));
+    }
+
+    /** Bit {@code i} of {@code a}. */
+    public static Bool bit(BitVector a, int i) {
+        return a.apply(i);
+    }
+
+    /** Width of a signal in bits. */
+    public static int widthOf(Data a) {
+        return a.getBitsWidth();
+    }
+
+    private static int checkWidth(int width) {
+        if (width < 1) {
+            throw new HdlException("width must be >= 1, got " + width + " at " + CallSite.describe());
+        }
+        return width;
+    }
+}

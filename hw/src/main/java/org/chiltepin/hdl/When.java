@@ -1,0 +1,21 @@
+package org.chiltepin.hdl;
+
+import spinal.core.Bool;
+import spinal.core.WhenContext;
+
+/** A {@code when / elseWhen / otherwise} chain; see {@link Hdl#when}. */
+public final class When {
+    private final WhenContext context;
+
+    When(WhenContext context) {
+        this.context = context;
+    }
+
+    public When elseWhen(Bool cond, Runnable body) {
+        return new When(context.elsewhen(cond, Hdl.unit(body), CallSite.location()));
+    }
+
+    public void otherwise(Runnable body) {
+        context.otherwise(Hdl.unit(body));
+    }
+}
