@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.chiltepin.hdl.Verilog;
+import org.chiltepin.hw.QualityGates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SystolicArrayTest {
     @TempDir
@@ -38,5 +41,35 @@ class SystolicArrayTest {
             String v = Files.readString(f);
             assertFalse(v.matches("(?s).*\\n\\s*(input|output|reg)\\b[^;\\n]*\\b_zz_.*"), f + ":\n" + v);
         }
+    }
+
+    static List<String> presets() {
+        return List.copyOf(ArrayConfig.presets().keySet());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("presets")
+    void everyPresetIsLintCleanAndSynthesizes(String preset) throws IOException {
+        var emitted = Verilog.emit(() -> new SystolicArray(ArrayConfig.preset(preset)), "systolic_array", dir);
+        QualityGates.ToolRun lint = QualityGates.lint(emitted.files(), "systolic_array");
+        assertTrue(lint.ok(), "verilator -Wall on preset " + preset + ":\n" + lint.output());
+        QualityGates.ToolRun synth = QualityGates.synthesize(emitted.files(), "systolic_array");
+        assertTrue(synth.ok(), "yosys on preset " + preset + ":\n" + synth.output());
+        assertTrue(synth.output().contains("=== design hierarchy ==="), synth.output());
+        for (Path f : emitted.files()) {
+            for (String line : Files.readAllLines(f)) {
+                boolean decl = line.matches("\\s*(input|output|reg)\\b.*");
+                assertFalse(decl && line.contains("_zz_"), f.getFileName() + ": " + line);
+            }
+        }
+    }
+
+    @Test
+    void lintGateFailsOnAWarning() throws IOException {
+        Path bad = dir.resolve("bad.v");
+        Files.writeString(bad, "module bad(input wire a, input wire b, output wire y);\n  assign y = a;\nendmodule\n");
+        QualityGates.ToolRun lint = QualityGates.lint(List.of(bad), "bad");
+        assertFalse(lint.ok(), "an unused input must fail the lint gate");
+        assertTrue(lint.output().contains("UNUSEDSIGNAL"), lint.output());
     }
 }
