@@ -1,0 +1,102 @@
+package org.chiltepin.gen;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.chiltepin.hdl.HdlException;
+import org.chiltepin.hw.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Shared CLI plumbing: error handling, defaults, tool versions. */
+final class Cli {
+    /** Exit code for a bad configuration or command line. */
+    static final int USAGE = 2;
+
+    private Cli() {
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "BLOCK",
+            description = "Emit Verilog and manifest.json for a block.")
+    static final class Generate {
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "BLOCK",
+            description = "Co-simulate a block against its golden model and print the verdict.")
+    static final class Verify {
+    }
+
+    @Command(name = "presets", mixinStandardHelpOptions = true, description = "List every block's named configurations.")
+    static final class Presets implements Runnable {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            var o = spec.commandLine().getOut();
+            for (BlockKind<?> kind : Chiltepin.BLOCKS) {
+                kind.presets().forEach((name, c) -> o.printf("%-8s %-10s %s%n", kind.name(), name, describe(kind, c)));
+            }
+            o.flush();
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <C extends Record> String describe(BlockKind<C> kind, Object c) {
+            return kind.describe((C) c) + "  " + ConfigLoader.toJson((C) c);
+        }
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Chiltepin());
+        CommandLine generate = new CommandLine(new Generate());
+        CommandLine verify = new CommandLine(new Verify());
+        for (BlockKind<?> kind : Chiltepin.BLOCKS) {
+            generate.addSubcommand(kind.name(), new GenerateCommand<>(kind));
+        }
+        verify.addSubcommand("array", new VerifyArrayCommand());
+        cl.addSubcommand("generate", generate);
+        cl.addSubcommand("verify", verify);
+        cl.addSubcommand("presets", new Presets());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("chiltepin: error: " + ex.getMessage()
+                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, command, parsed) -> {
+            var err = command.getErr();
+            if (ex instanceof ConfigException) {
+                err.println("chiltepin: invalid configuration: " + ex.getMessage());
+                return USAGE;
+            }
+            if (ex instanceof HdlException) {
+                err.println("chiltepin: hardware description error:\n" + ex.getMessage());
+                return 3;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+
+    /** A Verilog identifier: letter or underscore, then letters, digits, underscores. */
+    static void checkIdentifier(String option, String value) {
+        if (value == null || !value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new ConfigException(option, "must be a Verilog identifier ([A-Za-z_][A-Za-z0-9_]*)", value);
+        }
+    }
+
+    static Path defaultWorkDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("chiltepin").resolve("sim");
+    }
+
+    static String verilatorVersion() {
+        try {
+            Process p = new ProcessBuilder(List.of("verilator", "--version")).redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes()).strip();
+            p.waitFor();
+            return v.isEmpty() ? "Verilator" : v.split(" rev")[0];
+        } catch (Exception e) {
+            return "Verilator (version unknown)";
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package org.chiltepin.gen;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.chiltepin.hw.ConfigException;
+
+/**
+ * Reads a block configuration record from JSON. Keys are the record's component names; an
+ * optional {@code "preset"} key names the preset the file starts from (default: {@code default}),
+ * and keys left out keep the preset's values. Every problem is a {@link ConfigException} with a
+ * one-line message: an unknown key, a value of the wrong type, a value the record rejects.
+ */
+final class ConfigLoader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ConfigLoader() {
+    }
+
+    static <C extends Record> C load(Path file, Class<C> type, Map<String, C> presets) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("--config", "must name a readable file", file);
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new ConfigException("--config", "must be valid JSON (error at line " + loc.getLineNr() + ", column "
+                    + loc.getColumnNr() + ": " + e.getOriginalMessage().lines().findFirst().orElse("") + ")", file);
+        } catch (IOException e) {
+            throw new ConfigException("--config", "must name a readable file (" + e.getMessage() + ")", file);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("--config", "must hold a JSON object", file);
+        }
+        return fromJson((ObjectNode) root, type, presets);
+    }
+
+    static <C extends Record> C fromJson(ObjectNode json, Class<C> type, Map<String, C> presets) {
+        String presetName = "default";
+        JsonNode presetNode = json.get("preset");
+        if (presetNode != null) {
+            if (!presetNode.isTextual()) {
+                throw new ConfigException("preset", "must be a string naming one of " + presets.keySet(), presetNode);
+            }
+            presetName = presetNode.asText();
+        }
+        C base = presets.get(presetName);
+        if (base == null) {
+            throw new ConfigException("preset", "must be one of " + presets.keySet(), presetName);
+        }
+        RecordComponent[] components = type.getRecordComponents();
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (RecordComponent rc : components) {
+            values.put(rc.getName(), componentValue(rc, base));
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = e.getKey();
+            if (key.equals("preset")) {
+                continue;
+            }
+            if (!values.containsKey(key)) {
+                List<String> known = new ArrayList<>(values.keySet());
+                known.add(0, "preset");
+                throw new ConfigException(key, "is not a configuration key (known: " + String.join(", ", known) + ")",
+                        e.getValue());
+            }
+            values.put(key, convert(key, e.getValue(), values.get(key).getClass()));
+        }
+        return construct(type, components, values);
+    }
+
+    private static Object componentValue(RecordComponent rc, Record base) {
+        try {
+            return rc.getAccessor().invoke(base);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object convert(String key, JsonNode v, Class<?> target) {
+        if (target == Integer.class) {
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw new ConfigException(key, "must be an integer", v);
+            }
+            return v.intValue();
+        }
+        if (target == Boolean.class) {
+            if (!v.isBoolean()) {
+                throw new ConfigException(key, "must be true or false", v);
+            }
+            return v.booleanValue();
+        }
+        if (target == String.class) {
+            if (!v.isTextual()) {
+                throw new ConfigException(key, "must be a string", v);
+            }
+            return v.asText();
+        }
+        if (target.isEnum()) {
+            for (Object constant : target.getEnumConstants()) {
+                if (constant.toString().equalsIgnoreCase(v.asText())) {
+                    return constant;
+                }
+            }
+            throw new ConfigException(key, "must be one of " + List.of(target.getEnumConstants()), v);
+        }
+        throw new IllegalStateException("unsupported configuration type " + target);
+    }
+
+    private static <C extends Record> C construct(Class<C> type, RecordComponent[] components, Map<String, Object> values) {
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] args = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            args[i] = values.get(components[i].getName());
+        }
+        try {
+            Constructor<C> ctor = type.getDeclaredConstructor(types);
+            return ctor.newInstance(args);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The record as a JSON object, keys in component order (for manifests). */
+    static ObjectNode toJson(Record config) {
+        ObjectNode o = JSON.createObjectNode();
+        for (RecordComponent rc : config.getClass().getRecordComponents()) {
+            o.set(rc.getName(), JSON.valueToTree(componentValue(rc, config)));
+        }
+        return o;
+    }
+}
