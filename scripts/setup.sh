@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what Chiltepin needs on a fresh Debian 12 machine; safe to run again (it only
+# installs what is missing). Java 17 and Maven are expected on the machine already.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+need_pkgs=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have verilator     || need_pkgs+=(verilator)
+have iverilog      || need_pkgs+=(iverilog)
+have yosys         || need_pkgs+=(yosys)
+have nextpnr-ice40 || need_pkgs+=(nextpnr-ice40)
+have icepack       || need_pkgs+=(fpga-icestorm)
+have make          || need_pkgs+=(make)
+have g++           || need_pkgs+=(g++)
+# JNI headers for Verilator models loaded by the JVM come with a full JDK.
+javac_path="$(command -v javac || true)"
+[ -n "$javac_path" ] || need_pkgs+=(openjdk-17-jdk-headless)
+have mvn           || need_pkgs+=(maven)
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "setup: installing ${need_pkgs[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+fi
+
+# The simulator versions decide what runs: Verilator for SpinalSim co-simulation.
+verilator --version >/dev/null
+echo "setup: $(verilator --version | cut -d' ' -f1-2), $(yosys -V | cut -d' ' -f1-2), $(java -version 2>&1 | head -n1)" >&2
+
+# The CLI jar (bin/chiltepin rebuilds it when sources change).
+if [ ! -f "$root/hw-gen/target/chiltepin.jar" ]; then
+  echo "setup: building the Java modules (first build downloads Maven dependencies)" >&2
+  (cd "$root" && mvn -q -DskipTests package >&2)
+fi
