@@ -25,6 +25,11 @@ final class Cli {
     static final class Verify {
     }
 
+    @Command(name = "bench", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "BLOCK",
+            description = "Measure a block's figure of merit; print a table and write CSV.")
+    static final class Bench {
+    }
+
     @Command(name = "presets", mixinStandardHelpOptions = true, description = "List every block's named configurations.")
     static final class Presets implements Runnable {
         @picocli.CommandLine.Spec
@@ -52,9 +57,11 @@ final class Cli {
         for (BlockKind<?> kind : Chiltepin.BLOCKS) {
             generate.addSubcommand(kind.name(), new GenerateCommand<>(kind));
         }
+        CommandLine bench = new CommandLine(new Bench());
         verify.addSubcommand("array", new VerifyArrayCommand());
         cl.addSubcommand("generate", generate);
         cl.addSubcommand("verify", verify);
+        cl.addSubcommand("bench", bench);
         cl.addSubcommand("presets", new Presets());
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("chiltepin: error: " + ex.getMessage()

@@ -11,6 +11,9 @@ import spinal.core.Component;
 import spinal.core.Data;
 import spinal.core.HardType;
 import spinal.core.HardType$;
+import spinal.core.Mem;
+import spinal.core.Mem$;
+import spinal.core.dontCare$;
 import spinal.core.Mux$;
 import spinal.core.Nameable;
 import spinal.core.Reg$;
@@ -296,6 +299,67 @@ public final class Hdl {
 
     public static Bool not(Bool a) {
         return a.unary_$bang();
+    }
+
+    // ---------------------------------------------------------------- memories
+
+    /**
+     * An on-chip memory of {@code depth} words shaped like {@code word} (a block RAM when read
+     * synchronously). Keep it in a field so it is named.
+     */
+    public static <T extends Data> Mem<T> mem(T word, int depth) {
+        if (depth < 1) {
+            throw new HdlException("memory depth must be >= 1, got " + depth + " at " + CallSite.describe());
+        }
+        return Mem$.MODULE$.apply(HardType$.MODULE$.apply(() -> cloneOf(word)), depth);
+    }
+
+    /**
+     * Synchronous read: the word at {@code address} appears one cycle after a cycle with
+     * {@code enable} high and holds otherwise; a read of a word written in the same cycle returns
+     * the old or the new value (unspecified, as in most block RAMs). The returned data is a
+     * register: keep it in a field or {@link #named} it.
+     */
+    public static <T extends Data> T readSync(Mem<T> mem, UInt address, Bool enable) {
+        return mem.readSync(address, enable, dontCare$.MODULE$, false);
+    }
+
+    /** Combinational read (a LUT RAM or registers; avoid for large memories). */
+    public static <T extends Data> T readAsync(Mem<T> mem, UInt address) {
+        return mem.readAsync(address, dontCare$.MODULE$);
+    }
+
+    /** Writes {@code data} at {@code address} at the clock edge when {@code enable} is high. */
+    public static <T extends Data> void write(Mem<T> mem, UInt address, T data, Bool enable) {
+        mem.write(address, data, enable, null);
+    }
+
+    // ---------------------------------------------------------------- conversions
+
+    /** The raw bits of any signal or bundle (first field in the low bits). */
+    public static Bits asBits(Data a) {
+        return a.asBits();
+    }
+
+    /** {@code hi ## lo}: {@code hi}'s bits above {@code lo}'s. */
+    public static Bits concat(Data hi, Data lo) {
+        return hi.$hash$hash(lo);
+    }
+
+    public static SInt asSInt(Bits a) {
+        return a.asSInt();
+    }
+
+    public static UInt asUInt(Bits a) {
+        return a.asUInt();
+    }
+
+    public static SInt asSInt(UInt a) {
+        return a.asSInt();
+    }
+
+    public static UInt asUInt(SInt a) {
+        return a.asUInt();
     }
 
     // ---------------------------------------------------------------- width and slicing

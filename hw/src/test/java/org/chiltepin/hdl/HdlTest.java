@@ -121,6 +121,38 @@ class HdlTest {
         });
     }
 
+    @Test
+    void memoryIsNamedLintCleanAndReadsOneCycleLater() throws IOException {
+        var emitted = Verilog.emit(Toys.Ram::new, "Ram", dir);
+        String v = Files.readString(dir.resolve("Ram.v"));
+        assertTrue(v.contains("store [0:15]"), v);
+        assertTrue(v.contains("reg        [7:0]    store_spinal_port1;"), v);
+        assertTrue(v.contains("assign read_word = store_spinal_port1;"), v);
+        var lint = org.chiltepin.hw.QualityGates.lint(emitted.files(), "Ram");
+        assertTrue(lint.ok(), lint.output());
+        Simulation<Toys.Ram> sim = Simulation.compile(Toys.Ram::new, dir.resolve("ramsim"), Simulation.Options.DEFAULT);
+        sim.run("ram", 1, c -> {
+            var d = c.dut();
+            for (int i = 0; i < 16; i++) {
+                c.set(d.writeAddress, i);
+                c.set(d.writeData, 100 - 13 * i);
+                c.set(d.writeEnable, true);
+                c.tick();
+            }
+            c.set(d.writeEnable, false);
+            c.set(d.readEnable, true);
+            c.set(d.readAddress, 5);
+            c.tick();
+            c.set(d.readEnable, false);
+            c.tick();
+            assertTrue(c.get(d.readValid));
+            assertEquals(100 - 13 * 5, c.get(d.readData), "word 5 one cycle after the read");
+            c.set(d.readAddress, 9);
+            c.tick(2);
+            assertEquals(100 - 13 * 5, c.get(d.readData), "holds while not enabled");
+        });
+    }
+
     static int lineOf(String marker) throws IOException {
         List<String> lines = Files.readAllLines(Path.of("src/test/java/org/chiltepin/hdl/Toys.java"));
         for (int i = 0; i < lines.size(); i++) {

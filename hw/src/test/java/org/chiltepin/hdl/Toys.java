@@ -81,4 +81,24 @@ final class Toys {
             assign(y, hidden);
         }
     }
+
+    /** A 16 × 8-bit RAM with a synchronous read port and a write port. */
+    static final class Ram extends Block {
+        final UInt writeAddress = in(uint(4));
+        final SInt writeData = in(sint(8));
+        final Bool writeEnable = in(bool());
+        final UInt readAddress = in(uint(4));
+        final Bool readEnable = in(bool());
+        final SInt readData = out(sint(8));
+        final Bool readValid = out(regInit(bool(), bool(false)));
+        final spinal.core.Mem<SInt> store = mem(sint(8), 16);
+        final SInt readWord;
+
+        Ram() {
+            write(store, writeAddress, writeData, writeEnable);
+            readWord = readSync(store, readAddress, readEnable);
+            assign(readData, readWord);
+            assign(readValid, readEnable);
+        }
+    }
 }
