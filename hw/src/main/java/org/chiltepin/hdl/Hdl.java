@@ -209,6 +209,11 @@ public final class Hdl {
         return a.$greater$greater(n);
     }
 
+    /** Arithmetic right shift by a variable amount. */
+    public static SInt shiftRight(SInt a, UInt n) {
+        return a.$greater$greater(n);
+    }
+
     public static UInt shiftLeft(UInt a, int n) {
         return a.$less$less(n);
     }

@@ -132,6 +132,11 @@ public final class Simulation<T extends Block> {
             SIM.setLong(signal, value);
         }
 
+        /** Sets a signal of any width (two's complement for negative values of a SInt). */
+        public void set(BaseType signal, java.math.BigInteger value) {
+            SIM.setBigInt(signal, scala.math.BigInt.apply(value));
+        }
+
         public void set(Bool signal, boolean value) {
             SIM.setLong(signal, value ? 1 : 0);
         }
@@ -139,6 +144,11 @@ public final class Simulation<T extends Block> {
         /** The value of a SInt (sign-extended), UInt or Bits signal; at most 64 bits. */
         public long get(BitVector signal) {
             return SIM.SimBitVectorPimper(signal).toLong();
+        }
+
+        /** The value of a signal of any width (unsigned for UInt and Bits, signed for SInt). */
+        public java.math.BigInteger getBig(BitVector signal) {
+            return SIM.SimBitVectorPimper(signal).toBigInt().bigInteger();
         }
 
         public boolean get(Bool signal) {
