@@ -205,8 +205,10 @@ public final class Hdl {
         return a.$less$less(n);
     }
 
+    /** Arithmetic right shift by a constant: drops the low {@code n} bits (width − n). */
     public static SInt shiftRight(SInt a, int n) {
-        return a.$greater$greater(n);
+        // A slice, not '>>>': Verilator -Wall flags the width change of a constant shift.
+        return n == 0 ? a : slice(a, a.getBitsWidth() - 1, n);
     }
 
     /** Arithmetic right shift by a variable amount. */
@@ -218,8 +220,9 @@ public final class Hdl {
         return a.$less$less(n);
     }
 
+    /** Logical right shift by a constant: drops the low {@code n} bits (width − n). */
     public static UInt shiftRight(UInt a, int n) {
-        return a.$greater$greater(n);
+        return n == 0 ? a : slice(a, a.getBitsWidth() - 1, n);
     }
 
     // ---------------------------------------------------------------- comparison

@@ -1,0 +1,83 @@
+package org.chiltepin.hw.gemm;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.chiltepin.hw.ConfigException;
+import org.chiltepin.hw.array.ArrayConfig;
+
+/**
+ * Parameters of the {@link GemmEngine}: an int8 × int8 → int32 output-stationary array of
+ * {@code rows × cols} PEs and its memories. Depths count words: an A word is {@code rows} int8
+ * values, a B word {@code cols} int8 values, an accumulator word {@code cols} int32 values.
+ *
+ * @param rows       PE rows, a power of two in [1, 32]
+ * @param cols       PE columns, a power of two in [1, 32]
+ * @param aDepth     A scratchpad words, a power of two in [16, 65536]
+ * @param bDepth     B scratchpad words, a power of two in [16, 65536]
+ * @param accDepth   accumulator words, a power of two in [max(16, 2·rows), 65536]
+ * @param scaleDepth requantization channels (multiplier and shift each), a power of two in
+ *                   [max(16, 2·cols), 65536]
+ */
+public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth) {
+    /** Input element width (int8). */
+    public static final int INPUT_WIDTH = 8;
+    /** Accumulator width (int32, wrapping). */
+    public static final int ACC_WIDTH = 32;
+    /** Width of a requantization multiplier (signed). */
+    public static final int MULT_WIDTH = 16;
+    /** Width of a requantization shift (unsigned; shifts of 48 and more give 0). */
+    public static final int SHIFT_WIDTH = 8;
+    /** Width of each performance counter. */
+    public static final int COUNTER_WIDTH = 48;
+
+    public GemmConfig {
+        powerOfTwo("rows", rows, 1, ArrayConfig.MAX_DIM);
+        powerOfTwo("cols", cols, 1, ArrayConfig.MAX_DIM);
+        powerOfTwo("aDepth", aDepth, 16, 65536);
+        powerOfTwo("bDepth", bDepth, 16, 65536);
+        powerOfTwo("accDepth", accDepth, Math.max(16, 2 * rows), 65536);
+        powerOfTwo("scaleDepth", scaleDepth, Math.max(16, 2 * cols), 65536);
+    }
+
+    private static void powerOfTwo(String field, int value, int min, int max) {
+        if (value < min || value > max || Integer.bitCount(value) != 1) {
+            throw new ConfigException(field, "must be a power of two in [" + min + ", " + max + "]", value);
+        }
+    }
+
+    /** Named presets. */
+    public static Map<String, GemmConfig> presets() {
+        Map<String, GemmConfig> p = new LinkedHashMap<>();
+        p.put("default", new GemmConfig(8, 8, 4096, 4096, 1024, 256));
+        p.put("tiny", new GemmConfig(2, 2, 256, 256, 128, 16));
+        p.put("fpga-small", new GemmConfig(4, 4, 512, 512, 256, 64));
+        p.put("large", new GemmConfig(16, 16, 8192, 8192, 2048, 512));
+        return p;
+    }
+
+    public static GemmConfig preset(String name) {
+        GemmConfig c = presets().get(name);
+        if (c == null) {
+            throw new ConfigException("preset", "must be one of " + presets().keySet(), name);
+        }
+        return c;
+    }
+
+    /** The array core inside the engine. */
+    public ArrayConfig array() {
+        return new ArrayConfig(rows, cols, INPUT_WIDTH, ACC_WIDTH);
+    }
+
+    /** Bytes per {@code s_axis_data} beat: one A or B word, and at least the 3 of a scale entry. */
+    public int dataBytes() {
+        return Math.max(3, Math.max(rows, cols));
+    }
+
+    public int macsPerCycle() {
+        return rows * cols;
+    }
+
+    static int log2(int powerOfTwo) {
+        return Integer.numberOfTrailingZeros(powerOfTwo);
+    }
+}

@@ -1,0 +1,792 @@
+package org.chiltepin.hw.gemm;
+
+import static org.chiltepin.hdl.Hdl.*;
+
+import org.chiltepin.hdl.Block;
+import org.chiltepin.hdl.HdlBundle;
+import org.chiltepin.hw.array.SystolicArray;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.Mem;
+import spinal.core.SInt;
+import spinal.core.UInt;
+import spinal.lib.Stream;
+
+/**
+ * The GEMM engine: an output-stationary {@link SystolicArray} with A and B scratchpads, an
+ * int32 accumulator memory, per-channel requantization to int8, performance counters, and a
+ * command stream. Three units run concurrently — load, compute, output — so operands for the
+ * next tile load while the current one computes and results drain; an in-order dispatcher
+ * issues each command when its unit is free and its address ranges do not overlap those of a
+ * running command of another unit (so results always equal in-order execution).
+ *
+ * <h2>Ports</h2>
+ * <ul>
+ *   <li>{@code s_axis_cmd_*}: 128-bit commands ({@link GemmCommand} has the encoding).</li>
+ *   <li>{@code s_axis_data_*}: operand words for LOAD_A / LOAD_B / LOAD_SCALE, {@code 8 ×
+ *       dataBytes} bits, one word per beat, in command order. Lane i (bits 8i+7..8i) of an A
+ *       word is A[mBlock·rows + i][k]; of a B word, B[k][nBlock·cols + i]. A scale entry is a
+ *       signed 16-bit multiplier in bits 15..0 and an unsigned 8-bit shift in bits 23..16.</li>
+ *   <li>{@code m_axis_data_*}: result rows, {@code cols} lanes {@code c_j} of 32 bits (int8 results
+ *       of STORE sign-extended; lanes past N are 0) and {@code last} on a command's final beat.</li>
+ *   <li>{@code m_axis_resp_*}: one response per command: {@code tag}, {@code opcode},
+ *       {@code status} (0 OK, 1 bad opcode, 2 zero size, 3 out of range), {@code value}
+ *       (48 bits; the counter for READ_COUNTER).</li>
+ * </ul>
+ *
+ * <h2>Timing</h2>
+ * A COMPUTE of M×K×N runs ⌈M/rows⌉·⌈N/cols⌉ array passes of K beats back to back (one beat per
+ * cycle when K ≥ max(rows, cols)); its results are written into the accumulators
+ * rows + cols + 3 cycles after its last beat, and it responds then. STORE and READ_ACC emit one
+ * beat per cycle after a 4-cycle latency. Parameters: {@link GemmConfig}.
+ */
+public final class GemmEngine extends Block {
+
+    /** Payload of {@code m_axis_data}: one result row segment. */
+    public static final class Row extends HdlBundle {
+        private final int lanes;
+        public final SInt[] c;
+        public final Bool last;
+
+        public Row(int lanes) {
+            this.lanes = lanes;
+            SInt[] cs = new SInt[lanes];
+            for (int j = 0; j < lanes; j++) {
+                cs[j] = sint(GemmConfig.ACC_WIDTH);
+            }
+            c = fields("c", cs);
+            last = field("last", bool());
+        }
+
+        @Override
+        protected Row copy() {
+            return new Row(lanes);
+        }
+    }
+
+    /** Payload of {@code m_axis_resp}. */
+    public static final class Response extends HdlBundle {
+        public final UInt tag = field("tag", uint(8));
+        public final UInt opcode = field("opcode", uint(4));
+        public final UInt status = field("status", uint(4));
+        public final UInt value = field("value", uint(GemmConfig.COUNTER_WIDTH));
+
+        @Override
+        protected Response copy() {
+            return new Response();
+        }
+    }
+
+    private static final int ADDR = 17;     // range ends: 16-bit address + 16-bit count
+    private static final int QUEUE_DEPTH = 4;
+
+    private final GemmConfig config;
+    public final Stream<Bits> sAxisCmd;
+    public final Stream<Bits> sAxisData;
+    public final Stream<Row> mAxisData;
+    public final Stream<Response> mAxisResp;
+
+    final SystolicArray core;
+    final Mem<Bits> aMem;
+    final Mem<Bits> bMem;
+    final Mem<Bits> accMem;
+    final Mem<SInt>[] scaleMult;
+    final Mem<UInt>[] scaleShift;
+
+    // Decoded head command (named wires, for readable Verilog).
+    final UInt cmdOpcode;
+    final UInt cmdTag;
+    final Bool cmdFlag;
+    final Bool cmdReserved;
+    final UInt cmdAddr0;
+    final UInt cmdAddr1;
+    final UInt cmdAddr2;
+    final UInt cmdCount;
+    final UInt cmdN;
+    final UInt cmdK;
+    final UInt cmdMBlocks;
+    final UInt cmdNBlocks;
+    final UInt cmdLoadEnd;
+    final UInt cmdAEnd;
+    final UInt cmdBEnd;
+    final UInt cmdAccRows;
+    final UInt cmdAccEnd;
+    final UInt cmdOutRows;
+    final UInt cmdOutEnd;
+    final UInt cmdScaleEnd;
+    final UInt cmdStatus;
+    final Bool canIssue;
+    final Bool accept;
+
+    // Dispatcher's own response (errors, FENCE, counters).
+    final Bool dispRespValid;
+    final UInt dispRespTag;
+    final UInt dispRespOpcode;
+    final UInt dispRespStatus;
+    final UInt dispRespValue;
+
+    // Load unit.
+    final Bool loadActive;
+    final Bool loadRespValid;
+    final UInt loadTarget;
+    final Bool loadDiscard;
+    final UInt loadAddr;
+    final UInt loadRemaining;
+    final UInt loadLo;
+    final UInt loadHi;
+    final UInt loadTag;
+    final UInt loadOpcode;
+    final UInt loadStatus;
+
+    // Compute unit: issue side.
+    final Bool compActive;
+    final Bool compRespValid;
+    final Bool compAccumulate;
+    final UInt compTag;
+    final UInt compK;
+    final UInt compMBlocks;
+    final UInt compNBlocks;
+    final UInt compBBase;
+    final UInt compALo;
+    final UInt compAHi;
+    final UInt compBLo;
+    final UInt compBHi;
+    final UInt compAccLo;
+    final UInt compAccHi;
+    final Bool issueDone;
+    final UInt issueMb;
+    final UInt issueNb;
+    final UInt issueK;
+    final UInt issueARow;
+    final UInt issueBRow;
+    final Bool stageValid;
+    final Bool stageLast;
+    final Bits aWord;
+    final Bits bWord;
+    // Compute unit: accumulator write-back (read-modify-write with one-deep forwarding).
+    final UInt rowsExpected;
+    final UInt rowsWritten;
+    final UInt wrNb;
+    final UInt wrPassBase;
+    final UInt wrRowAddr;
+    final Bool rmwRead;
+    final Bits accReadData;
+    final Bool wbValid;
+    final Bool wbAccumulate;
+    final UInt wbAddr;
+    final Bits wbRow;
+    final Bool lastWriteValid;
+    final UInt lastWriteAddr;
+    final Bits lastWriteData;
+
+    // Output unit: issue, two pipeline stages, a small queue with credits.
+    final Bool outActive;
+    final Bool outRespValid;
+    final Bool outStore;
+    final Bool outRelu;
+    final UInt outTag;
+    final UInt outOpcode;
+    final UInt outAddr;
+    final UInt outIssued;
+    final UInt outTotal;
+    final UInt outNb;
+    final UInt outNBlocks;
+    final UInt outN;
+    final UInt outScaleRow;
+    final UInt outLo;
+    final UInt outHi;
+    final UInt outCredits;
+    final Bool outIssue;
+    final Bool s1Valid;
+    final Bool s1Last;
+    final Bool s1Store;
+    final Bool s1Relu;
+    final Bits s1Mask;
+    final SInt[] s1Mult;
+    final UInt[] s1Shift;
+    final Bool s2Valid;
+    final Bool s2Last;
+    final Bool s2Store;
+    final Bool s2Relu;
+    final Bits s2Mask;
+    final SInt[] s2Product;
+    final UInt[] s2Shift;
+    final SInt[] rqPartial;
+    final SInt[] rqValue;
+    final SInt[] rqInt8;
+    final Mem<Bits> queue;
+    final UInt queuePush;
+    final UInt queuePop;
+    final UInt queueCount;
+
+    // Performance counters.
+    final UInt[] counters;
+
+    @SuppressWarnings("unchecked")
+    public GemmEngine(GemmConfig config) {
+        this.config = config;
+        int rows = config.rows();
+        int cols = config.cols();
+        int logRows = GemmConfig.log2(rows);
+        int logCols = GemmConfig.log2(cols);
+        int aBits = GemmConfig.log2(config.aDepth());
+        int bBits = GemmConfig.log2(config.bDepth());
+        int cBits = GemmConfig.log2(config.accDepth());
+        int scaleRows = config.scaleDepth() / cols;
+        int sBits = GemmConfig.log2(scaleRows);
+        int dataBits = 8 * config.dataBytes();
+        int accBits = GemmConfig.ACC_WIDTH * cols;
+        int cw = GemmConfig.COUNTER_WIDTH;
+
+        sAxisCmd = slaveStream(type(() -> bits(GemmCommand.WIDTH)));
+        sAxisData = slaveStream(type(() -> bits(dataBits)));
+        mAxisData = masterStream(type(() -> new Row(cols)));
+        mAxisResp = masterStream(type(Response::new));
+
+        core = build(() -> new SystolicArray(config.array()));
+        aMem = mem(bits(8 * rows), config.aDepth());
+        bMem = mem(bits(8 * cols), config.bDepth());
+        accMem = mem(bits(accBits), config.accDepth());
+        scaleMult = new Mem[cols];
+        scaleShift = new Mem[cols];
+        for (int j = 0; j < cols; j++) {
+            scaleMult[j] = mem(sint(GemmConfig.MULT_WIDTH), scaleRows);
+            scaleShift[j] = mem(uint(GemmConfig.SHIFT_WIDTH), scaleRows);
+        }
+
+        // ------------------------------------------------------------ command decode
+        Bits cmd = sAxisCmd.payload();
+        cmdOpcode = field(cmd, GemmCommand.OPCODE);
+        cmdTag = field(cmd, GemmCommand.TAG);
+        cmdFlag = bit(cmd, GemmCommand.FLAG[0]);
+        cmdReserved = or(neq(asUInt(slice(cmd, 15, 13)), u(0, 3)), neq(asUInt(slice(cmd, 127, 112)), u(0, 16)));
+        cmdAddr0 = field(cmd, GemmCommand.ADDR0);
+        cmdAddr1 = field(cmd, GemmCommand.ADDR1);
+        cmdAddr2 = field(cmd, GemmCommand.ADDR2);
+        cmdCount = field(cmd, GemmCommand.COUNT);
+        cmdN = field(cmd, GemmCommand.N);
+        cmdK = field(cmd, GemmCommand.K);
+
+        Bool isFence = isOp(cmdOpcode, GemmCommand.FENCE);
+        Bool isLoadA = isOp(cmdOpcode, GemmCommand.LOAD_A);
+        Bool isLoadB = isOp(cmdOpcode, GemmCommand.LOAD_B);
+        Bool isLoadS = isOp(cmdOpcode, GemmCommand.LOAD_SCALE);
+        Bool isLoad = or(isLoadA, or(isLoadB, isLoadS));
+        Bool isCompute = isOp(cmdOpcode, GemmCommand.COMPUTE);
+        Bool isStore = isOp(cmdOpcode, GemmCommand.STORE);
+        Bool isRead = isOp(cmdOpcode, GemmCommand.READ_ACC);
+        Bool isOutput = or(isStore, isRead);
+        Bool isCounter = isOp(cmdOpcode, GemmCommand.READ_COUNTER);
+        Bool isClear = isOp(cmdOpcode, GemmCommand.CLEAR_COUNTERS);
+        Bool known = and(not(cmdReserved),
+                or(isFence, or(isLoad, or(isCompute, or(isOutput, or(isCounter, isClear))))));
+
+        Bool countZero = eq(cmdCount, u(0, 16));
+        Bool sizeBad = or(and(isLoad, countZero),
+                or(and(isCompute, or(countZero, or(eq(cmdN, u(0, 16)), eq(cmdK, u(0, 16))))),
+                        and(isOutput, or(countZero, eq(cmdN, u(0, 16))))));
+
+        cmdMBlocks = ceilDiv(cmdCount, logRows);
+        cmdNBlocks = ceilDiv(cmdN, logCols);
+        cmdLoadEnd = add(resize(cmdAddr0, ADDR), resize(cmdCount, ADDR));
+        UInt aSpan = mul(cmdMBlocks, cmdK);
+        cmdAEnd = add(resize(cmdAddr0, aSpan.getBitsWidth() + 1), resize(aSpan, aSpan.getBitsWidth() + 1));
+        UInt bSpan = mul(cmdNBlocks, cmdK);
+        cmdBEnd = add(resize(cmdAddr1, bSpan.getBitsWidth() + 1), resize(bSpan, bSpan.getBitsWidth() + 1));
+        cmdAccRows = shiftLeft(mul(cmdMBlocks, cmdNBlocks), logRows);
+        int accEndWidth = cmdAccRows.getBitsWidth() + 1;
+        cmdAccEnd = add(resize(cmdAddr2, accEndWidth), resize(cmdAccRows, accEndWidth));
+        cmdOutRows = mul(cmdCount, cmdNBlocks);
+        cmdOutEnd = add(resize(cmdAddr0, cmdOutRows.getBitsWidth() + 1), resize(cmdOutRows, cmdOutRows.getBitsWidth() + 1));
+        cmdScaleEnd = add(resize(cmdAddr1, ADDR), resize(cmdN, ADDR));
+        Bool scaleAligned = logCols == 0 ? bool(true) : eq(slice(cmdAddr1, logCols - 1, 0), u(0, logCols));
+
+        Bool loadRangeBad = or(and(isLoadA, beyond(cmdLoadEnd, config.aDepth())),
+                or(and(isLoadB, beyond(cmdLoadEnd, config.bDepth())),
+                        and(isLoadS, beyond(cmdLoadEnd, config.scaleDepth()))));
+        Bool computeRangeBad = and(isCompute, or(beyond(cmdAEnd, config.aDepth()),
+                or(beyond(cmdBEnd, config.bDepth()), beyond(cmdAccEnd, config.accDepth()))));
+        Bool outputRangeBad = and(isOutput, or(beyond(cmdOutEnd, config.accDepth()),
+                and(isStore, or(beyond(cmdScaleEnd, config.scaleDepth()), not(scaleAligned)))));
+        Bool counterRangeBad = and(isCounter, ge(cmdAddr0, u(GemmCommand.COUNTERS, 16)));
+        Bool rangeBad = or(loadRangeBad, or(computeRangeBad, or(outputRangeBad, counterRangeBad)));
+
+        cmdStatus = mux(not(known), u(GemmCommand.BAD_OPCODE, 4),
+                mux(sizeBad, u(GemmCommand.BAD_SIZE, 4),
+                        mux(rangeBad, u(GemmCommand.BAD_RANGE, 4), u(GemmCommand.OK, 4))));
+        Bool error = neq(cmdStatus, u(GemmCommand.OK, 4));
+
+        // ------------------------------------------------------------ unit state
+        dispRespValid = regInit(bool(), bool(false));
+        dispRespTag = reg(uint(8));
+        dispRespOpcode = reg(uint(4));
+        dispRespStatus = reg(uint(4));
+        dispRespValue = reg(uint(cw));
+
+        loadActive = regInit(bool(), bool(false));
+        loadRespValid = regInit(bool(), bool(false));
+        loadTarget = reg(uint(2));
+        loadDiscard = reg(bool());
+        loadAddr = reg(uint(16));
+        loadRemaining = reg(uint(16));
+        loadLo = reg(uint(ADDR));
+        loadHi = reg(uint(ADDR));
+        loadTag = reg(uint(8));
+        loadOpcode = reg(uint(4));
+        loadStatus = reg(uint(4));
+
+        compActive = regInit(bool(), bool(false));
+        compRespValid = regInit(bool(), bool(false));
+        compAccumulate = reg(bool());
+        compTag = reg(uint(8));
+        compK = reg(uint(16));
+        compMBlocks = reg(uint(ADDR));
+        compNBlocks = reg(uint(ADDR));
+        compBBase = reg(uint(bBits));
+        compALo = reg(uint(ADDR));
+        compAHi = reg(uint(ADDR));
+        compBLo = reg(uint(ADDR));
+        compBHi = reg(uint(ADDR));
+        compAccLo = reg(uint(ADDR));
+        compAccHi = reg(uint(ADDR));
+        issueDone = reg(bool());
+        issueMb = reg(uint(ADDR));
+        issueNb = reg(uint(ADDR));
+        issueK = reg(uint(16));
+        issueARow = reg(uint(aBits));
+        issueBRow = reg(uint(bBits));
+        stageValid = regInit(bool(), bool(false));
+        stageLast = reg(bool());
+        rowsExpected = reg(uint(cmdAccRows.getBitsWidth()));
+        rowsWritten = reg(uint(cmdAccRows.getBitsWidth()));
+        wrNb = reg(uint(ADDR));
+        wrPassBase = reg(uint(cBits));
+        wrRowAddr = reg(uint(cBits));
+        wbValid = regInit(bool(), bool(false));
+        wbAccumulate = reg(bool());
+        wbAddr = reg(uint(cBits));
+        wbRow = reg(bits(accBits));
+        lastWriteValid = regInit(bool(), bool(false));
+        lastWriteAddr = reg(uint(cBits));
+        lastWriteData = reg(bits(accBits));
+
+        outActive = regInit(bool(), bool(false));
+        outRespValid = regInit(bool(), bool(false));
+        outStore = reg(bool());
+        outRelu = reg(bool());
+        outTag = reg(uint(8));
+        outOpcode = reg(uint(4));
+        outAddr = reg(uint(cBits));
+        outIssued = reg(uint(cmdOutRows.getBitsWidth()));
+        outTotal = reg(uint(cmdOutRows.getBitsWidth()));
+        outNb = reg(uint(ADDR));
+        outNBlocks = reg(uint(ADDR));
+        outN = reg(uint(16));
+        outScaleRow = reg(uint(sBits));
+        outLo = reg(uint(ADDR));
+        outHi = reg(uint(ADDR));
+        outCredits = regInit(uint(3), u(QUEUE_DEPTH, 3));
+
+        // ------------------------------------------------------------ hazards and dispatch
+        UInt lo0 = resize(cmdAddr0, ADDR);
+        UInt lo1 = resize(cmdAddr1, ADDR);
+        UInt lo2 = resize(cmdAddr2, ADDR);
+        UInt aHi = resize(cmdAEnd, ADDR);
+        UInt bHi = resize(cmdBEnd, ADDR);
+        UInt accHi = resize(cmdAccEnd, ADDR);
+        UInt outRangeHi = resize(cmdOutEnd, ADDR);
+        Bool loadHazard = or(and(isLoadA, and(compActive, overlaps(lo0, cmdLoadEnd, compALo, compAHi))),
+                or(and(isLoadB, and(compActive, overlaps(lo0, cmdLoadEnd, compBLo, compBHi))),
+                        and(isLoadS, and(outActive, outStore))));
+        Bool loadsA = and(loadActive, and(not(loadDiscard), eq(loadTarget, u(0, 2))));
+        Bool loadsB = and(loadActive, and(not(loadDiscard), eq(loadTarget, u(1, 2))));
+        Bool loadsS = and(loadActive, and(not(loadDiscard), eq(loadTarget, u(2, 2))));
+        Bool computeHazard = or(and(loadsA, overlaps(lo0, aHi, loadLo, loadHi)),
+                or(and(loadsB, overlaps(lo1, bHi, loadLo, loadHi)),
+                        and(outActive, overlaps(lo2, accHi, outLo, outHi))));
+        Bool outputHazard = or(and(compActive, overlaps(lo0, outRangeHi, compAccLo, compAccHi)),
+                and(isStore, loadsS));
+        Bool allIdle = and(not(loadActive), and(not(compActive), not(outActive)));
+
+        // A LOAD with a bad range still consumes its data beats (discarded), keeping the data
+        // stream aligned with the command stream; every other error answers at once.
+        Bool loadDiscardNow = and(isLoad, and(not(sizeBad), rangeBad));
+        Bool toLoad = and(isLoad, not(sizeBad));
+        Bool toCompute = and(isCompute, not(error));
+        Bool toOutput = and(isOutput, not(error));
+        Bool immediate = and(not(toLoad), and(not(toCompute), not(toOutput)));
+        canIssue = mux(toLoad, and(not(loadActive), or(loadDiscardNow, not(loadHazard))),
+                mux(toCompute, and(not(compActive), not(computeHazard)),
+                        mux(toOutput, and(not(outActive), not(outputHazard)),
+                                and(not(dispRespValid), or(not(isFence), or(error, allIdle))))));
+        accept = and(sAxisCmd.valid(), canIssue);
+        assign(sAxisCmd.ready(), canIssue);
+
+        String[] counterNames = {"count_cycles", "count_busy", "count_mac_active", "count_stall_input",
+            "count_stall_output", "count_stall_hazard"};
+        counters = new UInt[GemmCommand.COUNTERS];
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] = named(regInit(uint(cw), u(0, cw)), counterNames[i]);
+        }
+        UInt counterValue = counters[counters.length - 1];
+        for (int i = counters.length - 2; i >= 0; i--) {
+            counterValue = mux(eq(cmdAddr0, u(i, 16)), counters[i], counterValue);
+        }
+        UInt counterResult = counterValue;
+
+        when(and(accept, immediate), () -> {
+            assign(dispRespValid, bool(true));
+            assign(dispRespTag, cmdTag);
+            assign(dispRespOpcode, cmdOpcode);
+            assign(dispRespStatus, cmdStatus);
+            assign(dispRespValue, mux(and(isCounter, not(error)), counterResult, u(0, cw)));
+        });
+        when(and(accept, toLoad), () -> {
+            assign(loadActive, bool(true));
+            assign(loadTarget, mux(isLoadA, u(0, 2), mux(isLoadB, u(1, 2), u(2, 2))));
+            assign(loadDiscard, loadDiscardNow);
+            assign(loadAddr, cmdAddr0);
+            assign(loadRemaining, cmdCount);
+            assign(loadLo, lo0);
+            assign(loadHi, cmdLoadEnd);
+            assign(loadTag, cmdTag);
+            assign(loadOpcode, cmdOpcode);
+            assign(loadStatus, cmdStatus);
+        });
+        when(and(accept, toCompute), () -> {
+            assign(compActive, bool(true));
+            assign(compAccumulate, cmdFlag);
+            assign(compTag, cmdTag);
+            assign(compK, cmdK);
+            assign(compMBlocks, cmdMBlocks);
+            assign(compNBlocks, cmdNBlocks);
+            assign(compBBase, resize(cmdAddr1, bBits));
+            assign(compALo, lo0);
+            assign(compAHi, aHi);
+            assign(compBLo, lo1);
+            assign(compBHi, bHi);
+            assign(compAccLo, lo2);
+            assign(compAccHi, accHi);
+            assign(issueDone, bool(false));
+            assign(issueMb, u(0, ADDR));
+            assign(issueNb, u(0, ADDR));
+            assign(issueK, u(0, 16));
+            assign(issueARow, resize(cmdAddr0, aBits));
+            assign(issueBRow, resize(cmdAddr1, bBits));
+            assign(rowsExpected, cmdAccRows);
+            assign(rowsWritten, u(0, cmdAccRows.getBitsWidth()));
+            assign(wrNb, u(0, ADDR));
+            assign(wrPassBase, resize(cmdAddr2, cBits));
+            assign(wrRowAddr, resize(cmdAddr2, cBits));
+        });
+        when(and(accept, toOutput), () -> {
+            assign(outActive, bool(true));
+            assign(outStore, isStore);
+            assign(outRelu, cmdFlag);
+            assign(outTag, cmdTag);
+            assign(outOpcode, cmdOpcode);
+            assign(outAddr, resize(cmdAddr0, cBits));
+            assign(outIssued, u(0, cmdOutRows.getBitsWidth()));
+            assign(outTotal, cmdOutRows);
+            assign(outNb, u(0, ADDR));
+            assign(outNBlocks, cmdNBlocks);
+            assign(outN, cmdN);
+            assign(outScaleRow, slice(cmdAddr1, logCols + sBits - 1, logCols));
+            assign(outLo, lo0);
+            assign(outHi, outRangeHi);
+        });
+
+        // ------------------------------------------------------------ load unit
+        assign(sAxisData.ready(), and(loadActive, not(loadRespValid)));
+        Bool dataFire = sAxisData.fire();
+        Bits data = sAxisData.payload();
+        Bool writeData = and(dataFire, not(loadDiscard));
+        write(aMem, resize(loadAddr, aBits), slice(data, 8 * rows - 1, 0), and(writeData, eq(loadTarget, u(0, 2))));
+        write(bMem, resize(loadAddr, bBits), slice(data, 8 * cols - 1, 0), and(writeData, eq(loadTarget, u(1, 2))));
+        UInt scaleWriteRow = slice(loadAddr, logCols + sBits - 1, logCols);
+        for (int j = 0; j < cols; j++) {
+            Bool lane = logCols == 0 ? bool(true) : eq(slice(loadAddr, logCols - 1, 0), u(j, logCols));
+            Bool we = and(writeData, and(eq(loadTarget, u(2, 2)), lane));
+            write(scaleMult[j], scaleWriteRow, asSInt(slice(data, 15, 0)), we);
+            write(scaleShift[j], scaleWriteRow, asUInt(slice(data, 23, 16)), we);
+        }
+        when(dataFire, () -> {
+            assign(loadAddr, add(loadAddr, u(1, 16)));
+            assign(loadRemaining, sub(loadRemaining, u(1, 16)));
+            when(eq(loadRemaining, u(1, 16)), () -> assign(loadRespValid, bool(true)));
+        });
+
+        // ------------------------------------------------------------ compute unit: issue
+        var in = core.sAxis;
+        Bool stageFree = or(not(stageValid), in.fire());
+        Bool doIssue = and(compActive, and(not(issueDone), stageFree));
+        aWord = readSync(aMem, add(issueARow, resize(issueK, aBits)), doIssue);
+        bWord = readSync(bMem, add(issueBRow, resize(issueK, bBits)), doIssue);
+        Bool lastK = eq(issueK, sub(compK, u(1, 16)));
+        when(stageFree, () -> {
+            assign(stageValid, doIssue);
+            assign(stageLast, lastK);
+        });
+        when(doIssue, () -> when(lastK, () -> {
+            assign(issueK, u(0, 16));
+            when(eq(issueNb, sub(compNBlocks, u(1, ADDR))), () -> {
+                assign(issueNb, u(0, ADDR));
+                assign(issueBRow, compBBase);
+                when(eq(issueMb, sub(compMBlocks, u(1, ADDR))), () -> assign(issueDone, bool(true)))
+                        .otherwise(() -> {
+                            assign(issueMb, add(issueMb, u(1, ADDR)));
+                            assign(issueARow, add(issueARow, resize(compK, aBits)));
+                        });
+            }).otherwise(() -> {
+                assign(issueNb, add(issueNb, u(1, ADDR)));
+                assign(issueBRow, add(issueBRow, resize(compK, bBits)));
+            });
+        }).otherwise(() -> assign(issueK, add(issueK, u(1, 16)))));
+        assign(in.valid(), stageValid);
+        assign(in.payload().last, stageLast);
+        for (int i = 0; i < rows; i++) {
+            assign(in.payload().a[i], asSInt(slice(aWord, 8 * i + 7, 8 * i)));
+        }
+        for (int j = 0; j < cols; j++) {
+            assign(in.payload().b[j], asSInt(slice(bWord, 8 * j + 7, 8 * j)));
+        }
+
+        // ------------------------------------------------------------ compute unit: write-back
+        // Row r of pass (mb, nb) goes to acc word accBase + (mb·rows + r)·nBlocks + nb, so the
+        // accumulators hold C row-major in segments of cols values; STORE reads them in order.
+        var result = core.mAxis;
+        assign(result.ready(), bool(true));
+        Bool rowArrives = result.valid();
+        rmwRead = and(rowArrives, compAccumulate);
+        outIssue = and(outActive, and(lt(outIssued, outTotal), and(neq(outCredits, u(0, 3)), not(rmwRead))));
+        accReadData = readSync(accMem, mux(rmwRead, wrRowAddr, outAddr), or(rmwRead, outIssue));
+        Bits rowBits = asBits(result.payload().c[cols - 1]);
+        for (int j = cols - 2; j >= 0; j--) {
+            rowBits = concat(rowBits, result.payload().c[j]);
+        }
+        Bits arrivingRow = rowBits;
+        assign(wbValid, rowArrives);
+        assign(wbAccumulate, compAccumulate);
+        when(rowArrives, () -> {
+            assign(wbAddr, wrRowAddr);
+            assign(wbRow, arrivingRow);
+            when(result.payload().last, () -> {
+                // End of a pass: the next pass starts one word further; after the last nb, the
+                // next mb block starts right after this pass's last row.
+                when(eq(wrNb, sub(compNBlocks, u(1, ADDR))), () -> {
+                    assign(wrNb, u(0, ADDR));
+                    assign(wrPassBase, add(wrRowAddr, u(1, cBits)));
+                    assign(wrRowAddr, add(wrRowAddr, u(1, cBits)));
+                }).otherwise(() -> {
+                    assign(wrNb, add(wrNb, u(1, ADDR)));
+                    assign(wrPassBase, add(wrPassBase, u(1, cBits)));
+                    assign(wrRowAddr, add(wrPassBase, u(1, cBits)));
+                });
+            }).otherwise(() -> assign(wrRowAddr, add(wrRowAddr, resize(compNBlocks, cBits))));
+        });
+        Bool forward = and(lastWriteValid, eq(lastWriteAddr, wbAddr));
+        Bits old = mux(forward, lastWriteData, accReadData);
+        Bits sum = null;
+        for (int j = 0; j < cols; j++) {
+            SInt lane = asSInt(slice(wbRow, 32 * j + 31, 32 * j));
+            SInt prev = asSInt(slice(old, 32 * j + 31, 32 * j));
+            SInt s = mux(wbAccumulate, add(prev, lane), lane);
+            sum = sum == null ? asBits(s) : concat(s, sum);
+        }
+        Bits writeBack = sum;
+        write(accMem, wbAddr, writeBack, wbValid);
+        assign(lastWriteValid, wbValid);
+        assign(lastWriteAddr, wbAddr);
+        assign(lastWriteData, writeBack);
+        when(wbValid, () -> {
+            UInt written = add(rowsWritten, u(1, rowsWritten.getBitsWidth()));
+            assign(rowsWritten, written);
+            when(eq(written, rowsExpected), () -> assign(compRespValid, bool(true)));
+        });
+
+        // ------------------------------------------------------------ output unit
+        s1Valid = regInit(bool(), bool(false));
+        s1Last = reg(bool());
+        s1Store = reg(bool());
+        s1Relu = reg(bool());
+        s1Mask = reg(bits(cols));
+        s2Valid = regInit(bool(), bool(false));
+        s2Last = reg(bool());
+        s2Store = reg(bool());
+        s2Relu = reg(bool());
+        s2Mask = reg(bits(cols));
+        s1Mult = new SInt[cols];
+        s1Shift = new UInt[cols];
+        s2Product = new SInt[cols];
+        s2Shift = new UInt[cols];
+        rqPartial = new SInt[cols];
+        rqValue = new SInt[cols];
+        rqInt8 = new SInt[cols];
+        UInt scaleRead = add(outScaleRow, resize(outNb, sBits));
+        Bool[] laneValid = new Bool[cols];
+        int columnWidth = ADDR + logCols;
+        for (int j = 0; j < cols; j++) {
+            s1Mult[j] = readSync(scaleMult[j], scaleRead, outIssue);
+            s1Shift[j] = readSync(scaleShift[j], scaleRead, outIssue);
+            s2Product[j] = reg(sint(GemmConfig.ACC_WIDTH + GemmConfig.MULT_WIDTH));
+            s2Shift[j] = reg(uint(GemmConfig.SHIFT_WIDTH));
+            UInt column = add(shiftLeft(outNb, logCols), u(j, columnWidth));
+            laneValid[j] = lt(column, resize(outN, columnWidth));
+        }
+        Bits mask = asBits(laneValid[cols - 1]);
+        for (int j = cols - 2; j >= 0; j--) {
+            mask = concat(mask, laneValid[j]);
+        }
+        Bits issueMask = mask;
+        assign(s1Valid, outIssue);
+        when(outIssue, () -> {
+            assign(s1Last, eq(add(outIssued, u(1, outIssued.getBitsWidth())), outTotal));
+            assign(s1Store, outStore);
+            assign(s1Relu, outRelu);
+            assign(s1Mask, issueMask);
+            assign(outIssued, add(outIssued, u(1, outIssued.getBitsWidth())));
+            assign(outAddr, add(outAddr, u(1, cBits)));
+            assign(outNb, mux(eq(outNb, sub(outNBlocks, u(1, ADDR))), u(0, ADDR), add(outNb, u(1, ADDR))));
+        });
+        // Stage 1 → 2: the product (READ_ACC passes the accumulator through as acc × 1, shift 0).
+        assign(s2Valid, s1Valid);
+        when(s1Valid, () -> {
+            assign(s2Last, s1Last);
+            assign(s2Store, s1Store);
+            assign(s2Relu, s1Relu);
+            assign(s2Mask, s1Mask);
+            for (int j = 0; j < cols; j++) {
+                SInt acc = asSInt(slice(accReadData, 32 * j + 31, 32 * j));
+                SInt m = mux(s1Store, s1Mult[j], sint(1, GemmConfig.MULT_WIDTH));
+                assign(s2Product[j], mul(acc, m));
+                assign(s2Shift[j], mux(s1Store, s1Shift[j], u(0, GemmConfig.SHIFT_WIDTH)));
+            }
+        });
+        // Stage 2 → queue: round half up, shift, ReLU, saturate to int8 (STORE) or pass (READ_ACC).
+        Bits queued = asBits(s2Last);
+        int pw = GemmConfig.ACC_WIDTH + GemmConfig.MULT_WIDTH;
+        for (int j = 0; j < cols; j++) {
+            // round(p / 2^s) = (p >> s) + bit s−1 of p: with t = p >> (s−1), that is t[pw−1:1] + t[0].
+            rqPartial[j] = shiftRight(s2Product[j], sub(s2Shift[j], u(1, GemmConfig.SHIFT_WIDTH)));
+            SInt roundBit = asSInt(concat(bool(false), bit(rqPartial[j], 0)));
+            SInt rounded = add(resize(slice(rqPartial[j], pw - 1, 1), pw + 1), resize(roundBit, pw + 1));
+            SInt shifted = mux(eq(s2Shift[j], u(0, GemmConfig.SHIFT_WIDTH)), resize(s2Product[j], pw + 1), rounded);
+            SInt zero = sint(0, pw + 1);
+            rqValue[j] = mux(and(s2Relu, lt(shifted, zero)), zero, shifted);
+            rqInt8[j] = mux(gt(rqValue[j], sint(127, pw + 1)), sint(127, 8),
+                    mux(lt(rqValue[j], sint(-128, pw + 1)), sint(-128, 8), slice(rqValue[j], 7, 0)));
+            SInt value = mux(s2Store, resize(rqInt8[j], GemmConfig.ACC_WIDTH), resize(s2Product[j], GemmConfig.ACC_WIDTH));
+            queued = concat(mux(bit(s2Mask, j), value, sint(0, GemmConfig.ACC_WIDTH)), queued);
+        }
+        queue = mem(bits(accBits + 1), QUEUE_DEPTH);
+        queuePush = regInit(uint(2), u(0, 2));
+        queuePop = regInit(uint(2), u(0, 2));
+        queueCount = regInit(uint(3), u(0, 3));
+        write(queue, queuePush, queued, s2Valid);
+        when(s2Valid, () -> assign(queuePush, add(queuePush, u(1, 2))));
+        Bits head = readAsync(queue, queuePop);
+        assign(mAxisData.valid(), neq(queueCount, u(0, 3)));
+        assign(mAxisData.payload().last, bit(head, 0));
+        for (int j = 0; j < cols; j++) {
+            assign(mAxisData.payload().c[j], asSInt(slice(head, 32 * j + 32, 32 * j + 1)));
+        }
+        Bool popped = mAxisData.fire();
+        when(popped, () -> assign(queuePop, add(queuePop, u(1, 2))));
+        when(and(s2Valid, not(popped)), () -> assign(queueCount, add(queueCount, u(1, 3))))
+                .elseWhen(and(popped, not(s2Valid)), () -> assign(queueCount, sub(queueCount, u(1, 3))));
+        when(and(popped, not(outIssue)), () -> assign(outCredits, add(outCredits, u(1, 3))))
+                .elseWhen(and(outIssue, not(popped)), () -> assign(outCredits, sub(outCredits, u(1, 3))));
+        when(and(popped, bit(head, 0)), () -> assign(outRespValid, bool(true)));
+
+        // ------------------------------------------------------------ responses
+        Bool[] valid = {dispRespValid, loadRespValid, compRespValid, outRespValid};
+        UInt[] tags = {dispRespTag, loadTag, compTag, outTag};
+        UInt[] opcodes = {dispRespOpcode, loadOpcode, u(GemmCommand.COMPUTE, 4), outOpcode};
+        UInt[] statuses = {dispRespStatus, loadStatus, u(GemmCommand.OK, 4), u(GemmCommand.OK, 4)};
+        UInt rTag = tags[3];
+        UInt rOpcode = opcodes[3];
+        UInt rStatus = statuses[3];
+        Bool any = valid[3];
+        for (int s = 2; s >= 0; s--) {
+            rTag = mux(valid[s], tags[s], rTag);
+            rOpcode = mux(valid[s], opcodes[s], rOpcode);
+            rStatus = mux(valid[s], statuses[s], rStatus);
+            any = or(valid[s], any);
+        }
+        assign(mAxisResp.valid(), any);
+        assign(mAxisResp.payload().tag, rTag);
+        assign(mAxisResp.payload().opcode, rOpcode);
+        assign(mAxisResp.payload().status, rStatus);
+        assign(mAxisResp.payload().value, mux(dispRespValid, dispRespValue, u(0, cw)));
+        Bool ready = mAxisResp.ready();
+        Bool grantDisp = and(ready, dispRespValid);
+        Bool grantLoad = and(ready, and(loadRespValid, not(dispRespValid)));
+        Bool grantComp = and(ready, and(compRespValid, and(not(dispRespValid), not(loadRespValid))));
+        Bool grantOut = and(ready, and(outRespValid, and(not(dispRespValid), and(not(loadRespValid), not(compRespValid)))));
+        when(grantDisp, () -> assign(dispRespValid, bool(false)));
+        when(grantLoad, () -> {
+            assign(loadRespValid, bool(false));
+            assign(loadActive, bool(false));
+        });
+        when(grantComp, () -> {
+            assign(compRespValid, bool(false));
+            assign(compActive, bool(false));
+        });
+        when(grantOut, () -> {
+            assign(outRespValid, bool(false));
+            assign(outActive, bool(false));
+        });
+
+        // ------------------------------------------------------------ performance counters
+        Bool busy = or(sAxisCmd.valid(), or(loadActive, or(compActive, outActive)));
+        Bool[] events = {
+            bool(true),
+            busy,
+            in.fire(),
+            and(loadActive, and(not(loadRespValid), not(sAxisData.valid()))),
+            or(and(mAxisData.valid(), not(mAxisData.ready())), and(mAxisResp.valid(), not(mAxisResp.ready()))),
+            and(sAxisCmd.valid(), not(canIssue)),
+        };
+        Bool clear = and(accept, and(isClear, not(error)));
+        for (int i = 0; i < counters.length; i++) {
+            UInt c = counters[i];
+            Bool event = events[i];
+            when(clear, () -> assign(c, u(0, cw))).elseWhen(event, () -> assign(c, add(c, u(1, cw))));
+        }
+    }
+
+    public GemmConfig config() {
+        return config;
+    }
+
+    /** ⌈value / 2^log⌉ in 17 bits, with no bit of {@code value} left unused. */
+    private static UInt ceilDiv(UInt value, int log) {
+        if (log == 0) {
+            return resize(value, ADDR);
+        }
+        UInt whole = resize(slice(value, value.getBitsWidth() - 1, log), ADDR);
+        Bool rest = neq(slice(value, log - 1, 0), uint(0, log));
+        return add(whole, resize(asUInt(asBits(rest)), ADDR));
+    }
+
+    /** {@code end > limit}, with the limit at {@code end}'s width. */
+    private static Bool beyond(UInt end, int limit) {
+        return gt(end, u(limit, end.getBitsWidth()));
+    }
+
+    private static Bool overlaps(UInt lo1, UInt hi1, UInt lo2, UInt hi2) {
+        return and(lt(lo1, hi2), lt(lo2, hi1));
+    }
+
+    private static Bool isOp(UInt opcode, int value) {
+        return eq(opcode, u(value, 4));
+    }
+
+    private static UInt field(Bits word, int[] position) {
+        return asUInt(slice(word, position[0] + position[1] - 1, position[0]));
+    }
+
+    private static UInt u(long value, int width) {
+        return uint(value, width);
+    }
+}

@@ -1,0 +1,85 @@
+package org.chiltepin.verif.gemm;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.math3.random.MersenneTwister;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.chiltepin.verif.golden.GemmReference;
+import org.chiltepin.verif.golden.GemmReference.Command;
+import org.chiltepin.verif.golden.GemmReference.Params;
+
+/**
+ * Random command programs: tiled GEMMs of random shapes (up to 3× the array in each dimension),
+ * random data with the int8 extremes over-represented, random per-channel scales and ReLU,
+ * accumulator reads, fences and counter reads, with illegal commands mixed in.
+ */
+public final class RandomGemmPrograms {
+    private RandomGemmPrograms() {
+    }
+
+    /** A program of {@code jobs} GEMMs plus extras; {@code illegal} mixes in error cases. */
+    public static GemmProgram generate(Params p, long seed, int jobs, boolean illegal) {
+        RandomGenerator rng = new MersenneTwister(seed);
+        GemmProgram prog = new GemmProgram(p);
+        for (int job = 0; job < jobs; job++) {
+            int m = 1 + rng.nextInt(3 * p.rows());
+            int n = 1 + rng.nextInt(Math.min(3 * p.cols(), p.scaleDepth()));
+            int k = 1 + rng.nextInt(3 * Math.max(p.rows(), p.cols()));
+            int[][] a = matrix(rng, m, k);
+            int[][] b = matrix(rng, k, n);
+            int[] mult = new int[n];
+            int[] shift = new int[n];
+            for (int j = 0; j < n; j++) {
+                mult[j] = rng.nextInt(10) == 0 ? -(1 + rng.nextInt(32768)) : rng.nextInt(32768);
+                shift[j] = rng.nextInt(12) == 0 ? rng.nextInt(256) : rng.nextInt(24);
+            }
+            prog.gemm(a, b, mult, shift, rng.nextBoolean());
+            if (rng.nextInt(3) == 0) {
+                prog.readAcc(0, 1 + rng.nextInt(p.rows()), 1 + rng.nextInt(p.cols() * 2));
+            }
+            if (rng.nextInt(4) == 0) {
+                prog.fence();
+            }
+            if (rng.nextInt(4) == 0) {
+                prog.readCounter(rng.nextInt(GemmReference.COUNTERS));
+            }
+            if (illegal) {
+                addIllegal(prog, p, rng);
+            }
+        }
+        prog.fence();
+        return prog;
+    }
+
+    /** One or two commands the engine must reject with an error status and survive. */
+    static void addIllegal(GemmProgram prog, Params p, RandomGenerator rng) {
+        switch (rng.nextInt(9)) {
+            case 0 -> prog.add(Command.of(9 + rng.nextInt(7), 0xEE, false, 0, 0, 0, 1, 1, 1));      // unknown opcode
+            case 1 -> prog.compute(0, 0, 0, 0, 1, 1, false);                                          // zero M
+            case 2 -> prog.compute(0, 0, 0, 1, 1, 0, false);                                          // zero K
+            case 3 -> prog.compute(p.aDepth() - 1, 0, 0, 1, 1, 2, false);                             // A range
+            case 4 -> prog.compute(0, 0, p.accDepth() - 1, p.rows() + 1, 1, 1, false);                // acc range
+            case 5 -> {                                                                                // load past the end
+                List<int[]> words = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    words.add(new int[] {1, 2});
+                }
+                prog.loadA(p.aDepth() - 2, words);
+            }
+            case 6 -> prog.store(0, p.cols() == 1 ? p.scaleDepth() : 1, 1, 1, false);                // scale base
+            case 7 -> prog.readCounter(GemmReference.COUNTERS + rng.nextInt(4));                      // counter index
+            default -> prog.add(new Command(GemmReference.FENCE, 0xEF, false, 0, 0, 0, 0, 0, 0, 1));  // reserved bits
+        }
+    }
+
+    private static int[][] matrix(RandomGenerator rng, int r, int c) {
+        int[][] m = new int[r][c];
+        for (int[] row : m) {
+            for (int j = 0; j < c; j++) {
+                int pick = rng.nextInt(16);
+                row[j] = pick == 0 ? -128 : pick == 1 ? 127 : rng.nextInt(256) - 128;
+            }
+        }
+        return m;
+    }
+}

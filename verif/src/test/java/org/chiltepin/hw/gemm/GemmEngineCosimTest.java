@@ -1,0 +1,79 @@
+package org.chiltepin.hw.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.random.MersenneTwister;
+import org.chiltepin.hdl.Simulation;
+import org.chiltepin.verif.gemm.GemmHarness;
+import org.chiltepin.verif.gemm.GemmHarness.Report;
+import org.chiltepin.verif.gemm.GemmHarness.Stalls;
+import org.chiltepin.verif.gemm.GemmProgram;
+import org.chiltepin.verif.gemm.RandomGemmPrograms;
+import org.chiltepin.verif.golden.GemmReference;
+import org.junit.jupiter.api.Test;
+
+/** The emitted GEMM engine, Verilated, against the golden model, bit for bit. */
+class GemmEngineCosimTest {
+    private static final Path WORK = Path.of("target", "sim");
+    private static final Map<GemmConfig, GemmHarness> COMPILED = new HashMap<>();
+
+    static GemmHarness harness(GemmConfig c) {
+        return COMPILED.computeIfAbsent(c, x -> GemmHarness.compile(x, WORK, Simulation.Options.DEFAULT));
+    }
+
+    private static void assertPassed(Report r) {
+        assertTrue(r.passed(), r.failures() + " failures, first: " + r.mismatches());
+    }
+
+    @Test
+    void tiledGemmWithRequantizationMatchesTheMathematicalResult() {
+        GemmConfig cfg = GemmConfig.preset("tiny");
+        var params = GemmHarness.params(cfg);
+        var rng = new MersenneTwister(1);
+        int m = 5;
+        int k = 7;
+        int n = 3;
+        int[][] a = new int[m][k];
+        int[][] b = new int[k][n];
+        for (int[] row : a) {
+            for (int x = 0; x < k; x++) {
+                row[x] = rng.nextInt(256) - 128;
+            }
+        }
+        for (int[] row : b) {
+            for (int j = 0; j < n; j++) {
+                row[j] = rng.nextInt(256) - 128;
+            }
+        }
+        int[] mult = {1 << 14, 3000, -20000};
+        int[] shift = {20, 17, 22};
+        GemmProgram prog = new GemmProgram(params);
+        var blocks = prog.gemm(a, b, mult, shift, false);
+        GemmReference golden = new GemmReference(params);
+        golden.run(prog.commands(), prog.data());
+        int[][] c = GemmProgram.assemble(blocks, golden.beats(), m, n, cfg.cols());
+        int[][] expected = GemmReference.gemm(a, b, mult, shift, false);
+        for (int i = 0; i < m; i++) {
+            assertArrayEquals(expected[i], c[i], "row " + i + " of the tiled program equals the untiled GEMM");
+        }
+        Report r = harness(cfg).run(prog, 1, Stalls.NONE);
+        assertPassed(r);
+        assertEquals(golden.beats().size(), r.beatsCompared());
+    }
+
+    @Test
+    void randomProgramsWithIllegalCommandsAndRandomStalls() {
+        for (GemmConfig cfg : List.of(GemmConfig.preset("tiny"), new GemmConfig(4, 2, 256, 256, 128, 16))) {
+            GemmProgram prog = RandomGemmPrograms.generate(GemmHarness.params(cfg), 7, 12, true);
+            Report r = harness(cfg).run(prog, 3, Stalls.RANDOM);
+            assertPassed(r);
+            assertTrue(r.beatsCompared() > 50, "the program produced results: " + r.beatsCompared());
+        }
+    }
+}
