@@ -163,7 +163,8 @@ public final class GemmEngine extends Block {
     final Bool stageLast;
     final Bits aWord;
     final Bits bWord;
-    // Compute unit: accumulator write-back (read-modify-write with one-deep forwarding).
+    // Compute unit: accumulator write-back (read-modify-write). Within a COMPUTE every row has its
+    // own address and COMPUTEs run one at a time, so a read never needs the previous cycle's write.
     final UInt rowsExpected;
     final UInt rowsWritten;
     final UInt wrNb;
@@ -175,9 +176,6 @@ public final class GemmEngine extends Block {
     final Bool wbAccumulate;
     final UInt wbAddr;
     final Bits wbRow;
-    final Bool lastWriteValid;
-    final UInt lastWriteAddr;
-    final Bits lastWriteData;
 
     // Output unit: issue, two pipeline stages, a small queue with credits.
     final Bool outActive;
@@ -218,6 +216,10 @@ public final class GemmEngine extends Block {
     final UInt queuePush;
     final UInt queuePop;
     final UInt queueCount;
+
+    // Response arbitration.
+    final Bool respLocked;
+    final UInt respLockedSource;
 
     // Performance counters.
     final UInt[] counters;
@@ -366,9 +368,6 @@ public final class GemmEngine extends Block {
         wbAccumulate = reg(bool());
         wbAddr = reg(uint(cBits));
         wbRow = reg(bits(accBits));
-        lastWriteValid = regInit(bool(), bool(false));
-        lastWriteAddr = reg(uint(cBits));
-        lastWriteData = reg(bits(accBits));
 
         outActive = regInit(bool(), bool(false));
         outRespValid = regInit(bool(), bool(false));
@@ -386,6 +385,8 @@ public final class GemmEngine extends Block {
         outLo = reg(uint(ADDR));
         outHi = reg(uint(ADDR));
         outCredits = regInit(uint(3), u(QUEUE_DEPTH, 3));
+        respLocked = regInit(bool(), bool(false));
+        respLockedSource = reg(uint(2));
 
         // ------------------------------------------------------------ hazards and dispatch
         UInt lo0 = resize(cmdAddr0, ADDR);
@@ -584,8 +585,7 @@ public final class GemmEngine extends Block {
                 });
             }).otherwise(() -> assign(wrRowAddr, add(wrRowAddr, resize(compNBlocks, cBits))));
         });
-        Bool forward = and(lastWriteValid, eq(lastWriteAddr, wbAddr));
-        Bits old = mux(forward, lastWriteData, accReadData);
+        Bits old = accReadData;
         Bits sum = null;
         for (int j = 0; j < cols; j++) {
             SInt lane = asSInt(slice(wbRow, 32 * j + 31, 32 * j));
@@ -595,9 +595,6 @@ public final class GemmEngine extends Block {
         }
         Bits writeBack = sum;
         write(accMem, wbAddr, writeBack, wbValid);
-        assign(lastWriteValid, wbValid);
-        assign(lastWriteAddr, wbAddr);
-        assign(lastWriteData, writeBack);
         when(wbValid, () -> {
             UInt written = add(rowsWritten, u(1, rowsWritten.getBitsWidth()));
             assign(rowsWritten, written);
@@ -699,40 +696,48 @@ public final class GemmEngine extends Block {
         when(and(popped, bit(head, 0)), () -> assign(outRespValid, bool(true)));
 
         // ------------------------------------------------------------ responses
+        // Fixed priority (dispatcher, load, compute, output), but a response offered and not
+        // taken stays selected until it is: a stream beat must not change while stalled.
         Bool[] valid = {dispRespValid, loadRespValid, compRespValid, outRespValid};
         UInt[] tags = {dispRespTag, loadTag, compTag, outTag};
         UInt[] opcodes = {dispRespOpcode, loadOpcode, u(GemmCommand.COMPUTE, 4), outOpcode};
         UInt[] statuses = {dispRespStatus, loadStatus, u(GemmCommand.OK, 4), u(GemmCommand.OK, 4)};
+        UInt[] values = {dispRespValue, u(0, cw), u(0, cw), u(0, cw)};
+        UInt priority = u(3, 2);
+        for (int s = 2; s >= 0; s--) {
+            priority = mux(valid[s], u(s, 2), priority);
+        }
+        UInt selected = mux(respLocked, respLockedSource, priority);
+        Bool any = or(valid[0], or(valid[1], or(valid[2], valid[3])));
         UInt rTag = tags[3];
         UInt rOpcode = opcodes[3];
         UInt rStatus = statuses[3];
-        Bool any = valid[3];
+        UInt rValue = values[3];
         for (int s = 2; s >= 0; s--) {
-            rTag = mux(valid[s], tags[s], rTag);
-            rOpcode = mux(valid[s], opcodes[s], rOpcode);
-            rStatus = mux(valid[s], statuses[s], rStatus);
-            any = or(valid[s], any);
+            Bool pick = eq(selected, u(s, 2));
+            rTag = mux(pick, tags[s], rTag);
+            rOpcode = mux(pick, opcodes[s], rOpcode);
+            rStatus = mux(pick, statuses[s], rStatus);
+            rValue = mux(pick, values[s], rValue);
         }
         assign(mAxisResp.valid(), any);
         assign(mAxisResp.payload().tag, rTag);
         assign(mAxisResp.payload().opcode, rOpcode);
         assign(mAxisResp.payload().status, rStatus);
-        assign(mAxisResp.payload().value, mux(dispRespValid, dispRespValue, u(0, cw)));
-        Bool ready = mAxisResp.ready();
-        Bool grantDisp = and(ready, dispRespValid);
-        Bool grantLoad = and(ready, and(loadRespValid, not(dispRespValid)));
-        Bool grantComp = and(ready, and(compRespValid, and(not(dispRespValid), not(loadRespValid))));
-        Bool grantOut = and(ready, and(outRespValid, and(not(dispRespValid), and(not(loadRespValid), not(compRespValid)))));
-        when(grantDisp, () -> assign(dispRespValid, bool(false)));
-        when(grantLoad, () -> {
+        assign(mAxisResp.payload().value, rValue);
+        Bool respFire = mAxisResp.fire();
+        assign(respLocked, and(any, not(mAxisResp.ready())));
+        assign(respLockedSource, selected);
+        when(and(respFire, eq(selected, u(0, 2))), () -> assign(dispRespValid, bool(false)));
+        when(and(respFire, eq(selected, u(1, 2))), () -> {
             assign(loadRespValid, bool(false));
             assign(loadActive, bool(false));
         });
-        when(grantComp, () -> {
+        when(and(respFire, eq(selected, u(2, 2))), () -> {
             assign(compRespValid, bool(false));
             assign(compActive, bool(false));
         });
-        when(grantOut, () -> {
+        when(and(respFire, eq(selected, u(3, 2))), () -> {
             assign(outRespValid, bool(false));
             assign(outActive, bool(false));
         });
