@@ -129,16 +129,19 @@ final class BenchGemmCommand implements Callable<Integer> {
                 counter[i] = readings.getOrDefault(prog.commands().get(firstCounter + i).tag(), -1L);
             }
             long macs = (long) s.m() * s.k() * s.n();
+            if (!r.passed() || counter[0] <= 0) {
+                allPass = false;
+                r.mismatches().forEach(m -> o.println("  " + s + ": " + m));
+                o.printf("  %s: FAIL%n", s);
+                table.add(s.toString(), macs, -1L, -1L, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1L, -1L, "FAIL");
+                continue;
+            }
             long cycles = counter[0];
             long ideal = (macs + cfg.macsPerCycle() - 1) / cfg.macsPerCycle();
             double util = (double) macs / ((double) cfg.macsPerCycle() * cycles);
             double bytesPerCycle = (double) operandBytes / cycles;
-            allPass &= r.passed();
             table.add(s.toString(), macs, cycles, ideal, util, (double) counter[2] / cycles, bytesPerCycle,
-                    bytesPerCycle / cfg.dataBytes(), counter[3], counter[5], r.passed() ? "PASS" : "FAIL");
-            if (!r.passed()) {
-                r.mismatches().forEach(m -> o.println("  " + s + ": " + m));
-            }
+                    bytesPerCycle / cfg.dataBytes(), counter[3], counter[5], "PASS");
             o.printf("  %s: %d cycles, utilization %.1f %%%n", s, cycles, 100 * util);
             o.flush();
         }

@@ -130,7 +130,16 @@ public final class GemmHarness {
             long[] heldBeat = null;
             long[] heldResp = null;
             long idle = 0;
-            long watchdog = 2000 + 20L * (config.rows() + config.cols());
+            // A long COMPUTE moves nothing on the streams while it runs: allow for the longest.
+            long longest = 0;
+            for (GemmReference.Command cmd : commands) {
+                if (cmd.opcode() == GemmReference.COMPUTE) {
+                    long passes = (long) ((cmd.count() + config.rows() - 1) / config.rows())
+                            * ((cmd.n() + config.cols() - 1) / config.cols());
+                    longest = Math.max(longest, passes * Math.max(cmd.k(), Math.max(config.rows(), config.cols())));
+                }
+            }
+            long watchdog = 2000 + 20L * (config.rows() + config.cols()) + 2 * longest;
             int tail = 50;
             while (true) {
                 if (!cmdOffer && cmdIndex < commands.size() && rng.nextDouble() >= stalls.cmd()) {
