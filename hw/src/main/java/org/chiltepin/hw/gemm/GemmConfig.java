@@ -17,8 +17,10 @@ import org.chiltepin.hw.array.ArrayConfig;
  * @param accDepth   accumulator words, a power of two in [max(16, 2·rows), 65536]
  * @param scaleDepth requantization channels (multiplier and shift each), a power of two in
  *                   [max(16, 2·cols), 65536]
+ * @param requantLanes lanes requantized per cycle (each a 32 × 16-bit multiplier), a power of
+ *                   two in [1, cols]; below cols a STORE beat takes cols / requantLanes cycles
  */
-public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth) {
+public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth, int requantLanes) {
     /** Input element width (int8). */
     public static final int INPUT_WIDTH = 8;
     /** Accumulator width (int32, wrapping). */
@@ -37,6 +39,12 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
         powerOfTwo("bDepth", bDepth, 16, 65536);
         powerOfTwo("accDepth", accDepth, Math.max(16, 2 * rows), 65536);
         powerOfTwo("scaleDepth", scaleDepth, Math.max(16, 2 * cols), 65536);
+        powerOfTwo("requantLanes", requantLanes, 1, cols);
+    }
+
+    /** A configuration requantizing all {@code cols} lanes per cycle. */
+    public GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth) {
+        this(rows, cols, aDepth, bDepth, accDepth, scaleDepth, cols);
     }
 
     private static void powerOfTwo(String field, int value, int min, int max) {
@@ -50,7 +58,7 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
         Map<String, GemmConfig> p = new LinkedHashMap<>();
         p.put("default", new GemmConfig(8, 8, 4096, 4096, 1024, 256));
         p.put("tiny", new GemmConfig(2, 2, 256, 256, 128, 16));
-        p.put("fpga-small", new GemmConfig(4, 4, 512, 512, 256, 64));
+        p.put("fpga-small", new GemmConfig(4, 4, 512, 512, 256, 64, 1));
         p.put("large", new GemmConfig(16, 16, 8192, 8192, 2048, 512));
         return p;
     }

@@ -202,17 +202,23 @@ public final class GemmEngine extends Block {
     final Bits s1Mask;
     final SInt[] s1Mult;
     final UInt[] s1Shift;
+    /** Groups 1.. of the word in S1 are still to be requantized (only when requantLanes < cols). */
+    final Bool w1Busy;
+    final UInt w1Group;
+    final Bits w1Acc;
     final Bool s2Valid;
     final Bool s2Last;
     final Bool s2Store;
     final Bool s2Relu;
-    final Bits s2Mask;
+    final UInt s2Group;
+    final Bool[] s2LaneValid;
     final SInt[] s2Product;
     final UInt[] s2Shift;
+    final SInt[] assembled;
     final SInt[] rqPartial;
     final SInt[] rqValue;
     final SInt[] rqInt8;
-    final Mem<Bits> queue;
+    final Bits[] queue;
     final UInt queuePush;
     final UInt queuePop;
     final UInt queueCount;
@@ -291,25 +297,33 @@ public final class GemmEngine extends Block {
         cmdMBlocks = ceilDiv(cmdCount, logRows);
         cmdNBlocks = ceilDiv(cmdN, logCols);
         cmdLoadEnd = add(resize(cmdAddr0, ADDR), resize(cmdCount, ADDR));
-        UInt aSpan = mul(cmdMBlocks, cmdK);
-        cmdAEnd = add(resize(cmdAddr0, aSpan.getBitsWidth() + 1), resize(aSpan, aSpan.getBitsWidth() + 1));
-        UInt bSpan = mul(cmdNBlocks, cmdK);
-        cmdBEnd = add(resize(cmdAddr1, bSpan.getBitsWidth() + 1), resize(bSpan, bSpan.getBitsWidth() + 1));
-        cmdAccRows = shiftLeft(mul(cmdMBlocks, cmdNBlocks), logRows);
-        int accEndWidth = cmdAccRows.getBitsWidth() + 1;
-        cmdAccEnd = add(resize(cmdAddr2, accEndWidth), resize(cmdAccRows, accEndWidth));
-        cmdOutRows = mul(cmdCount, cmdNBlocks);
-        cmdOutEnd = add(resize(cmdAddr0, cmdOutRows.getBitsWidth() + 1), resize(cmdOutRows, cmdOutRows.getBitsWidth() + 1));
+        // Range checks multiply only operands that can be in range: a factor larger than the
+        // memory is an error by itself, so the products need depth-sized multipliers only.
+        Bool aFactorsFit = and(le(cmdMBlocks, u(config.aDepth(), ADDR)), le(resize(cmdK, ADDR), u(config.aDepth(), ADDR)));
+        UInt aSpan = mul(resize(cmdMBlocks, aBits + 1), resize(cmdK, aBits + 1));
+        cmdAEnd = add(resize(cmdAddr0, endWidth(aSpan)), resize(aSpan, endWidth(aSpan)));
+        Bool bFactorsFit = and(le(cmdNBlocks, u(config.bDepth(), ADDR)), le(resize(cmdK, ADDR), u(config.bDepth(), ADDR)));
+        UInt bSpan = mul(resize(cmdNBlocks, bBits + 1), resize(cmdK, bBits + 1));
+        cmdBEnd = add(resize(cmdAddr1, endWidth(bSpan)), resize(bSpan, endWidth(bSpan)));
+        int accBlocks = config.accDepth() / rows;
+        int blockBits = GemmConfig.log2(accBlocks) + 1;
+        Bool accFactorsFit = and(le(cmdMBlocks, u(accBlocks, ADDR)), le(cmdNBlocks, u(accBlocks, ADDR)));
+        cmdAccRows = shiftLeft(mul(resize(cmdMBlocks, blockBits), resize(cmdNBlocks, blockBits)), logRows);
+        cmdAccEnd = add(resize(cmdAddr2, endWidth(cmdAccRows)), resize(cmdAccRows, endWidth(cmdAccRows)));
+        Bool outFactorsFit = and(le(resize(cmdCount, ADDR), u(config.accDepth(), ADDR)),
+                le(cmdNBlocks, u(config.accDepth(), ADDR)));
+        cmdOutRows = mul(resize(cmdCount, cBits + 1), resize(cmdNBlocks, cBits + 1));
+        cmdOutEnd = add(resize(cmdAddr0, endWidth(cmdOutRows)), resize(cmdOutRows, endWidth(cmdOutRows)));
         cmdScaleEnd = add(resize(cmdAddr1, ADDR), resize(cmdN, ADDR));
         Bool scaleAligned = logCols == 0 ? bool(true) : eq(slice(cmdAddr1, logCols - 1, 0), u(0, logCols));
 
         Bool loadRangeBad = or(and(isLoadA, beyond(cmdLoadEnd, config.aDepth())),
                 or(and(isLoadB, beyond(cmdLoadEnd, config.bDepth())),
                         and(isLoadS, beyond(cmdLoadEnd, config.scaleDepth()))));
-        Bool computeRangeBad = and(isCompute, or(beyond(cmdAEnd, config.aDepth()),
-                or(beyond(cmdBEnd, config.bDepth()), beyond(cmdAccEnd, config.accDepth()))));
-        Bool outputRangeBad = and(isOutput, or(beyond(cmdOutEnd, config.accDepth()),
-                and(isStore, or(beyond(cmdScaleEnd, config.scaleDepth()), not(scaleAligned)))));
+        Bool computeRangeBad = and(isCompute, or(not(and(aFactorsFit, and(bFactorsFit, accFactorsFit))),
+                or(beyond(cmdAEnd, config.aDepth()), or(beyond(cmdBEnd, config.bDepth()), beyond(cmdAccEnd, config.accDepth())))));
+        Bool outputRangeBad = and(isOutput, or(not(outFactorsFit), or(beyond(cmdOutEnd, config.accDepth()),
+                and(isStore, or(beyond(cmdScaleEnd, config.scaleDepth()), not(scaleAligned))))));
         Bool counterRangeBad = and(isCounter, ge(cmdAddr0, u(GemmCommand.COUNTERS, 16)));
         Bool rangeBad = or(loadRangeBad, or(computeRangeBad, or(outputRangeBad, counterRangeBad)));
 
@@ -385,6 +399,42 @@ public final class GemmEngine extends Block {
         outLo = reg(uint(ADDR));
         outHi = reg(uint(ADDR));
         outCredits = regInit(uint(3), u(QUEUE_DEPTH, 3));
+        int lanes = config.requantLanes();
+        int groups = cols / lanes;
+        int groupBits = Math.max(1, GemmConfig.log2(groups));
+        s1Valid = regInit(bool(), bool(false));
+        s1Last = reg(bool());
+        s1Store = reg(bool());
+        s1Relu = reg(bool());
+        s1Mask = reg(bits(cols));
+        s1Mult = new SInt[cols];
+        s1Shift = new UInt[cols];
+        w1Busy = groups > 1 ? regInit(bool(), bool(false)) : null;
+        w1Group = groups > 1 ? reg(uint(groupBits)) : null;
+        w1Acc = groups > 1 ? reg(bits(accBits)) : null;
+        s2Valid = regInit(bool(), bool(false));
+        s2Last = reg(bool());
+        s2Store = reg(bool());
+        s2Relu = reg(bool());
+        s2Group = groups > 1 ? reg(uint(groupBits)) : null;
+        s2LaneValid = new Bool[lanes];
+        s2Product = new SInt[lanes];
+        s2Shift = new UInt[lanes];
+        rqPartial = new SInt[lanes];
+        rqValue = new SInt[lanes];
+        rqInt8 = new SInt[lanes];
+        for (int l = 0; l < lanes; l++) {
+            s2LaneValid[l] = reg(bool());
+            s2Product[l] = reg(sint(GemmConfig.ACC_WIDTH + GemmConfig.MULT_WIDTH));
+            s2Shift[l] = reg(uint(GemmConfig.SHIFT_WIDTH));
+        }
+        assembled = new SInt[(groups - 1) * lanes]; // the last group goes to the queue directly
+        for (int j = 0; j < assembled.length; j++) {
+            assembled[j] = reg(sint(GemmConfig.ACC_WIDTH));
+        }
+        // The S1 word stage must be free the cycle a new word's data arrives.
+        Bool groupFree = groups == 1 ? bool(true)
+                : and(not(s1Valid), or(not(w1Busy), eq(w1Group, u(groups - 1, groupBits))));
         respLocked = regInit(bool(), bool(false));
         respLockedSource = reg(uint(2));
 
@@ -559,7 +609,7 @@ public final class GemmEngine extends Block {
         assign(result.ready(), bool(true));
         Bool rowArrives = result.valid();
         rmwRead = and(rowArrives, compAccumulate);
-        outIssue = and(outActive, and(lt(outIssued, outTotal), and(neq(outCredits, u(0, 3)), not(rmwRead))));
+        outIssue = and(outActive, and(lt(outIssued, outTotal), and(neq(outCredits, u(0, 3)), and(not(rmwRead), groupFree))));
         accReadData = readSync(accMem, mux(rmwRead, wrRowAddr, outAddr), or(rmwRead, outIssue));
         Bits rowBits = asBits(result.payload().c[cols - 1]);
         for (int j = cols - 2; j >= 0; j--) {
@@ -602,31 +652,16 @@ public final class GemmEngine extends Block {
         });
 
         // ------------------------------------------------------------ output unit
-        s1Valid = regInit(bool(), bool(false));
-        s1Last = reg(bool());
-        s1Store = reg(bool());
-        s1Relu = reg(bool());
-        s1Mask = reg(bits(cols));
-        s2Valid = regInit(bool(), bool(false));
-        s2Last = reg(bool());
-        s2Store = reg(bool());
-        s2Relu = reg(bool());
-        s2Mask = reg(bits(cols));
-        s1Mult = new SInt[cols];
-        s1Shift = new UInt[cols];
-        s2Product = new SInt[cols];
-        s2Shift = new UInt[cols];
-        rqPartial = new SInt[cols];
-        rqValue = new SInt[cols];
-        rqInt8 = new SInt[cols];
+        // S0 issues an accumulator read (and the scale reads); S1 has the word and feeds
+        // requantLanes lanes per cycle to the multipliers (group 0 straight from the RAM, later
+        // groups from a copy, since compute's read-modify-write shares the read port); S2
+        // rounds, shifts, applies ReLU and saturates, and the last group completes a queue entry.
+        int columnWidth = ADDR + logCols;
         UInt scaleRead = add(outScaleRow, resize(outNb, sBits));
         Bool[] laneValid = new Bool[cols];
-        int columnWidth = ADDR + logCols;
         for (int j = 0; j < cols; j++) {
             s1Mult[j] = readSync(scaleMult[j], scaleRead, outIssue);
             s1Shift[j] = readSync(scaleShift[j], scaleRead, outIssue);
-            s2Product[j] = reg(sint(GemmConfig.ACC_WIDTH + GemmConfig.MULT_WIDTH));
-            s2Shift[j] = reg(uint(GemmConfig.SHIFT_WIDTH));
             UInt column = add(shiftLeft(outNb, logCols), u(j, columnWidth));
             laneValid[j] = lt(column, resize(outN, columnWidth));
         }
@@ -645,43 +680,95 @@ public final class GemmEngine extends Block {
             assign(outAddr, add(outAddr, u(1, cBits)));
             assign(outNb, mux(eq(outNb, sub(outNBlocks, u(1, ADDR))), u(0, ADDR), add(outNb, u(1, ADDR))));
         });
-        // Stage 1 → 2: the product (READ_ACC passes the accumulator through as acc × 1, shift 0).
-        assign(s2Valid, s1Valid);
-        when(s1Valid, () -> {
+        Bits laneSource = accReadData;
+        UInt group = null;
+        if (groups > 1) {
+            when(s1Valid, () -> assign(w1Acc, accReadData));
+            when(s1Valid, () -> {
+                assign(w1Busy, bool(true));
+                assign(w1Group, u(1, widthOf(w1Group)));
+            }).elseWhen(w1Busy, () -> {
+                assign(w1Group, add(w1Group, u(1, widthOf(w1Group))));
+                when(eq(w1Group, u(groups - 1, widthOf(w1Group))), () -> assign(w1Busy, bool(false)));
+            });
+            laneSource = mux(s1Valid, accReadData, w1Acc);
+            group = mux(s1Valid, u(0, widthOf(w1Group)), w1Group);
+        }
+        Bool processing = groups > 1 ? or(s1Valid, w1Busy) : s1Valid;
+        assign(s2Valid, processing);
+        UInt currentGroup = group;
+        Bits source = laneSource;
+        when(processing, () -> {
             assign(s2Last, s1Last);
             assign(s2Store, s1Store);
             assign(s2Relu, s1Relu);
-            assign(s2Mask, s1Mask);
-            for (int j = 0; j < cols; j++) {
-                SInt acc = asSInt(slice(accReadData, 32 * j + 31, 32 * j));
-                SInt m = mux(s1Store, s1Mult[j], sint(1, GemmConfig.MULT_WIDTH));
-                assign(s2Product[j], mul(acc, m));
-                assign(s2Shift[j], mux(s1Store, s1Shift[j], u(0, GemmConfig.SHIFT_WIDTH)));
+            if (currentGroup != null) {
+                assign(s2Group, currentGroup);
+            }
+            for (int l = 0; l < lanes; l++) {
+                SInt acc = null;
+                SInt m = null;
+                UInt sh = null;
+                Bool valid = null;
+                for (int g = groups - 1; g >= 0; g--) {
+                    int j = g * lanes + l;
+                    SInt accJ = asSInt(slice(source, 32 * j + 31, 32 * j));
+                    Bool pick = currentGroup == null ? bool(true) : eq(currentGroup, u(g, widthOf(currentGroup)));
+                    acc = acc == null ? accJ : mux(pick, accJ, acc);
+                    m = m == null ? s1Mult[j] : mux(pick, s1Mult[j], m);
+                    sh = sh == null ? s1Shift[j] : mux(pick, s1Shift[j], sh);
+                    valid = valid == null ? bit(s1Mask, j) : mux(pick, bit(s1Mask, j), valid);
+                }
+                // READ_ACC passes the accumulator through as acc × 1, shift 0.
+                assign(s2Product[l], mul(acc, mux(s1Store, m, sint(1, GemmConfig.MULT_WIDTH))));
+                assign(s2Shift[l], mux(s1Store, sh, u(0, GemmConfig.SHIFT_WIDTH)));
+                assign(s2LaneValid[l], valid);
             }
         });
-        // Stage 2 → queue: round half up, shift, ReLU, saturate to int8 (STORE) or pass (READ_ACC).
-        Bits queued = asBits(s2Last);
+        // S2: round half up, shift, ReLU, saturate to int8 (STORE) or pass (READ_ACC).
         int pw = GemmConfig.ACC_WIDTH + GemmConfig.MULT_WIDTH;
-        for (int j = 0; j < cols; j++) {
+        SInt[] fresh = new SInt[lanes];
+        for (int l = 0; l < lanes; l++) {
             // round(p / 2^s) = (p >> s) + bit s−1 of p: with t = p >> (s−1), that is t[pw−1:1] + t[0].
-            rqPartial[j] = shiftRight(s2Product[j], sub(s2Shift[j], u(1, GemmConfig.SHIFT_WIDTH)));
-            SInt roundBit = asSInt(concat(bool(false), bit(rqPartial[j], 0)));
-            SInt rounded = add(resize(slice(rqPartial[j], pw - 1, 1), pw + 1), resize(roundBit, pw + 1));
-            SInt shifted = mux(eq(s2Shift[j], u(0, GemmConfig.SHIFT_WIDTH)), resize(s2Product[j], pw + 1), rounded);
+            rqPartial[l] = shiftRight(s2Product[l], sub(s2Shift[l], u(1, GemmConfig.SHIFT_WIDTH)));
+            SInt roundBit = asSInt(concat(bool(false), bit(rqPartial[l], 0)));
+            SInt rounded = add(resize(slice(rqPartial[l], pw - 1, 1), pw + 1), resize(roundBit, pw + 1));
+            SInt shifted = mux(eq(s2Shift[l], u(0, GemmConfig.SHIFT_WIDTH)), resize(s2Product[l], pw + 1), rounded);
             SInt zero = sint(0, pw + 1);
-            rqValue[j] = mux(and(s2Relu, lt(shifted, zero)), zero, shifted);
-            rqInt8[j] = mux(gt(rqValue[j], sint(127, pw + 1)), sint(127, 8),
-                    mux(lt(rqValue[j], sint(-128, pw + 1)), sint(-128, 8), slice(rqValue[j], 7, 0)));
-            SInt value = mux(s2Store, resize(rqInt8[j], GemmConfig.ACC_WIDTH), resize(s2Product[j], GemmConfig.ACC_WIDTH));
-            queued = concat(mux(bit(s2Mask, j), value, sint(0, GemmConfig.ACC_WIDTH)), queued);
+            rqValue[l] = mux(and(s2Relu, lt(shifted, zero)), zero, shifted);
+            rqInt8[l] = mux(gt(rqValue[l], sint(127, pw + 1)), sint(127, 8),
+                    mux(lt(rqValue[l], sint(-128, pw + 1)), sint(-128, 8), slice(rqValue[l], 7, 0)));
+            SInt value = mux(s2Store, resize(rqInt8[l], GemmConfig.ACC_WIDTH), resize(s2Product[l], GemmConfig.ACC_WIDTH));
+            fresh[l] = mux(s2LaneValid[l], value, sint(0, GemmConfig.ACC_WIDTH));
         }
-        queue = mem(bits(accBits + 1), QUEUE_DEPTH);
+        // Assemble the groups of a word; the last group's lanes go to the queue directly.
+        Bits queued = asBits(s2Last);
+        for (int j = 0; j < cols; j++) {
+            int g = j / lanes;
+            SInt laneOut = fresh[j % lanes];
+            if (groups > 1 && g < groups - 1) {
+                SInt held = assembled[j];
+                SInt value = laneOut;
+                when(and(s2Valid, eq(s2Group, u(g, widthOf(s2Group)))), () -> assign(held, value));
+                laneOut = held;
+            }
+            queued = concat(laneOut, queued);
+        }
+        Bool pushWord = groups > 1 ? and(s2Valid, eq(s2Group, u(groups - 1, widthOf(s2Group)))) : s2Valid;
+        // Registers, not a memory: an asynchronously read RAM maps to no iCE40 primitive.
+        queue = new Bits[QUEUE_DEPTH];
         queuePush = regInit(uint(2), u(0, 2));
         queuePop = regInit(uint(2), u(0, 2));
         queueCount = regInit(uint(3), u(0, 3));
-        write(queue, queuePush, queued, s2Valid);
-        when(s2Valid, () -> assign(queuePush, add(queuePush, u(1, 2))));
-        Bits head = readAsync(queue, queuePop);
+        Bits entry = queued;
+        Bits head = null;
+        for (int i = QUEUE_DEPTH - 1; i >= 0; i--) {
+            queue[i] = reg(bits(accBits + 1));
+            Bits slot = queue[i];
+            when(and(pushWord, eq(queuePush, u(i, 2))), () -> assign(slot, entry));
+            head = head == null ? slot : mux(eq(queuePop, u(i, 2)), slot, head);
+        }
+        when(pushWord, () -> assign(queuePush, add(queuePush, u(1, 2))));
         assign(mAxisData.valid(), neq(queueCount, u(0, 3)));
         assign(mAxisData.payload().last, bit(head, 0));
         for (int j = 0; j < cols; j++) {
@@ -689,8 +776,8 @@ public final class GemmEngine extends Block {
         }
         Bool popped = mAxisData.fire();
         when(popped, () -> assign(queuePop, add(queuePop, u(1, 2))));
-        when(and(s2Valid, not(popped)), () -> assign(queueCount, add(queueCount, u(1, 3))))
-                .elseWhen(and(popped, not(s2Valid)), () -> assign(queueCount, sub(queueCount, u(1, 3))));
+        when(and(pushWord, not(popped)), () -> assign(queueCount, add(queueCount, u(1, 3))))
+                .elseWhen(and(popped, not(pushWord)), () -> assign(queueCount, sub(queueCount, u(1, 3))));
         when(and(popped, not(outIssue)), () -> assign(outCredits, add(outCredits, u(1, 3))))
                 .elseWhen(and(outIssue, not(popped)), () -> assign(outCredits, sub(outCredits, u(1, 3))));
         when(and(popped, bit(head, 0)), () -> assign(outRespValid, bool(true)));
@@ -772,6 +859,11 @@ public final class GemmEngine extends Block {
         UInt whole = resize(slice(value, value.getBitsWidth() - 1, log), ADDR);
         Bool rest = neq(slice(value, log - 1, 0), uint(0, log));
         return add(whole, resize(asUInt(asBits(rest)), ADDR));
+    }
+
+    /** Width of base + span: one more than the wider of a 17-bit address and the span. */
+    private static int endWidth(UInt span) {
+        return Math.max(ADDR, span.getBitsWidth()) + 1;
     }
 
     /** {@code end > limit}, with the limit at {@code end}'s width. */

@@ -69,9 +69,10 @@ class GemmEngineCosimTest {
 
     @Test
     void randomProgramsWithIllegalCommandsAndRandomStalls() {
-        // The last configuration's 16-word scratchpads force K to be split into accumulating chunks.
+        // 16-word scratchpads force K to be split into accumulating chunks; requantLanes < cols
+        // requantizes a beat over several cycles.
         for (GemmConfig cfg : List.of(GemmConfig.preset("tiny"), new GemmConfig(4, 2, 256, 256, 128, 16),
-                new GemmConfig(2, 2, 16, 16, 16, 16))) {
+                new GemmConfig(2, 2, 16, 16, 16, 16), new GemmConfig(2, 4, 256, 256, 128, 16, 1))) {
             GemmProgram prog = RandomGemmPrograms.generate(GemmHarness.params(cfg), 7, 12, true);
             Report r = harness(cfg).run(prog, 3, Stalls.RANDOM);
             assertPassed(r);
