@@ -12,6 +12,7 @@ import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.gemm.GemmConfig;
 import org.chiltepin.verif.gemm.GemmHarness;
 import org.chiltepin.verif.gemm.GemmProgram;
+import org.chiltepin.verif.golden.GemmFloatReference;
 import org.chiltepin.verif.golden.GemmReference;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -94,7 +95,7 @@ final class BenchGemmCommand implements Callable<Integer> {
         var params = GemmHarness.params(cfg);
         BenchTable table = new BenchTable("shape", "macs", "cycles", "ideal_cycles", "mac_utilization",
                 "mac_active_fraction", "operand_bytes_per_cycle", "input_port_utilization", "stall_input", "stall_hazard",
-                "verdict");
+                "quant_max_abs_lsb", "quant_rms_lsb", "verdict");
         boolean allPass = true;
         MersenneTwister rng = new MersenneTwister(seed);
         for (Shape s : list) {
@@ -108,7 +109,7 @@ final class BenchGemmCommand implements Callable<Integer> {
             }
             GemmProgram prog = new GemmProgram(params);
             prog.clearCounters();
-            prog.gemm(a, b, mult, shift, false);
+            var blocks = prog.gemm(a, b, mult, shift, false);
             long operandBytes = 0;
             for (var c : prog.commands()) {
                 if (c.opcode() == GemmReference.LOAD_A) {
@@ -123,6 +124,12 @@ final class BenchGemmCommand implements Callable<Integer> {
                 prog.readCounter(i);
             }
             GemmHarness.Report r = harness.run(prog, seed, GemmHarness.Stalls.NONE);
+            // Quantization error of the int8 results (verified bit for bit above) against real arithmetic.
+            GemmReference golden = new GemmReference(params);
+            golden.run(prog.commands(), prog.data());
+            int[][] c = GemmProgram.assemble(blocks, golden.beats(), s.m(), s.n(), cfg.cols());
+            GemmFloatReference.Error q = GemmFloatReference.error(c,
+                    GemmFloatReference.realOutputs(a, b, mult, shift, false));
             Map<Integer, Long> readings = r.counterReadings();
             long[] counter = new long[6];
             for (int i = 0; i < 6; i++) {
@@ -133,7 +140,8 @@ final class BenchGemmCommand implements Callable<Integer> {
                 allPass = false;
                 r.mismatches().forEach(m -> o.println("  " + s + ": " + m));
                 o.printf("  %s: FAIL%n", s);
-                table.add(s.toString(), macs, -1L, -1L, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1L, -1L, "FAIL");
+                table.add(s.toString(), macs, -1L, -1L, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1L, -1L,
+                        q.maxAbs(), q.rms(), "FAIL");
                 continue;
             }
             long cycles = counter[0];
@@ -141,7 +149,7 @@ final class BenchGemmCommand implements Callable<Integer> {
             double util = (double) macs / ((double) cfg.macsPerCycle() * cycles);
             double bytesPerCycle = (double) operandBytes / cycles;
             table.add(s.toString(), macs, cycles, ideal, util, (double) counter[2] / cycles, bytesPerCycle,
-                    bytesPerCycle / cfg.dataBytes(), counter[3], counter[5], "PASS");
+                    bytesPerCycle / cfg.dataBytes(), counter[3], counter[5], q.maxAbs(), q.rms(), "PASS");
             o.printf("  %s: %d cycles, utilization %.1f %%%n", s, cycles, 100 * util);
             o.flush();
         }

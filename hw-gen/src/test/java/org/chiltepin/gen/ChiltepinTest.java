@@ -128,8 +128,53 @@ class ChiltepinTest {
         assertTrue(r.err().contains("--top: must be a Verilog identifier"), r.err());
     }
 
+    @Test
+    void gemmGenerateAndVerify() throws IOException {
+        Path out = dir.resolve("g");
+        Result r = run("generate", "gemm", "--preset", "tiny", "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertEquals("gemm", m.get("block").asText());
+        assertEquals(2, m.get("config").get("requantLanes").asInt());
+        assertEquals(128, m.get("timing").get("commandBits").asInt());
+        r = run("verify", "gemm", "--preset", "tiny", "--seed", "2", "--cases", "8", "--work", Path.of("target", "sim").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().strip().endsWith("PASS"), r.out());
+        assertTrue(r.out().contains("with illegal commands"), r.out());
+    }
+
+    @Test
+    void gemmConfigErrorsAndBadShapes() throws IOException {
+        Path cfg = dir.resolve("g.json");
+        Files.writeString(cfg, "{\"preset\": \"tiny\", \"requantLanes\": 3}");
+        Result r = run("generate", "gemm", "--config", cfg.toString(), "--out", dir.resolve("x").toString());
+        assertEquals(2, r.exit());
+        assertEquals("chiltepin: invalid configuration: requantLanes: must be a power of two in [1, 2], got 3", r.err().strip());
+        r = run("bench", "gemm", "--shapes", "8x8", "--csv", dir.resolve("b.csv").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--shapes: must be a comma-separated list of MxKxN"), r.err());
+    }
+
+    @Test
+    void benchGemmWritesTheTableAndCsv() throws IOException {
+        Path csv = dir.resolve("bench.csv");
+        Result r = run("bench", "gemm", "--preset", "tiny", "--shapes", "4x6x4,1x8x6", "--csv", csv.toString(),
+                "--work", Path.of("target", "sim").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("shape,macs,cycles,ideal_cycles,mac_utilization"), lines.get(0));
+        String[] row = lines.get(1).split(",");
+        assertEquals("4x6x4", row[0]);
+        assertEquals("96", row[1]);
+        double util = Double.parseDouble(row[4]);
+        assertTrue(util > 0 && util <= 1, "utilization is a fraction: " + util);
+        assertTrue(lines.get(1).endsWith("PASS"));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"", "generate", "verify", "generate array", "verify array", "presets"})
+    @ValueSource(strings = {"", "generate", "verify", "bench", "generate array", "verify array", "generate gemm",
+        "verify gemm", "bench gemm", "presets"})
     void everyCommandHasHelp(String command) {
         String[] args = Stream.concat(command.isEmpty() ? Stream.empty() : Stream.of(command.split(" ")),
                 Stream.of("--help")).toArray(String[]::new);
@@ -153,7 +198,7 @@ class ChiltepinTest {
         Result r = run("presets");
         assertEquals(0, r.exit());
         List<String> lines = r.out().lines().toList();
-        assertEquals(4, lines.size(), r.out());
+        assertEquals(8, lines.size(), r.out());
         assertTrue(lines.get(0).startsWith("array    default"), r.out());
     }
 }
