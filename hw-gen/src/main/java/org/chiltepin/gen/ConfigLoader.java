@@ -113,7 +113,8 @@ final class ConfigLoader {
         }
         if (target.isEnum()) {
             for (Object constant : target.getEnumConstants()) {
-                if (constant.toString().equalsIgnoreCase(v.asText())) {
+                if (v.isTextual() && (constant.toString().equalsIgnoreCase(v.asText())
+                        || ((Enum<?>) constant).name().equalsIgnoreCase(v.asText()))) {
                     return constant;
                 }
             }
@@ -146,7 +147,9 @@ final class ConfigLoader {
     static ObjectNode toJson(Record config) {
         ObjectNode o = JSON.createObjectNode();
         for (RecordComponent rc : config.getClass().getRecordComponents()) {
-            o.set(rc.getName(), JSON.valueToTree(componentValue(rc, config)));
+            Object value = componentValue(rc, config);
+            // Enums as they are written in configuration files (their labels).
+            o.set(rc.getName(), value instanceof Enum<?> e ? JSON.valueToTree(e.toString()) : JSON.valueToTree(value));
         }
         return o;
     }

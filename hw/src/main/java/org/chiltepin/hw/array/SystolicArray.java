@@ -220,7 +220,7 @@ public final class SystolicArray extends Block {
     }
 
     /** Bits needed to hold values 0..max. */
-    static int bitsFor(int max) {
+    public static int bitsFor(int max) {
         return Math.max(1, 32 - Integer.numberOfLeadingZeros(max));
     }
 }

@@ -19,8 +19,30 @@ import org.chiltepin.hw.array.ArrayConfig;
  *                   [max(16, 2·cols), 65536]
  * @param requantLanes lanes requantized per cycle (each a 32 × 16-bit multiplier), a power of
  *                   two in [1, cols]; below cols a STORE beat takes cols / requantLanes cycles
+ * @param dataflow   the array core: output-stationary (accumulators in the PEs, K streams
+ *                   through) or weight-stationary (a rows × cols block of B held in the PEs,
+ *                   rows of A stream through); it decides the scratchpad layouts of COMPUTE
  */
-public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth, int requantLanes) {
+public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth, int requantLanes,
+        Dataflow dataflow) {
+
+    /** How the array keeps its operands; see docs/gemm.md for each one's COMPUTE layout. */
+    public enum Dataflow {
+        OUTPUT_STATIONARY("output-stationary"),
+        WEIGHT_STATIONARY("weight-stationary");
+
+        private final String label;
+
+        Dataflow(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
     /** Input element width (int8). */
     public static final int INPUT_WIDTH = 8;
     /** Accumulator width (int32, wrapping). */
@@ -40,11 +62,23 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
         powerOfTwo("accDepth", accDepth, Math.max(16, 2 * rows), 65536);
         powerOfTwo("scaleDepth", scaleDepth, Math.max(16, 2 * cols), 65536);
         powerOfTwo("requantLanes", requantLanes, 1, cols);
+        if (dataflow == null) {
+            throw new ConfigException("dataflow", "must be one of [output-stationary, weight-stationary]", "null");
+        }
     }
 
-    /** A configuration requantizing all {@code cols} lanes per cycle. */
+    /** An output-stationary configuration. */
+    public GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth, int requantLanes) {
+        this(rows, cols, aDepth, bDepth, accDepth, scaleDepth, requantLanes, Dataflow.OUTPUT_STATIONARY);
+    }
+
+    /** An output-stationary configuration requantizing all {@code cols} lanes per cycle. */
     public GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth) {
         this(rows, cols, aDepth, bDepth, accDepth, scaleDepth, cols);
+    }
+
+    public boolean weightStationary() {
+        return dataflow == Dataflow.WEIGHT_STATIONARY;
     }
 
     private static void powerOfTwo(String field, int value, int min, int max) {
@@ -60,6 +94,8 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
         p.put("tiny", new GemmConfig(2, 2, 256, 256, 128, 16));
         p.put("fpga-small", new GemmConfig(4, 4, 512, 512, 256, 64, 1));
         p.put("large", new GemmConfig(16, 16, 8192, 8192, 2048, 512));
+        p.put("ws", new GemmConfig(8, 8, 4096, 4096, 1024, 256, 8, Dataflow.WEIGHT_STATIONARY));
+        p.put("tiny-ws", new GemmConfig(2, 2, 256, 256, 128, 16, 2, Dataflow.WEIGHT_STATIONARY));
         return p;
     }
 

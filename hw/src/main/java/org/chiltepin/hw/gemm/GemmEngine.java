@@ -5,6 +5,7 @@ import static org.chiltepin.hdl.Hdl.*;
 import org.chiltepin.hdl.Block;
 import org.chiltepin.hdl.HdlBundle;
 import org.chiltepin.hw.array.SystolicArray;
+import org.chiltepin.hw.array.WeightStationaryArray;
 import spinal.core.Bits;
 import spinal.core.Bool;
 import spinal.core.Mem;
@@ -86,7 +87,8 @@ public final class GemmEngine extends Block {
     public final Stream<Row> mAxisData;
     public final Stream<Response> mAxisResp;
 
-    final SystolicArray core;
+    /** The array core, named {@code core} in the Verilog whichever the dataflow. */
+    final Block core;
     final Mem<Bits> aMem;
     final Mem<Bits> bMem;
     final Mem<Bits> accMem;
@@ -106,6 +108,7 @@ public final class GemmEngine extends Block {
     final UInt cmdK;
     final UInt cmdMBlocks;
     final UInt cmdNBlocks;
+    final UInt cmdKBlocks;
     final UInt cmdLoadEnd;
     final UInt cmdAEnd;
     final UInt cmdBEnd;
@@ -138,14 +141,17 @@ public final class GemmEngine extends Block {
     final UInt loadOpcode;
     final UInt loadStatus;
 
-    // Compute unit: issue side.
+    // Compute unit: the command's parameters; the issue side is built per dataflow.
     final Bool compActive;
     final Bool compRespValid;
     final Bool compAccumulate;
     final UInt compTag;
     final UInt compK;
+    final UInt compM;
     final UInt compMBlocks;
     final UInt compNBlocks;
+    final UInt compKBlocks;
+    final UInt compABase;
     final UInt compBBase;
     final UInt compALo;
     final UInt compAHi;
@@ -153,23 +159,13 @@ public final class GemmEngine extends Block {
     final UInt compBHi;
     final UInt compAccLo;
     final UInt compAccHi;
-    final Bool issueDone;
-    final UInt issueMb;
-    final UInt issueNb;
-    final UInt issueK;
-    final UInt issueARow;
-    final UInt issueBRow;
-    final Bool stageValid;
-    final Bool stageLast;
-    final Bits aWord;
-    final Bits bWord;
+    /** High in the cycle a COMPUTE is accepted: the issue side starts over. */
+    final Bool computeStart;
     // Compute unit: accumulator write-back (read-modify-write). Within a COMPUTE every row has its
     // own address and COMPUTEs run one at a time, so a read never needs the previous cycle's write.
+    /** Result rows the issued beats will produce, and rows written so far. */
     final UInt rowsExpected;
     final UInt rowsWritten;
-    final UInt wrNb;
-    final UInt wrPassBase;
-    final UInt wrRowAddr;
     final Bool rmwRead;
     final Bits accReadData;
     final Bool wbValid;
@@ -245,13 +241,16 @@ public final class GemmEngine extends Block {
         int dataBits = 8 * config.dataBytes();
         int accBits = GemmConfig.ACC_WIDTH * cols;
         int cw = GemmConfig.COUNTER_WIDTH;
+        boolean ws = config.weightStationary();
 
         sAxisCmd = slaveStream(type(() -> bits(GemmCommand.WIDTH)));
         sAxisData = slaveStream(type(() -> bits(dataBits)));
         mAxisData = masterStream(type(() -> new Row(cols)));
         mAxisResp = masterStream(type(Response::new));
 
-        core = build(() -> new SystolicArray(config.array()));
+        SystolicArray osCore = ws ? null : build(() -> new SystolicArray(config.array()));
+        WeightStationaryArray wsCore = ws ? build(() -> new WeightStationaryArray(config.array())) : null;
+        core = ws ? wsCore : osCore;
         aMem = mem(bits(8 * rows), config.aDepth());
         bMem = mem(bits(8 * cols), config.bDepth());
         accMem = mem(bits(accBits), config.accDepth());
@@ -294,26 +293,37 @@ public final class GemmEngine extends Block {
                 or(and(isCompute, or(countZero, or(eq(cmdN, u(0, 16)), eq(cmdK, u(0, 16))))),
                         and(isOutput, or(countZero, eq(cmdN, u(0, 16))))));
 
-        cmdMBlocks = ceilDiv(cmdCount, logRows);
+        cmdMBlocks = ws ? null : ceilDiv(cmdCount, logRows);
         cmdNBlocks = ceilDiv(cmdN, logCols);
         cmdLoadEnd = add(resize(cmdAddr0, ADDR), resize(cmdCount, ADDR));
         // Range checks multiply only operands that can be in range: a factor larger than the
         // memory is an error by itself, so the products need depth-sized multipliers only.
-        Bool aFactorsFit = and(le(cmdMBlocks, u(config.aDepth(), ADDR)), le(resize(cmdK, ADDR), u(config.aDepth(), ADDR)));
-        UInt aSpan = mul(resize(cmdMBlocks, aBits + 1), resize(cmdK, aBits + 1));
+        // Output-stationary: A spans ⌈M/rows⌉·K words, B ⌈N/cols⌉·K, the accumulators
+        // ⌈M/rows⌉·rows·⌈N/cols⌉. Weight-stationary: A spans ⌈K/rows⌉·M, B ⌈N/cols⌉·⌈K/rows⌉·rows,
+        // the accumulators M·⌈N/cols⌉.
+        cmdKBlocks = ws ? ceilDiv(cmdK, logRows) : null;
+        UInt aF1 = ws ? cmdKBlocks : cmdMBlocks;
+        UInt aF2 = ws ? resize(cmdCount, ADDR) : resize(cmdK, ADDR);
+        Bool aFactorsFit = and(le(aF1, u(config.aDepth(), ADDR)), le(aF2, u(config.aDepth(), ADDR)));
+        UInt aSpan = mul(resize(aF1, aBits + 1), resize(aF2, aBits + 1));
         cmdAEnd = add(resize(cmdAddr0, endWidth(aSpan)), resize(aSpan, endWidth(aSpan)));
-        Bool bFactorsFit = and(le(cmdNBlocks, u(config.bDepth(), ADDR)), le(resize(cmdK, ADDR), u(config.bDepth(), ADDR)));
-        UInt bSpan = mul(resize(cmdNBlocks, bBits + 1), resize(cmdK, bBits + 1));
+        int bBlocks = ws ? config.bDepth() / rows : config.bDepth();
+        int bBlockBits = GemmConfig.log2(bBlocks) + 1;
+        UInt bF2 = ws ? cmdKBlocks : resize(cmdK, ADDR);
+        Bool bFactorsFit = and(le(cmdNBlocks, u(bBlocks, ADDR)), le(bF2, u(bBlocks, ADDR)));
+        UInt bProduct = mul(resize(cmdNBlocks, bBlockBits), resize(bF2, bBlockBits));
+        UInt bSpan = ws ? shiftLeft(bProduct, logRows) : bProduct;
         cmdBEnd = add(resize(cmdAddr1, endWidth(bSpan)), resize(bSpan, endWidth(bSpan)));
         int accBlocks = config.accDepth() / rows;
         int blockBits = GemmConfig.log2(accBlocks) + 1;
-        Bool accFactorsFit = and(le(cmdMBlocks, u(accBlocks, ADDR)), le(cmdNBlocks, u(accBlocks, ADDR)));
-        cmdAccRows = shiftLeft(mul(resize(cmdMBlocks, blockBits), resize(cmdNBlocks, blockBits)), logRows);
-        cmdAccEnd = add(resize(cmdAddr2, endWidth(cmdAccRows)), resize(cmdAccRows, endWidth(cmdAccRows)));
         Bool outFactorsFit = and(le(resize(cmdCount, ADDR), u(config.accDepth(), ADDR)),
                 le(cmdNBlocks, u(config.accDepth(), ADDR)));
         cmdOutRows = mul(resize(cmdCount, cBits + 1), resize(cmdNBlocks, cBits + 1));
         cmdOutEnd = add(resize(cmdAddr0, endWidth(cmdOutRows)), resize(cmdOutRows, endWidth(cmdOutRows)));
+        Bool accFactorsFit = ws ? outFactorsFit
+                : and(le(cmdMBlocks, u(accBlocks, ADDR)), le(cmdNBlocks, u(accBlocks, ADDR)));
+        cmdAccRows = ws ? cmdOutRows : shiftLeft(mul(resize(cmdMBlocks, blockBits), resize(cmdNBlocks, blockBits)), logRows);
+        cmdAccEnd = add(resize(cmdAddr2, endWidth(cmdAccRows)), resize(cmdAccRows, endWidth(cmdAccRows)));
         cmdScaleEnd = add(resize(cmdAddr1, ADDR), resize(cmdN, ADDR));
         Bool scaleAligned = logCols == 0 ? bool(true) : eq(slice(cmdAddr1, logCols - 1, 0), u(0, logCols));
 
@@ -355,29 +365,22 @@ public final class GemmEngine extends Block {
         compRespValid = regInit(bool(), bool(false));
         compAccumulate = reg(bool());
         compTag = reg(uint(8));
-        compK = reg(uint(16));
-        compMBlocks = reg(uint(ADDR));
+        compK = ws ? null : reg(uint(16));
+        compM = ws ? reg(uint(16)) : null;
+        compMBlocks = ws ? null : reg(uint(ADDR));
         compNBlocks = reg(uint(ADDR));
-        compBBase = reg(uint(bBits));
+        compKBlocks = ws ? reg(uint(ADDR)) : null;
+        compABase = ws ? reg(uint(aBits)) : null;
+        compBBase = ws ? null : reg(uint(bBits));
         compALo = reg(uint(ADDR));
         compAHi = reg(uint(ADDR));
         compBLo = reg(uint(ADDR));
         compBHi = reg(uint(ADDR));
         compAccLo = reg(uint(ADDR));
         compAccHi = reg(uint(ADDR));
-        issueDone = reg(bool());
-        issueMb = reg(uint(ADDR));
-        issueNb = reg(uint(ADDR));
-        issueK = reg(uint(16));
-        issueARow = reg(uint(aBits));
-        issueBRow = reg(uint(bBits));
-        stageValid = regInit(bool(), bool(false));
-        stageLast = reg(bool());
-        rowsExpected = reg(uint(cmdAccRows.getBitsWidth()));
-        rowsWritten = reg(uint(cmdAccRows.getBitsWidth()));
-        wrNb = reg(uint(ADDR));
-        wrPassBase = reg(uint(cBits));
-        wrRowAddr = reg(uint(cBits));
+        computeStart = bool();
+        rowsExpected = reg(uint(2 * ADDR));
+        rowsWritten = reg(uint(2 * ADDR));
         wbValid = regInit(bool(), bool(false));
         wbAccumulate = reg(bool());
         wbAddr = reg(uint(cBits));
@@ -504,31 +507,29 @@ public final class GemmEngine extends Block {
             assign(loadOpcode, cmdOpcode);
             assign(loadStatus, cmdStatus);
         });
-        when(and(accept, toCompute), () -> {
+        assign(computeStart, and(accept, toCompute));
+        when(computeStart, () -> {
             assign(compActive, bool(true));
             assign(compAccumulate, cmdFlag);
             assign(compTag, cmdTag);
-            assign(compK, cmdK);
-            assign(compMBlocks, cmdMBlocks);
             assign(compNBlocks, cmdNBlocks);
-            assign(compBBase, resize(cmdAddr1, bBits));
+            if (ws) {
+                assign(compM, cmdCount);
+                assign(compKBlocks, cmdKBlocks);
+                assign(compABase, resize(cmdAddr0, aBits));
+            } else {
+                assign(compK, cmdK);
+                assign(compMBlocks, cmdMBlocks);
+                assign(compBBase, resize(cmdAddr1, bBits));
+            }
             assign(compALo, lo0);
             assign(compAHi, aHi);
             assign(compBLo, lo1);
             assign(compBHi, bHi);
             assign(compAccLo, lo2);
             assign(compAccHi, accHi);
-            assign(issueDone, bool(false));
-            assign(issueMb, u(0, ADDR));
-            assign(issueNb, u(0, ADDR));
-            assign(issueK, u(0, 16));
-            assign(issueARow, resize(cmdAddr0, aBits));
-            assign(issueBRow, resize(cmdAddr1, bBits));
-            assign(rowsExpected, cmdAccRows);
-            assign(rowsWritten, u(0, cmdAccRows.getBitsWidth()));
-            assign(wrNb, u(0, ADDR));
-            assign(wrPassBase, resize(cmdAddr2, cBits));
-            assign(wrRowAddr, resize(cmdAddr2, cBits));
+            assign(rowsExpected, u(0, 2 * ADDR));
+            assign(rowsWritten, u(0, 2 * ADDR));
         });
         when(and(accept, toOutput), () -> {
             assign(outActive, bool(true));
@@ -568,72 +569,26 @@ public final class GemmEngine extends Block {
         });
 
         // ------------------------------------------------------------ compute unit: issue
-        var in = core.sAxis;
-        Bool stageFree = or(not(stageValid), in.fire());
-        Bool doIssue = and(compActive, and(not(issueDone), stageFree));
-        aWord = readSync(aMem, add(issueARow, resize(issueK, aBits)), doIssue);
-        bWord = readSync(bMem, add(issueBRow, resize(issueK, bBits)), doIssue);
-        Bool lastK = eq(issueK, sub(compK, u(1, 16)));
-        when(stageFree, () -> {
-            assign(stageValid, doIssue);
-            assign(stageLast, lastK);
-        });
-        when(doIssue, () -> when(lastK, () -> {
-            assign(issueK, u(0, 16));
-            when(eq(issueNb, sub(compNBlocks, u(1, ADDR))), () -> {
-                assign(issueNb, u(0, ADDR));
-                assign(issueBRow, compBBase);
-                when(eq(issueMb, sub(compMBlocks, u(1, ADDR))), () -> assign(issueDone, bool(true)))
-                        .otherwise(() -> {
-                            assign(issueMb, add(issueMb, u(1, ADDR)));
-                            assign(issueARow, add(issueARow, resize(compK, aBits)));
-                        });
-            }).otherwise(() -> {
-                assign(issueNb, add(issueNb, u(1, ADDR)));
-                assign(issueBRow, add(issueBRow, resize(compK, bBits)));
-            });
-        }).otherwise(() -> assign(issueK, add(issueK, u(1, 16)))));
-        assign(in.valid(), stageValid);
-        assign(in.payload().last, stageLast);
-        for (int i = 0; i < rows; i++) {
-            assign(in.payload().a[i], asSInt(slice(aWord, 8 * i + 7, 8 * i)));
-        }
-        for (int j = 0; j < cols; j++) {
-            assign(in.payload().b[j], asSInt(slice(bWord, 8 * j + 7, 8 * j)));
-        }
+        Stream<SystolicArray.Row> result = ws ? wsCore.mAxis : osCore.mAxis;
+        IssueSide issue = ws ? weightStationaryIssue(wsCore, result) : outputStationaryIssue(osCore, result);
+        when(issue.rowsIssued(), () -> assign(rowsExpected, add(rowsExpected, u(issue.rowsPerIssue(), 2 * ADDR))));
 
         // ------------------------------------------------------------ compute unit: write-back
-        // Row r of pass (mb, nb) goes to acc word accBase + (mb·rows + r)·nBlocks + nb, so the
-        // accumulators hold C row-major in segments of cols values; STORE reads them in order.
-        var result = core.mAxis;
         assign(result.ready(), bool(true));
         Bool rowArrives = result.valid();
-        rmwRead = and(rowArrives, compAccumulate);
+        rmwRead = and(rowArrives, issue.rowAccumulate());
         outIssue = and(outActive, and(lt(outIssued, outTotal), and(neq(outCredits, u(0, 3)), and(not(rmwRead), groupFree))));
-        accReadData = readSync(accMem, mux(rmwRead, wrRowAddr, outAddr), or(rmwRead, outIssue));
+        accReadData = readSync(accMem, mux(rmwRead, issue.rowAddr(), outAddr), or(rmwRead, outIssue));
         Bits rowBits = asBits(result.payload().c[cols - 1]);
         for (int j = cols - 2; j >= 0; j--) {
             rowBits = concat(rowBits, result.payload().c[j]);
         }
         Bits arrivingRow = rowBits;
         assign(wbValid, rowArrives);
-        assign(wbAccumulate, compAccumulate);
+        assign(wbAccumulate, issue.rowAccumulate());
         when(rowArrives, () -> {
-            assign(wbAddr, wrRowAddr);
+            assign(wbAddr, issue.rowAddr());
             assign(wbRow, arrivingRow);
-            when(result.payload().last, () -> {
-                // End of a pass: the next pass starts one word further; after the last nb, the
-                // next mb block starts right after this pass's last row.
-                when(eq(wrNb, sub(compNBlocks, u(1, ADDR))), () -> {
-                    assign(wrNb, u(0, ADDR));
-                    assign(wrPassBase, add(wrRowAddr, u(1, cBits)));
-                    assign(wrRowAddr, add(wrRowAddr, u(1, cBits)));
-                }).otherwise(() -> {
-                    assign(wrNb, add(wrNb, u(1, ADDR)));
-                    assign(wrPassBase, add(wrPassBase, u(1, cBits)));
-                    assign(wrRowAddr, add(wrPassBase, u(1, cBits)));
-                });
-            }).otherwise(() -> assign(wrRowAddr, add(wrRowAddr, resize(compNBlocks, cBits))));
         });
         Bits old = accReadData;
         Bits sum = null;
@@ -645,11 +600,10 @@ public final class GemmEngine extends Block {
         }
         Bits writeBack = sum;
         write(accMem, wbAddr, writeBack, wbValid);
-        when(wbValid, () -> {
-            UInt written = add(rowsWritten, u(1, rowsWritten.getBitsWidth()));
-            assign(rowsWritten, written);
-            when(eq(written, rowsExpected), () -> assign(compRespValid, bool(true)));
-        });
+        when(wbValid, () -> assign(rowsWritten, add(rowsWritten, u(1, 2 * ADDR))));
+        // Done when every beat is issued and every row they produce is written.
+        when(and(compActive, and(not(compRespValid), and(issue.idle(), and(not(rowArrives), and(not(wbValid),
+                eq(rowsWritten, rowsExpected)))))), () -> assign(compRespValid, bool(true)));
 
         // ------------------------------------------------------------ output unit
         // S0 issues an accumulator read (and the scale reads); S1 has the word and feeds
@@ -834,7 +788,7 @@ public final class GemmEngine extends Block {
         Bool[] events = {
             bool(true),
             busy,
-            in.fire(),
+            ws ? wsCore.sAxis.fire() : osCore.sAxis.fire(),
             and(loadActive, and(not(loadRespValid), not(sAxisData.valid()))),
             or(and(mAxisData.valid(), not(mAxisData.ready())), and(mAxisResp.valid(), not(mAxisResp.ready()))),
             and(sAxisCmd.valid(), not(canIssue)),
@@ -849,6 +803,237 @@ public final class GemmEngine extends Block {
 
     public GemmConfig config() {
         return config;
+    }
+
+    /** What the dataflow-specific issue side tells the shared write-back. */
+    private record IssueSide(Bool idle, Bool rowsIssued, int rowsPerIssue, UInt rowAddr, Bool rowAccumulate) {
+    }
+
+    /**
+     * Output-stationary: pass (mb, nb) streams K beats of A word {@code aAddr + mb·K + k} and B word
+     * {@code bAddr + nb·K + k}; its rows r go to acc word {@code accAddr + (mb·rows + r)·nBlocks + nb}.
+     */
+    private IssueSide outputStationaryIssue(SystolicArray array, Stream<SystolicArray.Row> result) {
+        int rows = config.rows();
+        int cols = config.cols();
+        int aBits = GemmConfig.log2(config.aDepth());
+        int bBits = GemmConfig.log2(config.bDepth());
+        int cBits = GemmConfig.log2(config.accDepth());
+        Bool issueDone = named(reg(bool()), "issue_done");
+        UInt issueMb = named(reg(uint(ADDR)), "issue_mb");
+        UInt issueNb = named(reg(uint(ADDR)), "issue_nb");
+        UInt issueK = named(reg(uint(16)), "issue_k");
+        UInt issueARow = named(reg(uint(aBits)), "issue_a_row");
+        UInt issueBRow = named(reg(uint(bBits)), "issue_b_row");
+        Bool stageValid = named(regInit(bool(), bool(false)), "stage_valid");
+        Bool stageLast = named(reg(bool()), "stage_last");
+        var in = array.sAxis;
+        Bool stageFree = or(not(stageValid), in.fire());
+        Bool doIssue = and(compActive, and(not(issueDone), stageFree));
+        Bits aWord = named(readSync(aMem, add(issueARow, resize(issueK, aBits)), doIssue), "a_word");
+        Bits bWord = named(readSync(bMem, add(issueBRow, resize(issueK, bBits)), doIssue), "b_word");
+        Bool lastK = eq(issueK, sub(compK, u(1, 16)));
+        when(stageFree, () -> {
+            assign(stageValid, doIssue);
+            assign(stageLast, lastK);
+        });
+        when(computeStart, () -> {
+            assign(issueDone, bool(false));
+            assign(issueMb, u(0, ADDR));
+            assign(issueNb, u(0, ADDR));
+            assign(issueK, u(0, 16));
+            assign(issueARow, resize(cmdAddr0, aBits));
+            assign(issueBRow, resize(cmdAddr1, bBits));
+        }).elseWhen(doIssue, () -> when(lastK, () -> {
+            assign(issueK, u(0, 16));
+            when(eq(issueNb, sub(compNBlocks, u(1, ADDR))), () -> {
+                assign(issueNb, u(0, ADDR));
+                assign(issueBRow, compBBase);
+                when(eq(issueMb, sub(compMBlocks, u(1, ADDR))), () -> assign(issueDone, bool(true)))
+                        .otherwise(() -> {
+                            assign(issueMb, add(issueMb, u(1, ADDR)));
+                            assign(issueARow, add(issueARow, resize(compK, aBits)));
+                        });
+            }).otherwise(() -> {
+                assign(issueNb, add(issueNb, u(1, ADDR)));
+                assign(issueBRow, add(issueBRow, resize(compK, bBits)));
+            });
+        }).otherwise(() -> assign(issueK, add(issueK, u(1, 16)))));
+        assign(in.valid(), stageValid);
+        assign(in.payload().last, stageLast);
+        for (int i = 0; i < rows; i++) {
+            assign(in.payload().a[i], asSInt(slice(aWord, 8 * i + 7, 8 * i)));
+        }
+        for (int j = 0; j < cols; j++) {
+            assign(in.payload().b[j], asSInt(slice(bWord, 8 * j + 7, 8 * j)));
+        }
+
+        // Write side: the next pass starts one word further; after the last nb, the next mb
+        // block starts right after this pass's last row.
+        UInt wrNb = named(reg(uint(ADDR)), "wr_nb");
+        UInt wrPassBase = named(reg(uint(cBits)), "wr_pass_base");
+        UInt wrRowAddr = named(reg(uint(cBits)), "wr_row_addr");
+        when(computeStart, () -> {
+            assign(wrNb, u(0, ADDR));
+            assign(wrPassBase, resize(cmdAddr2, cBits));
+            assign(wrRowAddr, resize(cmdAddr2, cBits));
+        }).elseWhen(result.valid(), () -> when(result.payload().last, () -> {
+            when(eq(wrNb, sub(compNBlocks, u(1, ADDR))), () -> {
+                assign(wrNb, u(0, ADDR));
+                assign(wrPassBase, add(wrRowAddr, u(1, cBits)));
+                assign(wrRowAddr, add(wrRowAddr, u(1, cBits)));
+            }).otherwise(() -> {
+                assign(wrNb, add(wrNb, u(1, ADDR)));
+                assign(wrPassBase, add(wrPassBase, u(1, cBits)));
+                assign(wrRowAddr, add(wrPassBase, u(1, cBits)));
+            });
+        }).otherwise(() -> assign(wrRowAddr, add(wrRowAddr, resize(compNBlocks, cBits)))));
+        return new IssueSide(and(issueDone, not(stageValid)), and(in.fire(), stageLast), rows, wrRowAddr, compAccumulate);
+    }
+
+    /**
+     * Weight-stationary: for each nb, for each kb, the pass loads rows B words
+     * {@code bAddr + (nb·kBlocks + kb)·rows + i} as the array's weights, then streams M beats of A
+     * word {@code aAddr + kb·M + m}; row m goes to acc word {@code accAddr + m·nBlocks + nb},
+     * added to it for kb > 0 (or when the command accumulates). The next pass's weights load
+     * while the current pass streams, once its first beat has passed every PE.
+     */
+    private IssueSide weightStationaryIssue(WeightStationaryArray array, Stream<SystolicArray.Row> result) {
+        int rows = config.rows();
+        int cols = config.cols();
+        int aBits = GemmConfig.log2(config.aDepth());
+        int bBits = GemmConfig.log2(config.bDepth());
+        int cBits = GemmConfig.log2(config.accDepth());
+        int rowBits = widthOf(array.weightRow);
+        int guardCycles = rows + cols + 2;
+        int guardBits = SystolicArray.bitsFor(guardCycles);
+
+        // Weight loader.
+        Bool wLoading = named(regInit(bool(), bool(false)), "w_loading");
+        Bool wDone = named(reg(bool()), "w_done");
+        UInt wRow = named(reg(uint(rowBits)), "w_row");
+        UInt wKb = named(reg(uint(ADDR)), "w_kb");
+        UInt wNb = named(reg(uint(ADDR)), "w_nb");
+        UInt wAddr = named(reg(uint(bBits)), "w_addr");
+        Bool wWrite = named(regInit(bool(), bool(false)), "w_write");
+        UInt wWriteRow = named(reg(uint(rowBits)), "w_write_row");
+        Bool wWriteLast = named(reg(bool()), "w_write_last");
+        Bool weightsReady = named(regInit(bool(), bool(false)), "weights_ready");
+        UInt guard = named(regInit(uint(guardBits), uint(0, guardBits)), "weight_guard");
+        // Stream side.
+        Bool sActive = named(regInit(bool(), bool(false)), "s_active");
+        Bool sDone = named(reg(bool()), "s_done");
+        UInt sM = named(reg(uint(16)), "s_m");
+        UInt sKb = named(reg(uint(ADDR)), "s_kb");
+        UInt sNb = named(reg(uint(ADDR)), "s_nb");
+        UInt sARow = named(reg(uint(aBits)), "s_a_row");
+        Bool stageValid = named(regInit(bool(), bool(false)), "stage_valid");
+        Bool stageLast = named(reg(bool()), "stage_last");
+
+        Bool lastRow = eq(wRow, uint(rows - 1, rowBits));
+        // Not while the last row of the previous load is still being written: weights_ready is
+        // set only after that write, and the next load would overwrite the unused shadow weights.
+        Bool startLoad = and(compActive, and(not(wLoading), and(not(wWrite), and(not(wDone), and(not(weightsReady),
+                eq(guard, uint(0, guardBits)))))));
+        Bool loadRead = wLoading;
+        Bits bWord = named(readSync(bMem, wAddr, loadRead), "b_word");
+        assign(wWrite, loadRead);
+        assign(wWriteRow, wRow);
+        assign(wWriteLast, lastRow);
+        Bool lastKb = eq(wKb, sub(compKBlocks, u(1, ADDR)));
+        Bool lastNb = eq(wNb, sub(compNBlocks, u(1, ADDR)));
+        when(computeStart, () -> {
+            assign(wLoading, bool(false));
+            assign(wDone, bool(false));
+            assign(wKb, u(0, ADDR));
+            assign(wNb, u(0, ADDR));
+            assign(wAddr, resize(cmdAddr1, bBits));
+        }).elseWhen(startLoad, () -> {
+            assign(wLoading, bool(true));
+            assign(wRow, uint(0, rowBits));
+        }).elseWhen(wLoading, () -> {
+            assign(wAddr, add(wAddr, u(1, bBits)));
+            assign(wRow, add(wRow, uint(1, rowBits)));
+            when(lastRow, () -> {
+                assign(wLoading, bool(false));
+                when(lastKb, () -> {
+                    assign(wKb, u(0, ADDR));
+                    assign(wNb, add(wNb, u(1, ADDR)));
+                    when(lastNb, () -> assign(wDone, bool(true)));
+                }).otherwise(() -> assign(wKb, add(wKb, u(1, ADDR))));
+            });
+        });
+        assign(array.weightWrite, wWrite);
+        assign(array.weightRow, wWriteRow);
+        for (int j = 0; j < cols; j++) {
+            assign(array.weightValue[j], asSInt(slice(bWord, 8 * j + 7, 8 * j)));
+        }
+
+        var in = array.sAxis;
+        Bool stageFree = or(not(stageValid), in.fire());
+        Bool startPass = and(compActive, and(not(sActive), and(not(sDone), weightsReady)));
+        Bool doIssue = and(sActive, stageFree);
+        Bits aWord = named(readSync(aMem, add(sARow, resize(sM, aBits)), doIssue), "a_word");
+        Bool lastM = eq(sM, sub(compM, u(1, 16)));
+        Bool passLastKb = eq(sKb, sub(compKBlocks, u(1, ADDR)));
+        Bool passLastNb = eq(sNb, sub(compNBlocks, u(1, ADDR)));
+        // weights_ready: set when a pass's last weight row is written, taken when the pass starts.
+        when(computeStart, () -> assign(weightsReady, bool(false)))
+                .elseWhen(and(wWrite, wWriteLast), () -> assign(weightsReady, bool(true)))
+                .elseWhen(startPass, () -> assign(weightsReady, bool(false)));
+        when(startPass, () -> assign(guard, uint(guardCycles, guardBits)))
+                .elseWhen(neq(guard, uint(0, guardBits)), () -> assign(guard, sub(guard, uint(1, guardBits))));
+        when(stageFree, () -> {
+            assign(stageValid, doIssue);
+            assign(stageLast, lastM);
+        });
+        when(computeStart, () -> {
+            assign(sActive, bool(false));
+            assign(sDone, bool(false));
+            assign(sKb, u(0, ADDR));
+            assign(sNb, u(0, ADDR));
+            assign(sARow, resize(cmdAddr0, aBits));
+        }).elseWhen(startPass, () -> {
+            assign(sActive, bool(true));
+            assign(sM, u(0, 16));
+        }).elseWhen(doIssue, () -> when(lastM, () -> {
+            assign(sActive, bool(false));
+            when(passLastKb, () -> {
+                assign(sKb, u(0, ADDR));
+                assign(sARow, compABase);
+                assign(sNb, add(sNb, u(1, ADDR)));
+                when(passLastNb, () -> assign(sDone, bool(true)));
+            }).otherwise(() -> {
+                assign(sKb, add(sKb, u(1, ADDR)));
+                assign(sARow, add(sARow, resize(compM, aBits)));
+            });
+        }).otherwise(() -> assign(sM, add(sM, u(1, 16)))));
+        assign(in.valid(), stageValid);
+        assign(in.payload().last, stageLast);
+        for (int i = 0; i < rows; i++) {
+            assign(in.payload().a[i], asSInt(slice(aWord, 8 * i + 7, 8 * i)));
+        }
+
+        // Write side: row m of pass (nb, kb) → accAddr + m·nBlocks + nb.
+        UInt wrKb = named(reg(uint(ADDR)), "wr_kb");
+        UInt wrPassBase = named(reg(uint(cBits)), "wr_pass_base");
+        UInt wrRowAddr = named(reg(uint(cBits)), "wr_row_addr");
+        when(computeStart, () -> {
+            assign(wrKb, u(0, ADDR));
+            assign(wrPassBase, resize(cmdAddr2, cBits));
+            assign(wrRowAddr, resize(cmdAddr2, cBits));
+        }).elseWhen(result.valid(), () -> when(result.payload().last, () -> {
+            when(eq(wrKb, sub(compKBlocks, u(1, ADDR))), () -> {
+                assign(wrKb, u(0, ADDR));
+                assign(wrPassBase, add(wrPassBase, u(1, cBits)));
+                assign(wrRowAddr, add(wrPassBase, u(1, cBits)));
+            }).otherwise(() -> {
+                assign(wrKb, add(wrKb, u(1, ADDR)));
+                assign(wrRowAddr, wrPassBase);
+            });
+        }).otherwise(() -> assign(wrRowAddr, add(wrRowAddr, resize(compNBlocks, cBits)))));
+        Bool accumulateRow = or(compAccumulate, neq(wrKb, u(0, ADDR)));
+        return new IssueSide(and(sDone, and(not(sActive), not(stageValid))), in.fire(), 1, wrRowAddr, accumulateRow);
     }
 
     /** ⌈value / 2^log⌉ in 17 bits, with no bit of {@code value} left unused. */

@@ -61,7 +61,7 @@ public final class GemmHarness {
 
     /** The golden model's view of a configuration. */
     public static Params params(GemmConfig c) {
-        return new Params(c.rows(), c.cols(), c.aDepth(), c.bDepth(), c.accDepth(), c.scaleDepth());
+        return new Params(c.rows(), c.cols(), c.aDepth(), c.bDepth(), c.accDepth(), c.scaleDepth(), c.weightStationary());
     }
 
     public GemmConfig config() {

@@ -16,6 +16,7 @@ public final class GemmProgram {
     private final List<Command> commands = new ArrayList<>();
     private final List<byte[]> data = new ArrayList<>();
     private int nextTag;
+    private int[] lastAccRegion = {0, 0, 0};
 
     public GemmProgram(Params params) {
         this.params = params;
@@ -129,22 +130,35 @@ public final class GemmProgram {
         int nbNeed = ceil(n, cols);
         int mbPer = Math.min(mbNeed, 8);
         int nbPer = Math.min(nbNeed, 8);
-        while (mbPer * rows * nbPer > accHalf) {
-            if (mbPer >= nbPer && mbPer > 1) {
-                mbPer--;
-            } else {
+        int kChunk;
+        int blockRows;
+        if (params.weightStationary()) {
+            // Weight-stationary: an output block is up to blockRows A rows (long passes keep the
+            // array busy) × nbPer column tiles; K is split in multiples of rows.
+            while (nbPer > 1 && nbPer * rows > bHalf) {
                 nbPer--;
             }
+            blockRows = Math.min(m, Math.min(aHalf, accHalf / nbPer));
+            int kBlocks = Math.min(ceil(k, rows), Math.min(aHalf / Math.max(1, blockRows), bHalf / (nbPer * rows)));
+            kChunk = Math.min(k, kBlocks * rows);
+        } else {
+            while (mbPer * rows * nbPer > accHalf) {
+                if (mbPer >= nbPer && mbPer > 1) {
+                    mbPer--;
+                } else {
+                    nbPer--;
+                }
+            }
+            blockRows = mbPer * rows;
+            kChunk = Math.min(k, Math.min(aHalf / mbPer, bHalf / nbPer));
         }
-        int kChunk = Math.min(k, Math.min(aHalf / mbPer, bHalf / nbPer));
-        if (kChunk < 1 || nbPer < 1) {
+        if (kChunk < 1 || nbPer < 1 || blockRows < 1) {
             throw new IllegalArgumentException("the scratchpads are too small for one array tile");
         }
         boolean scalesOnce = n <= params.scaleDepth();
         if (scalesOnce) {
             loadScales(0, mult, shift);
         }
-        int blockRows = mbPer * rows;
         int blockCols = nbPer * cols;
         List<Step> steps = new ArrayList<>();
         List<Block> blocks = new ArrayList<>();
@@ -171,6 +185,7 @@ public final class GemmProgram {
                 loadStep(a, b, steps.get(s + 1), (s + 1) % 2, blockRows, blockCols, m, n);
             }
             if (st.last()) {
+                lastAccRegion = new int[] {accBase, blk.rows(), blk.cols()};
                 if (scalesOnce) {
                     store(accBase, blk.col0(), blk.rows(), blk.cols(), relu);
                 } else {
@@ -190,6 +205,10 @@ public final class GemmProgram {
     }
 
     private void loadStep(int[][] a, int[][] b, Step st, int buf, int blockRows, int blockCols, int m, int n) {
+        if (params.weightStationary()) {
+            loadStepWeightStationary(a, b, st, buf, blockRows, blockCols, m, n);
+            return;
+        }
         int mt = st.mt();
         int nt = st.nt();
         int k0 = st.k0();
@@ -222,6 +241,56 @@ public final class GemmProgram {
         }
         loadA(buf * (params.aDepth() / 2), aw);
         loadB(buf * (params.bDepth() / 2), bw);
+    }
+
+    /**
+     * Weight-stationary layouts: A word (kb, row) = A[row][k0 + kb·rows + i] in lane i, at
+     * kb·M + row; B words (nb, kb, i) = B[k0 + kb·rows + i][col0 + nb·cols + j] in lane j, at
+     * (nb·kBlocks + kb)·rows + i.
+     */
+    private void loadStepWeightStationary(int[][] a, int[][] b, Step st, int buf, int blockRows, int blockCols, int m,
+            int n) {
+        int rows = params.rows();
+        int cols = params.cols();
+        int mRows = Math.min(blockRows, m - st.mt() * blockRows);
+        int nBlocks = ceil(Math.min(blockCols, n - st.nt() * blockCols), cols);
+        int kBlocks = ceil(st.kLen(), rows);
+        List<int[]> aw = new ArrayList<>();
+        for (int kb = 0; kb < kBlocks; kb++) {
+            for (int r = 0; r < mRows; r++) {
+                int[] w = new int[rows];
+                for (int i = 0; i < rows; i++) {
+                    int kk = kb * rows + i;
+                    w[i] = kk < st.kLen() ? a[st.mt() * blockRows + r][st.k0() + kk] : 0;
+                }
+                aw.add(w);
+            }
+        }
+        List<int[]> bw = new ArrayList<>();
+        for (int nb = 0; nb < nBlocks; nb++) {
+            for (int kb = 0; kb < kBlocks; kb++) {
+                for (int i = 0; i < rows; i++) {
+                    int[] w = new int[cols];
+                    int kk = kb * rows + i;
+                    for (int j = 0; j < cols; j++) {
+                        int col = st.nt() * blockCols + nb * cols + j;
+                        w[j] = kk < st.kLen() && col < n ? b[st.k0() + kk][col] : 0;
+                    }
+                    bw.add(w);
+                }
+            }
+        }
+        loadA(buf * (params.aDepth() / 2), aw);
+        loadB(buf * (params.bDepth() / 2), bw);
+    }
+
+    /**
+     * The accumulator words the last {@link #gemm} block occupies: {accBase, rows, cols} (what a
+     * READ_ACC may read back; other words may never have been written, and memories have no
+     * defined content after reset).
+     */
+    public int[] lastAccRegion() {
+        return lastAccRegion.clone();
     }
 
     /** Reassembles the int8 matrix from the STORE beats of {@link #gemm}. */

@@ -35,7 +35,8 @@ public final class RandomGemmPrograms {
             }
             prog.gemm(a, b, mult, shift, rng.nextBoolean());
             if (rng.nextInt(3) == 0) {
-                prog.readAcc(0, 1 + rng.nextInt(p.rows()), 1 + rng.nextInt(p.cols() * 2));
+                int[] region = prog.lastAccRegion();
+                prog.readAcc(region[0], 1 + rng.nextInt(region[1]), 1 + rng.nextInt(region[2]));
             }
             if (rng.nextInt(4) == 0) {
                 prog.fence();

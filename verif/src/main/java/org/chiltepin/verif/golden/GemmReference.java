@@ -13,8 +13,16 @@ import java.util.List;
  */
 public final class GemmReference {
 
-    /** The engine's dimensions: array rows × cols and memory depths in words. */
-    public record Params(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth) {
+    /**
+     * The engine's dimensions: array rows × cols, memory depths in words, and the dataflow, which
+     * decides COMPUTE's scratchpad layouts.
+     */
+    public record Params(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth,
+            boolean weightStationary) {
+        public Params(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth) {
+            this(rows, cols, aDepth, bDepth, accDepth, scaleDepth, false);
+        }
+
         public int dataBytes() {
             return Math.max(3, Math.max(rows, cols));
         }
@@ -189,27 +197,11 @@ public final class GemmReference {
                     respond(c, BAD_SIZE, 0);
                     return;
                 }
-                long k = c.k();
-                if (c.addr0() + mBlocks * k > p.aDepth() || c.addr1() + nBlocks * k > p.bDepth()
-                        || c.addr2() + mBlocks * nBlocks * rows > p.accDepth()) {
-                    respond(c, BAD_RANGE, 0);
-                    return;
+                if (p.weightStationary()) {
+                    computeWeightStationary(c, nBlocks);
+                } else {
+                    computeOutputStationary(c, mBlocks, nBlocks);
                 }
-                for (int mb = 0; mb < mBlocks; mb++) {
-                    for (int nb = 0; nb < nBlocks; nb++) {
-                        for (int r = 0; r < rows; r++) {
-                            int word = (int) (c.addr2() + (mb * rows + r) * nBlocks + nb);
-                            for (int j = 0; j < cols; j++) {
-                                int sum = c.flag() ? acc[word][j] : 0;
-                                for (int x = 0; x < k; x++) {
-                                    sum += a[(int) (c.addr0() + mb * k + x)][r] * b[(int) (c.addr1() + nb * k + x)][j];
-                                }
-                                acc[word][j] = sum; // int arithmetic wraps exactly like the 32-bit accumulator
-                            }
-                        }
-                    }
-                }
-                respond(c, OK, 0);
             }
             case STORE, READ_ACC -> {
                 if (c.count() == 0 || c.n() == 0) {
@@ -242,6 +234,71 @@ public final class GemmReference {
             }
             default -> throw new IllegalStateException("unreachable opcode " + op);
         }
+    }
+
+    /**
+     * Output-stationary COMPUTE: pass (mb, nb) multiplies A words {@code addr0 + mb·K + k} (lane r =
+     * row mb·rows + r) by B words {@code addr1 + nb·K + k} into acc words
+     * {@code addr2 + (mb·rows + r)·nBlocks + nb}.
+     */
+    private void computeOutputStationary(Command c, long mBlocks, long nBlocks) {
+        int rows = p.rows();
+        int cols = p.cols();
+        long k = c.k();
+        if (c.addr0() + mBlocks * k > p.aDepth() || c.addr1() + nBlocks * k > p.bDepth()
+                || c.addr2() + mBlocks * nBlocks * rows > p.accDepth()) {
+            respond(c, BAD_RANGE, 0);
+            return;
+        }
+        for (int mb = 0; mb < mBlocks; mb++) {
+            for (int nb = 0; nb < nBlocks; nb++) {
+                for (int r = 0; r < rows; r++) {
+                    int word = (int) (c.addr2() + (mb * rows + r) * nBlocks + nb);
+                    for (int j = 0; j < cols; j++) {
+                        int sum = c.flag() ? acc[word][j] : 0;
+                        for (int x = 0; x < k; x++) {
+                            sum += a[(int) (c.addr0() + mb * k + x)][r] * b[(int) (c.addr1() + nb * k + x)][j];
+                        }
+                        acc[word][j] = sum; // int arithmetic wraps exactly like the 32-bit accumulator
+                    }
+                }
+            }
+        }
+        respond(c, OK, 0);
+    }
+
+    /**
+     * Weight-stationary COMPUTE: for K block kb, A word {@code addr0 + kb·M + m} holds
+     * A[m][kb·rows + i] in lane i, and B words {@code addr1 + (nb·kBlocks + kb)·rows + i} hold
+     * B[kb·rows + i][nb·cols + j]; row m of the result goes to acc word {@code addr2 + m·nBlocks + nb},
+     * added to it for kb > 0 or when the command accumulates.
+     */
+    private void computeWeightStationary(Command c, long nBlocks) {
+        int rows = p.rows();
+        int cols = p.cols();
+        long m = c.count();
+        long kBlocks = ceilDiv(c.k(), rows);
+        if (c.addr0() + kBlocks * m > p.aDepth() || c.addr1() + nBlocks * kBlocks * rows > p.bDepth()
+                || c.addr2() + m * nBlocks > p.accDepth()) {
+            respond(c, BAD_RANGE, 0);
+            return;
+        }
+        for (int nb = 0; nb < nBlocks; nb++) {
+            for (int kb = 0; kb < kBlocks; kb++) {
+                for (int row = 0; row < m; row++) {
+                    int word = (int) (c.addr2() + row * nBlocks + nb);
+                    byte[] aw = a[(int) (c.addr0() + kb * m + row)];
+                    for (int j = 0; j < cols; j++) {
+                        int sum = kb > 0 || c.flag() ? acc[word][j] : 0;
+                        for (int i = 0; i < rows; i++) {
+                            sum += aw[i] * b[(int) (c.addr1() + (nb * kBlocks + kb) * rows + i)][j];
+                        }
+                        acc[word][j] = sum;
+                    }
+                }
+            }
+        }
+        respond(c, OK, 0);
     }
 
     /** C = requantize(A·B) per output column, the whole GEMM in one step (int8 in, int8 out). */

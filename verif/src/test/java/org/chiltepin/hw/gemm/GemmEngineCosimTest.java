@@ -17,6 +17,8 @@ import org.chiltepin.verif.gemm.GemmProgram;
 import org.chiltepin.verif.gemm.RandomGemmPrograms;
 import org.chiltepin.verif.golden.GemmReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The emitted GEMM engine, Verilated, against the golden model, bit for bit. */
 class GemmEngineCosimTest {
@@ -31,9 +33,10 @@ class GemmEngineCosimTest {
         assertTrue(r.passed(), r.failures() + " failures, first: " + r.mismatches());
     }
 
-    @Test
-    void tiledGemmWithRequantizationMatchesTheMathematicalResult() {
-        GemmConfig cfg = GemmConfig.preset("tiny");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tiny", "tiny-ws"})
+    void tiledGemmWithRequantizationMatchesTheMathematicalResult(String preset) {
+        GemmConfig cfg = GemmConfig.preset(preset);
         var params = GemmHarness.params(cfg);
         var rng = new MersenneTwister(1);
         int m = 5;
@@ -72,7 +75,9 @@ class GemmEngineCosimTest {
         // 16-word scratchpads force K to be split into accumulating chunks; requantLanes < cols
         // requantizes a beat over several cycles.
         for (GemmConfig cfg : List.of(GemmConfig.preset("tiny"), new GemmConfig(4, 2, 256, 256, 128, 16),
-                new GemmConfig(2, 2, 16, 16, 16, 16), new GemmConfig(2, 4, 256, 256, 128, 16, 1))) {
+                new GemmConfig(2, 2, 16, 16, 16, 16), new GemmConfig(2, 4, 256, 256, 128, 16, 1),
+                GemmConfig.preset("tiny-ws"),
+                new GemmConfig(4, 2, 32, 32, 32, 16, 1, GemmConfig.Dataflow.WEIGHT_STATIONARY))) {
             GemmProgram prog = RandomGemmPrograms.generate(GemmHarness.params(cfg), 7, 12, true);
             Report r = harness(cfg).run(prog, 3, Stalls.RANDOM);
             assertPassed(r);
