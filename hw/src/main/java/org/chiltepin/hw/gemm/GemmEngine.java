@@ -14,7 +14,8 @@ import spinal.core.UInt;
 import spinal.lib.Stream;
 
 /**
- * The GEMM engine: an output-stationary {@link SystolicArray} with A and B scratchpads, an
+ * The GEMM engine: a systolic array — output-stationary ({@link SystolicArray}) or
+ * weight-stationary ({@link WeightStationaryArray}), per {@link GemmConfig#dataflow()} — with A and B scratchpads, an
  * int32 accumulator memory, per-channel requantization to int8, performance counters, and a
  * command stream. Three units run concurrently — load, compute, output — so operands for the
  * next tile load while the current one computes and results drain; an in-order dispatcher
@@ -36,8 +37,9 @@ import spinal.lib.Stream;
  * </ul>
  *
  * <h2>Timing</h2>
- * A COMPUTE of M×K×N runs ⌈M/rows⌉·⌈N/cols⌉ array passes of K beats back to back (one beat per
- * cycle when K ≥ max(rows, cols)); its results are written into the accumulators
+ * Output-stationary: a COMPUTE of M×K×N runs ⌈M/rows⌉·⌈N/cols⌉ array passes of K beats back to back (one beat per
+ * cycle when K ≥ max(rows, cols)). Weight-stationary: ⌈N/cols⌉·⌈K/rows⌉ passes of max(M, 2·rows + cols + 3)
+ * cycles, each loading a block of weights while the previous one streams. Results are written into the accumulators
  * rows + cols + 3 cycles after its last beat, and it responds then. STORE and READ_ACC emit one
  * beat per cycle after a 4-cycle latency. Parameters: {@link GemmConfig}.
  */

@@ -134,9 +134,13 @@ public final class GemmHarness {
             long longest = 0;
             for (GemmReference.Command cmd : commands) {
                 if (cmd.opcode() == GemmReference.COMPUTE) {
-                    long passes = (long) ((cmd.count() + config.rows() - 1) / config.rows())
-                            * ((cmd.n() + config.cols() - 1) / config.cols());
-                    longest = Math.max(longest, passes * Math.max(cmd.k(), Math.max(config.rows(), config.cols())));
+                    long nBlocks = (cmd.n() + config.cols() - 1) / config.cols();
+                    long osPasses = (long) ((cmd.count() + config.rows() - 1) / config.rows()) * nBlocks;
+                    long os = osPasses * Math.max(cmd.k(), Math.max(config.rows(), config.cols()));
+                    // weight-stationary: a pass per (nb, kb), each at least a weight load and its guard
+                    long wsPasses = nBlocks * ((cmd.k() + config.rows() - 1) / config.rows());
+                    long ws = wsPasses * Math.max(cmd.count(), 2L * config.rows() + config.cols() + 4);
+                    longest = Math.max(longest, config.weightStationary() ? ws : os);
                 }
             }
             long watchdog = 2000 + 20L * (config.rows() + config.cols()) + 2 * longest;
