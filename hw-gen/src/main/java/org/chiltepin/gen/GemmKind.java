@@ -38,13 +38,13 @@ final class GemmKind implements BlockKind<GemmConfig> {
 
     @Override
     public String describe(GemmConfig c) {
-        return c.rows() + "×" + c.cols() + " int8 array, A " + c.aDepth() + " / B " + c.bDepth() + " / acc " + c.accDepth()
+        return c.rows() + "×" + c.cols() + " int8 " + c.dataflow() + " array, A " + c.aDepth() + " / B " + c.bDepth() + " / acc " + c.accDepth()
                 + " words, " + c.scaleDepth() + " channels";
     }
 
     @Override
     public ObjectNode timing(GemmConfig c, ObjectNode t) {
-        t.put("dataflow", "output-stationary");
+        t.put("dataflow", c.dataflow().toString());
         t.put("macsPerCycle", c.macsPerCycle());
         t.put("dataBytesPerBeat", c.dataBytes());
         t.put("commandBits", 128);
