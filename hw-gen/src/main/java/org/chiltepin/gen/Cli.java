@@ -59,6 +59,8 @@ final class Cli {
         }
         CommandLine bench = new CommandLine(new Bench());
         verify.addSubcommand("array", new VerifyArrayCommand());
+        verify.addSubcommand("noc", new VerifyNocCommand());
+        bench.addSubcommand("noc", new BenchNocCommand());
         cl.addSubcommand("generate", generate);
         cl.addSubcommand("verify", verify);
         cl.addSubcommand("bench", bench);
