@@ -117,14 +117,14 @@ final class BenchNocCommand implements Callable<Integer> {
             modelSum += i.model();
             exact += i.latency() == Math.round(i.model()) ? 1 : 0;
         }
-        double avgHops = NocReference.averageHopsUniform(k, rows);
-        double t0Uniform = NocReference.zeroLoadLatency(avgHops, payload + 1, NocConfig.ROUTER_DELAY, NocConfig.NI_OVERHEAD);
+        double avgHops = averageHops(pattern, k, rows);
+        double t0Model = NocReference.zeroLoadLatency(avgHops, payload + 1, NocConfig.ROUTER_DELAY, NocConfig.NI_OVERHEAD);
         o.printf("  zero load   %d isolated packets: measured avg %.2f cycles, model avg %.2f, %d of %d exactly equal%n",
                 iso.size(), measuredSum / iso.size(), modelSum / iso.size(), exact, iso.size());
         o.printf("              per hop %.3f cycles (slope of latency − serialization against hops), intercept %.2f%n",
                 perHop.getSlope(), perHop.getIntercept());
-        o.printf("              model for uniform traffic: %.3f avg hops → T0 = (%.3f + 1)·%d + %d + %d = %.2f cycles%n",
-                avgHops, avgHops, NocConfig.ROUTER_DELAY, payload + 1, NocConfig.NI_OVERHEAD, t0Uniform);
+        o.printf("              model for %s traffic: %.3f avg hops → T0 = (%.3f + 1)·%d + %d + %d = %.2f cycles%n",
+                pattern.cliName(), avgHops, avgHops, NocConfig.ROUTER_DELAY, payload + 1, NocConfig.NI_OVERHEAD, t0Model);
         o.flush();
 
         BenchTable table = new BenchTable("offered_fraction", "offered", "accepted", "accepted_of_bound", "latency_avg",
@@ -145,7 +145,7 @@ final class BenchNocCommand implements Callable<Integer> {
                 return 1;
             }
             table.add(f, load, r.accepted(), r.accepted() / bound, r.latency(), r.latencyP99(), r.networkLatency(),
-                    t0Uniform, r.measuredPackets());
+                    t0Model, r.measuredPackets());
             xs.add(load);
             avg.add(r.latency());
             p99.add(r.latencyP99());
@@ -159,7 +159,7 @@ final class BenchNocCommand implements Callable<Integer> {
         table.writeCsv(csv);
         o.printf("%n  zero-load latency   %.2f cycles measured at %.3f offered (model %.2f); %.3f cycles per hop%n",
                 table.rows().isEmpty() ? Double.NaN : (Double) table.rows().get(0).get(6), xs.isEmpty() ? 0 : xs.get(0),
-                t0Uniform, perHop.getSlope());
+                t0Model, perHop.getSlope());
         o.printf("  saturation          %.4f flits/node/cycle accepted = %.1f %% of the bound %.4f%s%n", saturation,
                 100 * saturation / bound, bound, k == rows ? String.format(java.util.Locale.ROOT, " (4/k = %.4f: %.1f %%)", textbook, 100 * saturation / textbook) : "");
         o.printf("  csv                 %s%n", csv);
@@ -169,7 +169,7 @@ final class BenchNocCommand implements Callable<Integer> {
                     .xAxisTitle("offered load (flits/node/cycle)").yAxisTitle("latency (cycles)").build();
             chart.addSeries("average", xs, avg).setMarker(SeriesMarkers.CIRCLE);
             chart.addSeries("99th percentile", xs, p99).setMarker(SeriesMarkers.DIAMOND);
-            chart.addSeries("zero-load model", List.of(0.0, xs.get(xs.size() - 1)), List.of(t0Uniform, t0Uniform))
+            chart.addSeries("zero-load model", List.of(0.0, xs.get(xs.size() - 1)), List.of(t0Model, t0Model))
                     .setMarker(SeriesMarkers.NONE);
             chart.getStyler().setYAxisLogarithmic(true);
             if (plot.toAbsolutePath().getParent() != null) {
@@ -180,5 +180,21 @@ final class BenchNocCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /** Mean hop count of the pattern: exact for uniform, sampled (fixed seed) for the random mixtures. */
+    static double averageHops(TrafficPattern pattern, int k, int m) {
+        if (pattern == TrafficPattern.UNIFORM) {
+            return NocReference.averageHopsUniform(k, m);
+        }
+        var rng = new org.apache.commons.math3.random.MersenneTwister(12345);
+        int samples = pattern == TrafficPattern.HOTSPOT ? 4000 : 1;
+        double total = 0;
+        for (int s = 0; s < k * m; s++) {
+            for (int i = 0; i < samples; i++) {
+                total += NocReference.hops(k, s, pattern.destination(s, k, m, rng));
+            }
+        }
+        return total / ((double) k * m * samples);
     }
 }

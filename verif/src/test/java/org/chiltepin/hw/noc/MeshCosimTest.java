@@ -93,6 +93,18 @@ class MeshCosimTest {
         assertTrue(r.accepted() < 0.9 * 2 * bound, r.summary());
     }
 
+    /** The degenerate shapes: a single node (every message goes to itself) and a single column. */
+    @Test
+    void singleNodeAndSingleColumnMeshesDeliverEverything() {
+        for (NocConfig cfg : List.of(new NocConfig(1, 1, 16, 2, 2, "xy"), new NocConfig(1, 4, 16, 2, 3, "xy"))) {
+            for (MeshHarness.Isolated i : harness(cfg).isolated(40, 3)) {
+                assertEquals(Math.round(i.model()), i.latency(), cfg + " " + i);
+            }
+            Traffic t = Traffic.of(TrafficPattern.UNIFORM, 0.6, -1).withStall(0.3).withRequestResponse(true).withCycles(100, 3000);
+            assertPassed(harness(cfg).run(t, 8), cfg.k() + "×" + cfg.m());
+        }
+    }
+
     @Test
     void watchdogFailsARunWhereNothingMoves() {
         // Sinks that never take a message: the network fills up and stops; the run must fail, not hang.
