@@ -133,6 +133,7 @@ final class BenchNocCommand implements Callable<Integer> {
         List<Double> avg = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
         List<Double> acc = new ArrayList<>();
+        double patternBound = NocReference.throughputBound(k, rows, pattern.matrix(k, rows));
         double saturation = 0;
         for (double f : loads) {
             double load = f * bound;
@@ -162,6 +163,10 @@ final class BenchNocCommand implements Callable<Integer> {
                 t0Model, perHop.getSlope());
         o.printf("  saturation          %.4f flits/node/cycle accepted = %.1f %% of the bound %.4f%s%n", saturation,
                 100 * saturation / bound, bound, k == rows ? String.format(java.util.Locale.ROOT, " (4/k = %.4f: %.1f %%)", textbook, 100 * saturation / textbook) : "");
+        if (pattern != TrafficPattern.UNIFORM) {
+            o.printf("  %-19s %.4f flits/node/cycle (channel-load bound of this pattern): %.1f %%%n",
+                    pattern.cliName() + " bound", patternBound, 100 * saturation / patternBound);
+        }
         o.printf("  csv                 %s%n", csv);
         if (plot != null) {
             XYChart chart = new XYChartBuilder().width(800).height(500)

@@ -168,32 +168,48 @@ public final class NocReference {
      */
     public static double uniformThroughputBound(int k, int m) {
         int n = k * m;
-        // load[x][y][dir] with dir 0 N, 1 E, 2 S, 3 W, per unit injection rate.
-        double[][][] load = new double[k][m][4];
+        double[][] rate = new double[n][n];
+        for (double[] row : rate) {
+            java.util.Arrays.fill(row, 1.0 / n);
+        }
+        return throughputBound(k, m, rate);
+    }
+
+    /**
+     * Channel-load bound of any traffic matrix under XY routing, in flits per node per cycle:
+     * {@code rate[s][d]} is the fraction of node s's traffic sent to d (each row sums to 1). Every
+     * router-to-router channel, every injection channel and every ejection channel carries at most
+     * one flit per cycle; the bound is 1 / (largest channel load per unit injection rate).
+     */
+    public static double throughputBound(int k, int m, double[][] rate) {
+        int n = k * m;
+        // load[node][dir] with dir 0 N, 1 E, 2 S, 3 W, 4 ejection, per unit injection rate.
+        double[][] load = new double[n][5];
         for (int s = 0; s < n; s++) {
             for (int d = 0; d < n; d++) {
+                double r = rate[s][d];
+                if (r == 0) {
+                    continue;
+                }
                 int x = s % k;
                 int y = s / k;
                 int tx = d % k;
                 int ty = d / k;
                 while (x != tx) {
-                    int dir = tx > x ? 1 : 3;
-                    load[x][y][dir] += 1.0 / n;
+                    load[y * k + x][tx > x ? 1 : 3] += r;
                     x += tx > x ? 1 : -1;
                 }
                 while (y != ty) {
-                    int dir = ty > y ? 2 : 0;
-                    load[x][y][dir] += 1.0 / n;
+                    load[y * k + x][ty > y ? 2 : 0] += r;
                     y += ty > y ? 1 : -1;
                 }
+                load[d][4] += r;
             }
         }
-        double max = 1.0; // the node's own injection and ejection channels
-        for (double[][] col : load) {
-            for (double[] node : col) {
-                for (double l : node) {
-                    max = Math.max(max, l);
-                }
+        double max = 1.0; // each node's injection channel
+        for (double[] node : load) {
+            for (double l : node) {
+                max = Math.max(max, l);
             }
         }
         return 1.0 / max;

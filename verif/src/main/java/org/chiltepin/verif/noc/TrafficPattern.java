@@ -33,6 +33,27 @@ public enum TrafficPattern {
         };
     }
 
+    /** The traffic matrix: {@code rate[s][d]}, the fraction of node s's packets sent to d. */
+    public double[][] matrix(int k, int m) {
+        int n = k * m;
+        double[][] rate = new double[n][n];
+        for (int s = 0; s < n; s++) {
+            int x = s % k;
+            int y = s / k;
+            switch (this) {
+                case UNIFORM -> java.util.Arrays.fill(rate[s], 1.0 / n);
+                case HOTSPOT -> {
+                    java.util.Arrays.fill(rate[s], (1 - HOTSPOT_FRACTION) / n);
+                    rate[s][(m / 2) * k + k / 2] += HOTSPOT_FRACTION;
+                }
+                case TRANSPOSE -> rate[s][(x % m) * k + (y % k)] = 1;
+                case BIT_COMPLEMENT -> rate[s][(m - 1 - y) * k + (k - 1 - x)] = 1;
+                case ALL_TO_ONE -> rate[s][0] = 1;
+            }
+        }
+        return rate;
+    }
+
     /** Command-line name: {@code uniform}, {@code transpose}, {@code bit-complement}, {@code hotspot}, {@code all-to-one}. */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

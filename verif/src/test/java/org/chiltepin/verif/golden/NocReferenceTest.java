@@ -59,6 +59,21 @@ class NocReferenceTest {
     }
 
     @Test
+    void boundsOfOtherTrafficMatrices() {
+        int n = 16;
+        double[][] allToOne = new double[n][n];
+        double[][] complement = new double[n][n];
+        for (int s = 0; s < n; s++) {
+            allToOne[s][0] = 1;
+            complement[s][15 - s] = 1;
+        }
+        // All to one: node 0's ejection channel takes 16 sources.
+        assertEquals(1.0 / 16, NocReference.throughputBound(4, 4, allToOne), 1e-12);
+        // Bit complement on 4×4: two sources of a row cross the middle channel of that row.
+        assertEquals(0.5, NocReference.throughputBound(4, 4, complement), 1e-12);
+    }
+
+    @Test
     void averageHopsMatchTheClosedForm() {
         for (int k = 1; k <= 8; k++) {
             assertEquals(2.0 * (k * k - 1) / (3.0 * k), NocReference.averageHopsUniform(k, k), 1e-12, "k = " + k);
