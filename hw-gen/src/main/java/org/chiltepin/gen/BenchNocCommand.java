@@ -127,7 +127,7 @@ final class BenchNocCommand implements Callable<Integer> {
                 pattern.cliName(), avgHops, avgHops, NocConfig.ROUTER_DELAY, payload + 1, NocConfig.NI_OVERHEAD, t0Model);
         o.flush();
 
-        BenchTable table = new BenchTable("offered_fraction", "offered", "accepted", "accepted_of_bound", "latency_avg",
+        BenchTable table = new BenchTable("offered_fraction", "offered", "accepted", "accepted_min_source", "accepted_of_bound", "latency_avg",
                 "latency_p99", "network_latency_avg", "zero_load_model", "packets");
         List<Double> xs = new ArrayList<>();
         List<Double> avg = new ArrayList<>();
@@ -135,6 +135,7 @@ final class BenchNocCommand implements Callable<Integer> {
         List<Double> acc = new ArrayList<>();
         double patternBound = NocReference.throughputBound(k, rows, pattern.matrix(k, rows));
         double saturation = 0;
+        double fullyAccepted = 0;
         for (double f : loads) {
             double load = f * bound;
             Traffic t = new Traffic(pattern, load, payload, 0.0, false, warmup, cycles, 400_000, 200, 4, 5000);
@@ -145,24 +146,30 @@ final class BenchNocCommand implements Callable<Integer> {
                 o.flush();
                 return 1;
             }
-            table.add(f, load, r.accepted(), r.accepted() / bound, r.latency(), r.latencyP99(), r.networkLatency(),
+            table.add(f, load, r.accepted(), r.acceptedMinSource(), r.accepted() / bound, r.latency(), r.latencyP99(), r.networkLatency(),
                     t0Model, r.measuredPackets());
             xs.add(load);
             avg.add(r.latency());
             p99.add(r.latencyP99());
             acc.add(r.accepted());
             saturation = Math.max(saturation, r.accepted());
-            o.printf("  offered %.3f: accepted %.3f, latency avg %.1f p99 %.1f%n", load, r.accepted(), r.latency(), r.latencyP99());
+            if (r.accepted() >= 0.98 * load) {
+                fullyAccepted = load;
+            }
+            o.printf("  offered %.3f: accepted %.3f (least served source %.3f), latency avg %.1f p99 %.1f%n", load, r.accepted(),
+                    r.acceptedMinSource(), r.latency(), r.latencyP99());
             o.flush();
         }
         o.println();
         table.print(o);
         table.writeCsv(csv);
         o.printf("%n  zero-load latency   %.2f cycles measured at %.3f offered (model %.2f); %.3f cycles per hop%n",
-                table.rows().isEmpty() ? Double.NaN : (Double) table.rows().get(0).get(6), xs.isEmpty() ? 0 : xs.get(0),
+                table.rows().isEmpty() ? Double.NaN : (Double) table.rows().get(0).get(7), xs.isEmpty() ? 0 : xs.get(0),
                 t0Model, perHop.getSlope());
         o.printf("  saturation          %.4f flits/node/cycle accepted = %.1f %% of the bound %.4f%s%n", saturation,
                 100 * saturation / bound, bound, k == rows ? String.format(java.util.Locale.ROOT, " (4/k = %.4f: %.1f %%)", textbook, 100 * saturation / textbook) : "");
+        o.printf("  fully accepted      up to %.4f flits/node/cycle offered (accepted ≥ 98 %% of offered) = %.1f %% of the bound%n",
+                fullyAccepted, 100 * fullyAccepted / bound);
         if (pattern != TrafficPattern.UNIFORM) {
             o.printf("  %-19s %.4f flits/node/cycle (channel-load bound of this pattern): %.1f %%%n",
                     pattern.cliName() + " bound", patternBound, 100 * saturation / patternBound);

@@ -76,12 +76,13 @@ public final class MeshHarness {
      * window on the request network: {@code latency} from generation (source queueing included),
      * {@code networkLatency} from the {@code s_axis} handshake to the {@code m_axis} handshake.
      * {@code zeroLoadExcess} is the mean of (network latency − analytic zero-load latency) over those
-     * packets. Throughputs are flits per node per cycle over the window.
+     * packets. Throughputs are flits per node per cycle over the window; {@code acceptedMinSource} is
+     * that of the least served source (beyond saturation nodes are not served equally).
      */
     public record Report(long cycles, long sent, long delivered, long responses, long errors, List<String> faults,
             long lost, boolean deadlock, double offered, double accepted, double latency, double latencyP99,
             double networkLatency, double networkLatencyP99, double minZeroLoadExcess, double zeroLoadExcess,
-            double analyticZeroLoad, long measuredPackets, int maxSourceQueue) {
+            double analyticZeroLoad, long measuredPackets, int maxSourceQueue, double acceptedMinSource) {
         public boolean passed() {
             return errors == 0 && lost == 0 && !deadlock;
         }
@@ -313,6 +314,7 @@ public final class MeshHarness {
         private double analyticSum;
         private long generatedFlits;
         private long acceptedFlits;
+        private final long[] acceptedBySource = new long[config.nodes()];
         private long responses;
         private long cycles;
         private long lost;
@@ -550,6 +552,7 @@ public final class MeshHarness {
             if (sent != null) {
                 if (net == REQ && cycles > t.warmup && cycles <= t.warmup + (long) t.measure) {
                     acceptedFlits += got.flits();
+                    acceptedBySource[src] += got.flits();
                 }
                 if (net == REQ && sent.measured) {
                     long lat = cycles - sent.born;
@@ -604,7 +607,8 @@ public final class MeshHarness {
                     count == 0 ? Double.NaN : latency.getMean(), count == 0 ? Double.NaN : latency.getPercentile(99),
                     count == 0 ? Double.NaN : netLatency.getMean(), count == 0 ? Double.NaN : netLatency.getPercentile(99),
                     count == 0 ? Double.NaN : minExcess, count == 0 ? Double.NaN : excessSum / count,
-                    count == 0 ? Double.NaN : analyticSum / count, count, maxQueue);
+                    count == 0 ? Double.NaN : analyticSum / count, count, maxQueue,
+                    java.util.Arrays.stream(acceptedBySource).min().orElse(0) / Math.max(1.0, t.measure));
         }
     }
 }
