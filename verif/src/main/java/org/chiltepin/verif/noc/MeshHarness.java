@@ -76,7 +76,8 @@ public final class MeshHarness {
      * window on the request network: {@code latency} from generation (source queueing included),
      * {@code networkLatency} from the {@code s_axis} handshake to the {@code m_axis} handshake.
      * {@code zeroLoadExcess} is the mean of (network latency − analytic zero-load latency) over those
-     * packets. Throughputs are flits per node per cycle over the window; {@code acceptedMinSource} is
+     * packets. Throughputs are flits per node per cycle over the window ({@code offered}: generated
+     * into the source queues, which stop growing at their bound); {@code acceptedMinSource} is
      * that of the least served source (beyond saturation nodes are not served equally).
      */
     public record Report(long cycles, long sent, long delivered, long responses, long errors, List<String> faults,
@@ -89,7 +90,7 @@ public final class MeshHarness {
 
         public String summary() {
             return String.format(java.util.Locale.ROOT,
-                    "%d cycles, %d packets sent, %d delivered (%d responses), %d faults, %d lost%s; offered %.3f, accepted %.3f "
+                    "%d cycles, %d packets sent, %d delivered (%d responses), %d faults, %d lost%s; generated %.3f, accepted %.3f "
                             + "flits/node/cycle; latency avg %.1f p99 %.1f, network avg %.1f (zero-load model %.1f)",
                     cycles, sent, delivered, responses, errors, lost, deadlock ? ", DEADLOCK" : "", offered, accepted,
                     latency, latencyP99, networkLatency, analyticZeroLoad);
