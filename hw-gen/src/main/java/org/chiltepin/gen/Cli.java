@@ -61,6 +61,8 @@ final class Cli {
         verify.addSubcommand("array", new VerifyArrayCommand());
         verify.addSubcommand("gemm", new VerifyGemmCommand());
         bench.addSubcommand("gemm", new BenchGemmCommand());
+        verify.addSubcommand("noc", new VerifyNocCommand());
+        bench.addSubcommand("noc", new BenchNocCommand());
         cl.addSubcommand("generate", generate);
         cl.addSubcommand("verify", verify);
         cl.addSubcommand("bench", bench);
