@@ -1,0 +1,812 @@
+package org.chiltepin.hw.kvcache;
+
+import static org.chiltepin.hdl.Hdl.*;
+
+import org.chiltepin.hdl.Block;
+import org.chiltepin.hdl.HdlBundle;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.Mem;
+import spinal.core.SInt;
+import spinal.core.UInt;
+import spinal.lib.Stream;
+
+/**
+ * Paged KV-cache memory controller with on-chip SRAM: block tables map each sequence's logical
+ * pages to physical pages of {@code pageTokens} token rows, a free-page stack hands pages out and
+ * takes them back, pages are shared between forked sequences by reference count and copied on the
+ * first write into a shared page (copy-on-write). Parameters and legal ranges: {@link KvCacheConfig}.
+ *
+ * <h2>Ports</h2>
+ * <ul>
+ *   <li>{@code clk}, {@code reset}: rising edge, synchronous active-high reset. After reset the
+ *       controller fills its free-page stack for {@code numPages} cycles ({@code s_axis_cmd_ready}
+ *       low), then takes commands.</li>
+ *   <li>{@code s_axis_cmd_*} (valid/ready, in): {@code op} (3 bits, see {@link #OP_ALLOC} …),
+ *       {@code seq} ({@code seqBits}), {@code kv} (gather: 0 = K, 1 = V), {@code first} and
+ *       {@code count} ({@code lengthBits} each), {@code k_i} and {@code v_i} (int8, i &lt;
+ *       kvHeads·headDim: the row an append writes). A command is accepted in the cycle its
+ *       response is produced; multi-cycle commands (gather, truncate, free, fork, an append that
+ *       copies a shared page) keep {@code ready} low until then, so the payload must stay stable
+ *       (as the stream protocol requires anyway).</li>
+ *   <li>{@code m_axis_rsp_*} (valid/ready, out): exactly one response per command, in command
+ *       order: {@code status} (4 bits, {@link #ST_OK} …), {@code op} (echo), {@code seq} (the new
+ *       id for alloc and fork, else the command's), {@code length} and {@code pages} (the
+ *       sequence's tokens and pages after the command; 0 on errors, free and stats),
+ *       {@code free_pages} and {@code high_water} (pool state after the command).</li>
+ *   <li>{@code m_axis_row_*} (valid/ready, out): the rows of a gather, in token order:
+ *       {@code data_i} (int8 lanes), {@code last} on the gather's final row. A gather's rows all
+ *       leave before or with … its response's cycle + 1; the response is issued together with the
+ *       last row read.</li>
+ * </ul>
+ *
+ * <h2>Commands</h2>
+ * ALLOC → lowest free id; APPEND(seq, k, v) writes token {@code length}, taking a page from the
+ * pool only when the last page is full, copying the last page first when it is shared;
+ * GATHER(seq, kv, first, count) streams rows first..first+count−1; TRUNCATE(seq, count) keeps
+ * the first {@code count} tokens and releases the pages beyond; FREE(seq) releases every page;
+ * FORK(seq) → a new id sharing all of seq's pages; QUERY(seq) → length, pages; STATS → pool.
+ *
+ * <h2>Statuses</h2>
+ * {@link #ST_OK}, {@link #ST_NO_PAGES} (pool empty: append needing a page), {@link #ST_BAD_SEQ}
+ * (id out of range or not allocated — includes use after free), {@link #ST_RANGE} (gather past
+ * the end, truncate beyond the length), {@link #ST_TABLE_FULL} (alloc or fork with every
+ * sequence slot taken), {@link #ST_SEQ_FULL} (append to a sequence holding maxTokens). An error
+ * changes nothing.
+ *
+ * <h2>Timing</h2>
+ * <ul>
+ *   <li>Append, alloc, query, stats: one command per cycle (response 1 cycle later), including
+ *       appends that open a new page. An append into a shared page first copies it:
+ *       {@code slot + 3} extra cycles (slot = rows already in the page).</li>
+ *   <li>Gather: 2 cycles of block-table lookup, then one row per cycle with no bubble at page
+ *       boundaries (the next page's block-table entry is read while the current page streams);
+ *       first row on {@code m_axis_row} 3 cycles after the command is presented. Back-pressure on
+ *       {@code m_axis_row} stalls the gather.</li>
+ *   <li>Truncate, free, fork: 2 cycles per page walked + 1 (truncate + 2).</li>
+ * </ul>
+ *
+ * <h2>Storage</h2>
+ * Token row r = page·pageTokens + slot lives at address r / banks of bank r mod banks, in a K and
+ * a V SRAM per bank (synchronous read, 1 cycle). The block table is a synchronous-read SRAM of
+ * 2^seqBits × maxPagesPerSeq entries; lengths, last pages, reference counts and the free stack
+ * are small asynchronous-read tables; sequence-valid flags are registers.
+ */
+public final class KvCacheController extends Block {
+    public static final int OP_ALLOC = 0;
+    public static final int OP_APPEND = 1;
+    public static final int OP_GATHER = 2;
+    public static final int OP_TRUNCATE = 3;
+    public static final int OP_FREE = 4;
+    public static final int OP_FORK = 5;
+    public static final int OP_QUERY = 6;
+    public static final int OP_STATS = 7;
+
+    public static final int ST_OK = 0;
+    public static final int ST_NO_PAGES = 1;
+    public static final int ST_BAD_SEQ = 2;
+    public static final int ST_RANGE = 3;
+    public static final int ST_TABLE_FULL = 4;
+    public static final int ST_SEQ_FULL = 5;
+
+    static final int S_INIT = 0;
+    static final int S_IDLE = 1;
+    static final int S_GATHER_SETUP = 2;
+    static final int S_GATHER = 3;
+    static final int S_WALK_READ = 4;
+    static final int S_WALK_DO = 5;
+    static final int S_WALK_FINISH = 6;
+    static final int S_TRUNC_TAIL = 7;
+    static final int S_COW_START = 8;
+    static final int S_COW_COPY = 9;
+    static final int S_COW_END = 10;
+    static final int STATE_BITS = 4;
+
+    /** Payload of {@code s_axis_cmd}. */
+    public static final class Command extends HdlBundle {
+        private final KvCacheConfig config;
+        public final UInt op;
+        public final UInt seq;
+        public final Bool kv;
+        public final UInt first;
+        public final UInt count;
+        public final SInt[] k;
+        public final SInt[] v;
+
+        public Command(KvCacheConfig config) {
+            this.config = config;
+            op = field("op", uint(3));
+            seq = field("seq", uint(config.seqBits()));
+            kv = field("kv", bool());
+            first = field("first", uint(config.lengthBits()));
+            count = field("count", uint(config.lengthBits()));
+            k = fields("k", lanes(config.lanes()));
+            v = fields("v", lanes(config.lanes()));
+        }
+
+        @Override
+        protected Command copy() {
+            return new Command(config);
+        }
+    }
+
+    /** Payload of {@code m_axis_rsp}. */
+    public static final class Response extends HdlBundle {
+        private final KvCacheConfig config;
+        public final UInt status;
+        public final UInt op;
+        public final UInt seq;
+        public final UInt length;
+        public final UInt pages;
+        public final UInt freePages;
+        public final UInt highWater;
+
+        public Response(KvCacheConfig config) {
+            this.config = config;
+            status = field("status", uint(4));
+            op = field("op", uint(3));
+            seq = field("seq", uint(config.seqBits()));
+            length = field("length", uint(config.lengthBits()));
+            pages = field("pages", uint(config.pagesBits()));
+            freePages = field("free_pages", uint(config.poolBits()));
+            highWater = field("high_water", uint(config.poolBits()));
+        }
+
+        @Override
+        protected Response copy() {
+            return new Response(config);
+        }
+    }
+
+    /** Payload of {@code m_axis_row}: one gathered K or V row. */
+    public static final class Row extends HdlBundle {
+        private final KvCacheConfig config;
+        public final SInt[] data;
+        public final Bool last;
+
+        public Row(KvCacheConfig config) {
+            this.config = config;
+            data = fields("data", lanes(config.lanes()));
+            last = field("last", bool());
+        }
+
+        @Override
+        protected Row copy() {
+            return new Row(config);
+        }
+    }
+
+    private final KvCacheConfig config;
+    private final int seqBits;
+    private final int pageBits;
+    private final int slotBits;
+    private final int lpBits;
+    private final int lenBits;
+    private final int pagesBits;
+    private final int poolBits;
+    private final int refBits;
+    private final int bankBits;
+
+    public final Stream<Command> sAxisCmd;
+    public final Stream<Response> mAxisRsp;
+    public final Stream<Row> mAxisRow;
+
+    // ---- storage
+    final Mem<Bits>[] kMem;
+    final Mem<Bits>[] vMem;
+    final Mem<UInt> blockTable;
+    final Mem<UInt> seqLength;
+    final Mem<UInt> seqTail;
+    final Mem<UInt> refCount;
+    final Mem<UInt> freeStack;
+    final Bool[] seqValid;
+    /** Synchronous read data of each bank (registers). */
+    final Bits[] kRd;
+    final Bits[] vRd;
+    final UInt btRd;
+
+    // ---- control registers
+    final UInt state;
+    final UInt initIdx;
+    final UInt freeCount;
+    final UInt highWater;
+    final Bool rowValid;
+    final Bool rowLast;
+    final Bool rowKv;
+    final UInt rdBank;
+    final UInt gSlot;
+    final UInt gLp;
+    final UInt gRemaining;
+    final UInt curPage;
+    final UInt walkLp;
+    final UInt walkEnd;
+    final UInt forkChild;
+    final UInt cowOld;
+    final UInt cowNew;
+    final UInt copyIdx;
+    final Bool rspValid;
+    final UInt rspStatus;
+    final UInt rspOp;
+    final UInt rspSeq;
+    final UInt rspLength;
+    final UInt rspPages;
+    final UInt rspFreePages;
+    final UInt rspHighWater;
+
+    // ---- combinational control
+    final Bool accept;
+    final Bool respond;
+    final Bool rspFree;
+    final Bool rowAdvance;
+    final UInt rspStatusNext;
+    final UInt rspSeqNext;
+    final UInt rspLengthNext;
+    final UInt rspPagesNext;
+    final Bool pop;
+    final Bool push;
+    final UInt pushPage;
+    final UInt freeCountNext;
+    final UInt inUseNext;
+    final Bool btRdEn;
+    final UInt btRdAddr;
+    final Bool btWrEn;
+    final UInt btWrAddr;
+    final UInt btWrData;
+    final UInt rcRdAddr;
+    final UInt rcRd;
+    final Bool rcWrEn;
+    final UInt rcWrAddr;
+    final UInt rcWrData;
+    final Bool lenWrEn;
+    final UInt lenWrAddr;
+    final UInt lenWrData;
+    final Bool tailWrEn;
+    final UInt tailWrAddr;
+    final UInt tailWrData;
+    final Bool stackWrEn;
+    final UInt stackWrAddr;
+    final UInt stackWrData;
+    final Bool dRdEn;
+    final UInt dRdAddr;
+    final Bool dWrEn;
+    final UInt dWrAddr;
+    final Bits dWrK;
+    final Bits dWrV;
+    final Bool validSet;
+    final Bool validClr;
+    final UInt validIdx;
+
+    // ---- decoded command
+    final Bool seqOk;
+    final UInt len;
+    final UInt tail;
+    final UInt freeTop;
+    final Bool seqSlotFree;
+    final UInt lowestFreeSeq;
+    final Bits appendK;
+    final Bits appendV;
+    final Bits copyK;
+    final Bits copyV;
+
+    @SuppressWarnings("unchecked")
+    public KvCacheController(KvCacheConfig config) {
+        this.config = config;
+        seqBits = config.seqBits();
+        pageBits = config.pageBits();
+        slotBits = config.slotBits();
+        lpBits = config.logicalPageBits();
+        lenBits = config.lengthBits();
+        pagesBits = config.pagesBits();
+        poolBits = config.poolBits();
+        refBits = config.refBits();
+        bankBits = config.bankBits();
+        final int banks = config.banks();
+        final int rowBits = config.rowBits();
+        final int localBits = pageBits + slotBits - bankBits;
+        final int pageTokens = config.pageTokens();
+
+        sAxisCmd = slaveStream(type(() -> new Command(config)));
+        mAxisRsp = masterStream(type(() -> new Response(config)));
+        mAxisRow = masterStream(type(() -> new Row(config)));
+        Command cmd = sAxisCmd.payload();
+
+        // ------------------------------------------------------------ storage
+        kMem = new Mem[banks];
+        vMem = new Mem[banks];
+        for (int b = 0; b < banks; b++) {
+            kMem[b] = mem(bits(rowBits), config.numPages() * pageTokens / banks);
+            vMem[b] = mem(bits(rowBits), config.numPages() * pageTokens / banks);
+        }
+        blockTable = mem(uint(pageBits), (1 << seqBits) * config.maxPagesPerSeq());
+        seqLength = mem(uint(lenBits), 1 << seqBits);
+        seqTail = mem(uint(pageBits), 1 << seqBits);
+        refCount = mem(uint(refBits), config.numPages());
+        freeStack = mem(uint(pageBits), config.numPages());
+        seqValid = new Bool[config.maxSeqs()];
+        for (int s = 0; s < seqValid.length; s++) {
+            seqValid[s] = regInit(bool(), bool(false));
+        }
+
+        // ------------------------------------------------------------ registers
+        state = regInit(uint(STATE_BITS), uint(S_INIT, STATE_BITS));
+        initIdx = regInit(uint(pageBits), uint(0, pageBits));
+        freeCount = regInit(uint(poolBits), uint(config.numPages(), poolBits));
+        highWater = regInit(uint(poolBits), uint(0, poolBits));
+        rowValid = regInit(bool(), bool(false));
+        rowLast = reg(bool());
+        rowKv = reg(bool());
+        rdBank = bankBits > 0 ? reg(uint(bankBits)) : null;
+        gSlot = reg(uint(slotBits));
+        gLp = reg(uint(lpBits));
+        gRemaining = reg(uint(lenBits));
+        curPage = reg(uint(pageBits));
+        walkLp = reg(uint(pagesBits));
+        walkEnd = reg(uint(pagesBits));
+        forkChild = reg(uint(seqBits));
+        cowOld = reg(uint(pageBits));
+        cowNew = reg(uint(pageBits));
+        copyIdx = reg(uint(slotBits + 1));
+        rspValid = regInit(bool(), bool(false));
+        rspStatus = reg(uint(4));
+        rspOp = reg(uint(3));
+        rspSeq = reg(uint(seqBits));
+        rspLength = reg(uint(lenBits));
+        rspPages = reg(uint(pagesBits));
+        rspFreePages = reg(uint(poolBits));
+        rspHighWater = reg(uint(poolBits));
+
+        // ------------------------------------------------------------ combinational defaults
+        accept = bool();
+        respond = bool();
+        rspStatusNext = uint(4);
+        rspSeqNext = uint(seqBits);
+        rspLengthNext = uint(lenBits);
+        rspPagesNext = uint(pagesBits);
+        pop = bool();
+        push = bool();
+        pushPage = uint(pageBits);
+        btRdEn = bool();
+        btRdAddr = uint(seqBits + lpBits);
+        btWrEn = bool();
+        btWrAddr = uint(seqBits + lpBits);
+        btWrData = uint(pageBits);
+        rcRdAddr = uint(pageBits);
+        rcWrEn = bool();
+        rcWrAddr = uint(pageBits);
+        rcWrData = uint(refBits);
+        lenWrEn = bool();
+        lenWrAddr = uint(seqBits);
+        lenWrData = uint(lenBits);
+        tailWrEn = bool();
+        tailWrAddr = uint(seqBits);
+        tailWrData = uint(pageBits);
+        stackWrEn = bool();
+        stackWrAddr = uint(pageBits);
+        stackWrData = uint(pageBits);
+        dRdEn = bool();
+        dRdAddr = uint(pageBits + slotBits);
+        dWrEn = bool();
+        dWrAddr = uint(pageBits + slotBits);
+        dWrK = bits(rowBits);
+        dWrV = bits(rowBits);
+        validSet = bool();
+        validClr = bool();
+        validIdx = uint(seqBits);
+
+        assign(accept, bool(false));
+        assign(respond, bool(false));
+        assign(rspStatusNext, uint(ST_OK, 4));
+        assign(rspSeqNext, cmd.seq);
+        assign(rspLengthNext, uint(0, lenBits));
+        assign(rspPagesNext, uint(0, pagesBits));
+        assign(pop, bool(false));
+        assign(push, bool(false));
+        assign(pushPage, uint(0, pageBits));
+        assign(btRdEn, bool(false));
+        assign(btRdAddr, uint(0, seqBits + lpBits));
+        assign(btWrEn, bool(false));
+        assign(btWrAddr, uint(0, seqBits + lpBits));
+        assign(btWrData, uint(0, pageBits));
+        assign(rcWrEn, bool(false));
+        assign(rcWrAddr, uint(0, pageBits));
+        assign(rcWrData, uint(0, refBits));
+        assign(lenWrEn, bool(false));
+        assign(lenWrAddr, cmd.seq);
+        assign(lenWrData, uint(0, lenBits));
+        assign(tailWrEn, bool(false));
+        assign(tailWrAddr, cmd.seq);
+        assign(tailWrData, uint(0, pageBits));
+        assign(stackWrEn, bool(false));
+        assign(stackWrAddr, uint(0, pageBits));
+        assign(stackWrData, uint(0, pageBits));
+        assign(dRdEn, bool(false));
+        assign(dRdAddr, uint(0, pageBits + slotBits));
+        assign(dWrEn, bool(false));
+        assign(dWrAddr, uint(0, pageBits + slotBits));
+        assign(validSet, bool(false));
+        assign(validClr, bool(false));
+        assign(validIdx, cmd.seq);
+
+        // ------------------------------------------------------------ table reads
+        btRd = readSync(blockTable, btRdAddr, btRdEn);
+        len = readAsync(seqLength, cmd.seq);
+        tail = readAsync(seqTail, cmd.seq);
+        rcRd = readAsync(refCount, rcRdAddr);
+        freeTop = readAsync(freeStack, resize(sub(freeCount, uint(1, poolBits)), pageBits));
+        kRd = new Bits[banks];
+        vRd = new Bits[banks];
+        UInt localAddr = bankBits > 0 ? resize(shiftRight(dRdAddr, bankBits), localBits) : dRdAddr;
+        for (int b = 0; b < banks; b++) {
+            kRd[b] = readSync(kMem[b], localAddr, dRdEn);
+            vRd[b] = readSync(vMem[b], localAddr, dRdEn);
+        }
+
+        // Sequence slot checks: valid flag of cmd.seq, lowest free slot.
+        Bool ok = bool(false);
+        for (int s = 0; s < seqValid.length; s++) {
+            ok = or(ok, and(eq(cmd.seq, uint(s, seqBits)), seqValid[s]));
+        }
+        seqOk = ok;
+        Bool anyFree = bool(false);
+        UInt lowest = uint(0, seqBits);
+        for (int s = seqValid.length - 1; s >= 0; s--) {
+            lowest = mux(not(seqValid[s]), uint(s, seqBits), lowest);
+            anyFree = or(anyFree, not(seqValid[s]));
+        }
+        seqSlotFree = anyFree;
+        lowestFreeSeq = lowest;
+
+        appendK = packLanes(cmd.k);
+        appendV = packLanes(cmd.v);
+        copyK = bankMux(kRd);
+        copyV = bankMux(vRd);
+        assign(dWrK, appendK);
+        assign(dWrV, appendV);
+
+        // ------------------------------------------------------------ response register
+        rspFree = or(not(rspValid), mAxisRsp.ready());
+        when(respond, () -> {
+            assign(rspValid, bool(true));
+            assign(rspStatus, rspStatusNext);
+            assign(rspOp, cmd.op);
+            assign(rspSeq, rspSeqNext);
+            assign(rspLength, rspLengthNext);
+            assign(rspPages, rspPagesNext);
+        }).elseWhen(mAxisRsp.ready(), () -> assign(rspValid, bool(false)));
+        assign(mAxisRsp.valid(), rspValid);
+        Response rp = mAxisRsp.payload();
+        assign(rp.status, rspStatus);
+        assign(rp.op, rspOp);
+        assign(rp.seq, rspSeq);
+        assign(rp.length, rspLength);
+        assign(rp.pages, rspPages);
+        assign(rp.freePages, rspFreePages);
+        assign(rp.highWater, rspHighWater);
+        assign(sAxisCmd.ready(), accept);
+
+        // ------------------------------------------------------------ gathered-row register
+        rowAdvance = or(not(rowValid), mAxisRow.ready());
+        assign(mAxisRow.valid(), rowValid);
+        Bits rowBitsOut = mux(rowKv, bankMux(vRd), bankMux(kRd));
+        for (int i = 0; i < config.lanes(); i++) {
+            assign(mAxisRow.payload().data[i], asSInt(slice(rowBitsOut, 8 * i + 7, 8 * i)));
+        }
+        assign(mAxisRow.payload().last, rowLast);
+        when(and(rowValid, mAxisRow.ready()), () -> assign(rowValid, bool(false)));
+
+        // ------------------------------------------------------------ the state machine
+        UInt lenPlus1 = add(len, uint(1, lenBits));
+        UInt slotOfLen = slice(len, slotBits - 1, 0);
+        UInt lpOfLen = resize(shiftRight(len, slotBits), lpBits);
+        Bool pageFull = eq(slotOfLen, uint(0, slotBits));
+        UInt firstLp = resize(shiftRight(cmd.first, slotBits), lpBits);
+        UInt gatherEnd = add(resize(cmd.first, lenBits + 1), resize(cmd.count, lenBits + 1));
+        assign(rcRdAddr, tail);
+
+        when(eq(state, uint(S_INIT, STATE_BITS)), () -> {
+            assign(stackWrEn, bool(true));
+            assign(stackWrAddr, initIdx);
+            assign(stackWrData, initIdx);
+            assign(initIdx, add(initIdx, uint(1, pageBits)));
+            when(eq(initIdx, uint(config.numPages() - 1, pageBits)), () -> assign(state, uint(S_IDLE, STATE_BITS)));
+        });
+
+        when(and(eq(state, uint(S_IDLE, STATE_BITS)), and(sAxisCmd.valid(), rspFree)), () -> {
+            UInt op = cmd.op;
+            when(eq(op, uint(OP_ALLOC, 3)), () -> {
+                when(seqSlotFree, () -> {
+                    assign(validSet, bool(true));
+                    assign(validIdx, lowestFreeSeq);
+                    assign(lenWrEn, bool(true));
+                    assign(lenWrAddr, lowestFreeSeq);
+                    assign(lenWrData, uint(0, lenBits));
+                    assign(rspSeqNext, lowestFreeSeq);
+                    finish();
+                }).otherwise(() -> fail(ST_TABLE_FULL));
+            }).elseWhen(eq(op, uint(OP_APPEND, 3)), () -> {
+                Bool shared = gt(rcRd, uint(1, refBits));
+                when(not(seqOk), () -> fail(ST_BAD_SEQ))
+                        .elseWhen(eq(len, uint(config.maxTokens(), lenBits)), () -> fail(ST_SEQ_FULL))
+                        .elseWhen(and(or(pageFull, shared), eq(freeCount, uint(0, poolBits))), () -> fail(ST_NO_PAGES))
+                        .elseWhen(pageFull, () -> {
+                            // Open a new page: pop the pool, record it in the block table.
+                            assign(pop, bool(true));
+                            assign(btWrEn, bool(true));
+                            assign(btWrAddr, asUInt(concat(cmd.seq, lpOfLen)));
+                            assign(btWrData, freeTop);
+                            assign(rcWrEn, bool(true));
+                            assign(rcWrAddr, freeTop);
+                            assign(rcWrData, uint(1, refBits));
+                            assign(tailWrEn, bool(true));
+                            assign(tailWrData, freeTop);
+                            assign(dWrEn, bool(true));
+                            assign(dWrAddr, asUInt(concat(freeTop, uint(0, slotBits))));
+                            appended(lenPlus1);
+                        }).elseWhen(shared, () -> assign(state, uint(S_COW_START, STATE_BITS)))
+                        .otherwise(() -> {
+                            assign(dWrEn, bool(true));
+                            assign(dWrAddr, asUInt(concat(tail, slotOfLen)));
+                            appended(lenPlus1);
+                        });
+            }).elseWhen(eq(op, uint(OP_GATHER, 3)), () -> {
+                when(not(seqOk), () -> fail(ST_BAD_SEQ))
+                        .elseWhen(gt(gatherEnd, resize(len, lenBits + 1)), () -> fail(ST_RANGE))
+                        .elseWhen(eq(cmd.count, uint(0, lenBits)), () -> finishWithLength(len))
+                        .otherwise(() -> {
+                            assign(btRdEn, bool(true));
+                            assign(btRdAddr, asUInt(concat(cmd.seq, firstLp)));
+                            assign(gSlot, slice(cmd.first, slotBits - 1, 0));
+                            assign(gLp, firstLp);
+                            assign(gRemaining, cmd.count);
+                            assign(state, uint(S_GATHER_SETUP, STATE_BITS));
+                        });
+            }).elseWhen(eq(op, uint(OP_TRUNCATE, 3)), () -> {
+                when(not(seqOk), () -> fail(ST_BAD_SEQ))
+                        .elseWhen(gt(cmd.count, len), () -> fail(ST_RANGE))
+                        .otherwise(() -> startWalk(pagesOf(cmd.count), pagesOf(len)));
+            }).elseWhen(eq(op, uint(OP_FREE, 3)), () -> {
+                when(not(seqOk), () -> fail(ST_BAD_SEQ))
+                        .otherwise(() -> startWalk(uint(0, pagesBits), pagesOf(len)));
+            }).elseWhen(eq(op, uint(OP_FORK, 3)), () -> {
+                when(not(seqOk), () -> fail(ST_BAD_SEQ))
+                        .elseWhen(not(seqSlotFree), () -> fail(ST_TABLE_FULL))
+                        .otherwise(() -> {
+                            assign(forkChild, lowestFreeSeq);
+                            startWalk(uint(0, pagesBits), pagesOf(len));
+                        });
+            }).elseWhen(eq(op, uint(OP_QUERY, 3)), () -> {
+                when(not(seqOk), () -> fail(ST_BAD_SEQ)).otherwise(() -> finishWithLength(len));
+            }).otherwise(() -> finish()); // OP_STATS
+        });
+
+        // Gather: the first block-table entry arrived; read the next one while streaming.
+        when(eq(state, uint(S_GATHER_SETUP, STATE_BITS)), () -> {
+            assign(curPage, btRd);
+            assign(btRdEn, bool(true));
+            assign(btRdAddr, asUInt(concat(cmd.seq, add(gLp, uint(1, lpBits)))));
+            assign(state, uint(S_GATHER, STATE_BITS));
+        });
+        when(eq(state, uint(S_GATHER, STATE_BITS)), () -> {
+            Bool lastRow = eq(gRemaining, uint(1, lenBits));
+            when(and(rowAdvance, or(not(lastRow), rspFree)), () -> {
+                assign(dRdEn, bool(true));
+                assign(dRdAddr, asUInt(concat(curPage, gSlot)));
+                assign(rowValid, bool(true));
+                assign(rowLast, lastRow);
+                assign(rowKv, cmd.kv);
+                assign(gSlot, add(gSlot, uint(1, slotBits)));
+                assign(gRemaining, sub(gRemaining, uint(1, lenBits)));
+                when(eq(gSlot, uint(pageTokens - 1, slotBits)), () -> {
+                    // Page boundary: the prefetched entry becomes current, prefetch the one after.
+                    assign(curPage, btRd);
+                    assign(gLp, add(gLp, uint(1, lpBits)));
+                    assign(btRdEn, bool(true));
+                    assign(btRdAddr, asUInt(concat(cmd.seq, add(gLp, uint(2, lpBits)))));
+                });
+                when(lastRow, () -> finishWithLength(len));
+            });
+        });
+
+        // Walks over block-table entries walkLp..walkEnd-1: free/truncate release, fork shares.
+        when(eq(state, uint(S_WALK_READ, STATE_BITS)), () -> {
+            assign(btRdEn, bool(true));
+            assign(btRdAddr, asUInt(concat(cmd.seq, resize(walkLp, lpBits))));
+            assign(state, uint(S_WALK_DO, STATE_BITS));
+        });
+        when(eq(state, uint(S_WALK_DO, STATE_BITS)), () -> {
+            assign(rcRdAddr, btRd);
+            assign(rcWrEn, bool(true));
+            assign(rcWrAddr, btRd);
+            when(eq(cmd.op, uint(OP_FORK, 3)), () -> {
+                assign(rcWrData, add(rcRd, uint(1, refBits)));
+                assign(btWrEn, bool(true));
+                assign(btWrAddr, asUInt(concat(forkChild, resize(walkLp, lpBits))));
+                assign(btWrData, btRd);
+            }).otherwise(() -> {
+                assign(rcWrData, sub(rcRd, uint(1, refBits)));
+                when(eq(rcRd, uint(1, refBits)), () -> {
+                    assign(push, bool(true));
+                    assign(pushPage, btRd);
+                });
+            });
+            UInt nextLp = add(walkLp, uint(1, pagesBits));
+            assign(walkLp, nextLp);
+            assign(state, mux(eq(nextLp, walkEnd), uint(S_WALK_FINISH, STATE_BITS), uint(S_WALK_READ, STATE_BITS)));
+        });
+        when(eq(state, uint(S_WALK_FINISH, STATE_BITS)), () -> {
+            when(eq(cmd.op, uint(OP_TRUNCATE, 3)), () -> {
+                // Look up the new last page (only meaningful when it is partly filled).
+                assign(btRdEn, bool(true));
+                assign(btRdAddr, asUInt(concat(cmd.seq,
+                        resize(shiftRight(sub(cmd.count, uint(1, lenBits)), slotBits), lpBits))));
+                assign(state, uint(S_TRUNC_TAIL, STATE_BITS));
+            }).elseWhen(and(eq(cmd.op, uint(OP_FORK, 3)), rspFree), () -> {
+                assign(validSet, bool(true));
+                assign(validIdx, forkChild);
+                assign(lenWrEn, bool(true));
+                assign(lenWrAddr, forkChild);
+                assign(lenWrData, len);
+                assign(tailWrEn, bool(true));
+                assign(tailWrAddr, forkChild);
+                assign(tailWrData, tail);
+                assign(rspSeqNext, forkChild);
+                finishWithLength(len);
+            }).elseWhen(and(eq(cmd.op, uint(OP_FREE, 3)), rspFree), () -> {
+                assign(validClr, bool(true));
+                finish();
+                assign(state, uint(S_IDLE, STATE_BITS));
+            });
+        });
+        when(and(eq(state, uint(S_TRUNC_TAIL, STATE_BITS)), rspFree), () -> {
+            assign(tailWrEn, bool(true));
+            assign(tailWrData, btRd);
+            assign(lenWrEn, bool(true));
+            assign(lenWrData, cmd.count);
+            finishWithLength(cmd.count);
+        });
+
+        // Copy-on-write: take a fresh page, copy the shared last page's rows, repoint the table.
+        // The copy reuses the data read registers, so it waits for a gathered row to drain.
+        when(and(eq(state, uint(S_COW_START, STATE_BITS)), not(rowValid)), () -> {
+            assign(pop, bool(true));
+            assign(cowNew, freeTop);
+            assign(cowOld, tail);
+            assign(rcWrEn, bool(true));
+            assign(rcWrAddr, freeTop);
+            assign(rcWrData, uint(1, refBits));
+            assign(copyIdx, uint(0, slotBits + 1));
+            assign(state, uint(S_COW_COPY, STATE_BITS));
+        });
+        when(eq(state, uint(S_COW_COPY, STATE_BITS)), () -> {
+            UInt rows = resize(slotOfLen, slotBits + 1);
+            when(lt(copyIdx, rows), () -> {
+                assign(dRdEn, bool(true));
+                assign(dRdAddr, asUInt(concat(cowOld, resize(copyIdx, slotBits))));
+            });
+            when(neq(copyIdx, uint(0, slotBits + 1)), () -> {
+                assign(dWrEn, bool(true));
+                assign(dWrAddr, asUInt(concat(cowNew, resize(sub(copyIdx, uint(1, slotBits + 1)), slotBits))));
+                assign(dWrK, copyK);
+                assign(dWrV, copyV);
+            });
+            assign(copyIdx, add(copyIdx, uint(1, slotBits + 1)));
+            when(eq(copyIdx, rows), () -> assign(state, uint(S_COW_END, STATE_BITS)));
+        });
+        when(eq(state, uint(S_COW_END, STATE_BITS)), () -> {
+            assign(rcRdAddr, cowOld);
+            assign(rcWrEn, bool(true));
+            assign(rcWrAddr, cowOld);
+            assign(rcWrData, sub(rcRd, uint(1, refBits)));
+            assign(tailWrEn, bool(true));
+            assign(tailWrData, cowNew);
+            assign(btWrEn, bool(true));
+            assign(btWrAddr, asUInt(concat(cmd.seq, lpOfLen)));
+            assign(btWrData, cowNew);
+            // Back to idle without accepting: the append is re-examined and now takes the fast path.
+            assign(state, uint(S_IDLE, STATE_BITS));
+        });
+
+        // ------------------------------------------------------------ pool, tables, flags
+        freeCountNext = mux(pop, sub(freeCount, uint(1, poolBits)),
+                mux(push, add(freeCount, uint(1, poolBits)), freeCount));
+        assign(freeCount, freeCountNext);
+        inUseNext = sub(uint(config.numPages(), poolBits), freeCountNext);
+        UInt highWaterNext = mux(gt(inUseNext, highWater), inUseNext, highWater);
+        assign(highWater, highWaterNext);
+        when(respond, () -> {
+            assign(rspFreePages, freeCountNext);
+            assign(rspHighWater, highWaterNext);
+        });
+        when(push, () -> {
+            assign(stackWrEn, bool(true));
+            assign(stackWrAddr, resize(freeCount, pageBits));
+            assign(stackWrData, pushPage);
+        });
+        for (int s = 0; s < seqValid.length; s++) {
+            Bool hit = eq(validIdx, uint(s, seqBits));
+            Bool flag = seqValid[s];
+            when(and(validSet, hit), () -> assign(flag, bool(true)))
+                    .elseWhen(and(validClr, hit), () -> assign(flag, bool(false)));
+        }
+        write(blockTable, btWrAddr, btWrData, btWrEn);
+        write(seqLength, lenWrAddr, lenWrData, lenWrEn);
+        write(seqTail, tailWrAddr, tailWrData, tailWrEn);
+        write(refCount, rcWrAddr, rcWrData, rcWrEn);
+        write(freeStack, stackWrAddr, stackWrData, stackWrEn);
+        UInt wrLocal = bankBits > 0 ? resize(shiftRight(dWrAddr, bankBits), localBits) : dWrAddr;
+        for (int b = 0; b < banks; b++) {
+            Bool bankHit = bankBits > 0 ? eq(slice(dWrAddr, bankBits - 1, 0), uint(b, bankBits)) : bool(true);
+            write(kMem[b], wrLocal, dWrK, and(dWrEn, bankHit));
+            write(vMem[b], wrLocal, dWrV, and(dWrEn, bankHit));
+        }
+        if (rdBank != null) {
+            when(dRdEn, () -> assign(rdBank, slice(dRdAddr, bankBits - 1, 0)));
+        }
+    }
+
+    public KvCacheConfig config() {
+        return config;
+    }
+
+    // ------------------------------------------------------------ helpers for the state machine
+
+    /** Responds OK with length 0 and pages 0, accepts the command, returns to idle. */
+    private void finish() {
+        assign(respond, bool(true));
+        assign(accept, bool(true));
+    }
+
+    private void finishWithLength(UInt length) {
+        assign(rspLengthNext, length);
+        assign(rspPagesNext, pagesOf(length));
+        finish();
+        assign(state, uint(S_IDLE, STATE_BITS));
+    }
+
+    private void fail(int status) {
+        assign(rspStatusNext, uint(status, 4));
+        finish();
+    }
+
+    private void appended(UInt newLength) {
+        assign(lenWrEn, bool(true));
+        assign(lenWrData, newLength);
+        finishWithLength(newLength);
+    }
+
+    private void startWalk(UInt from, UInt to) {
+        assign(walkLp, from);
+        assign(walkEnd, to);
+        assign(state, mux(eq(from, to), uint(S_WALK_FINISH, STATE_BITS), uint(S_WALK_READ, STATE_BITS)));
+    }
+
+    /** Pages needed for {@code length} tokens: ceil(length / pageTokens). */
+    private UInt pagesOf(UInt length) {
+        UInt rounded = add(resize(length, lenBits + 1), uint(config.pageTokens() - 1, lenBits + 1));
+        return resize(shiftRight(rounded, slotBits), pagesBits);
+    }
+
+    private Bits bankMux(Bits[] perBank) {
+        Bits out = perBank[0];
+        for (int b = 1; b < perBank.length; b++) {
+            out = mux(eq(rdBank, uint(b, bankBits)), perBank[b], out);
+        }
+        return out;
+    }
+
+    private static Bits packLanes(SInt[] lanes) {
+        Bits row = asBits(lanes[0]);
+        for (int i = 1; i < lanes.length; i++) {
+            row = concat(lanes[i], row);
+        }
+        return row;
+    }
+
+    private static SInt[] lanes(int n) {
+        SInt[] s = new SInt[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = sint(8);
+        }
+        return s;
+    }
+}
