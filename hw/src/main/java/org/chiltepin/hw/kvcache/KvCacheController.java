@@ -283,6 +283,9 @@ public final class KvCacheController extends Block {
     final UInt freeTop;
     final Bool seqSlotFree;
     final UInt lowestFreeSeq;
+    final UInt lenPages;
+    final UInt countPages;
+    final UInt appendPages;
     final Bits appendK;
     final Bits appendV;
     final Bits copyK;
@@ -432,10 +435,10 @@ public final class KvCacheController extends Block {
         len = readAsync(seqLength, cmd.seq);
         tail = readAsync(seqTail, cmd.seq);
         rcRd = readAsync(refCount, rcRdAddr);
-        freeTop = readAsync(freeStack, resize(sub(freeCount, uint(1, poolBits)), pageBits));
+        freeTop = readAsync(freeStack, sub(resize(freeCount, pageBits), uint(1, pageBits)));
         kRd = new Bits[banks];
         vRd = new Bits[banks];
-        UInt localAddr = bankBits > 0 ? resize(shiftRight(dRdAddr, bankBits), localBits) : dRdAddr;
+        UInt localAddr = bankBits > 0 ? slice(dRdAddr, pageBits + slotBits - 1, bankBits) : dRdAddr;
         for (int b = 0; b < banks; b++) {
             kRd[b] = readSync(kMem[b], localAddr, dRdEn);
             vRd[b] = readSync(vMem[b], localAddr, dRdEn);
@@ -496,12 +499,18 @@ public final class KvCacheController extends Block {
 
         // ------------------------------------------------------------ the state machine
         UInt lenPlus1 = add(len, uint(1, lenBits));
+        lenPages = uint(pagesBits);
+        countPages = uint(pagesBits);
+        appendPages = uint(pagesBits);
         UInt slotOfLen = slice(len, slotBits - 1, 0);
-        UInt lpOfLen = resize(shiftRight(len, slotBits), lpBits);
+        UInt lpOfLen = slice(len, slotBits + lpBits - 1, slotBits);
         Bool pageFull = eq(slotOfLen, uint(0, slotBits));
-        UInt firstLp = resize(shiftRight(cmd.first, slotBits), lpBits);
+        UInt firstLp = slice(cmd.first, slotBits + lpBits - 1, slotBits);
         UInt gatherEnd = add(resize(cmd.first, lenBits + 1), resize(cmd.count, lenBits + 1));
         assign(rcRdAddr, tail);
+        assign(lenPages, pagesOf(len));
+        assign(countPages, pagesOf(cmd.count));
+        assign(appendPages, mux(pageFull, add(lenPages, uint(1, pagesBits)), lenPages));
 
         when(eq(state, uint(S_INIT, STATE_BITS)), () -> {
             assign(stackWrEn, bool(true));
@@ -551,7 +560,7 @@ public final class KvCacheController extends Block {
             }).elseWhen(eq(op, uint(OP_GATHER, 3)), () -> {
                 when(not(seqOk), () -> fail(ST_BAD_SEQ))
                         .elseWhen(gt(gatherEnd, resize(len, lenBits + 1)), () -> fail(ST_RANGE))
-                        .elseWhen(eq(cmd.count, uint(0, lenBits)), () -> finishWithLength(len))
+                        .elseWhen(eq(cmd.count, uint(0, lenBits)), () -> finishWithLength(len, lenPages))
                         .otherwise(() -> {
                             assign(btRdEn, bool(true));
                             assign(btRdAddr, asUInt(concat(cmd.seq, firstLp)));
@@ -563,19 +572,19 @@ public final class KvCacheController extends Block {
             }).elseWhen(eq(op, uint(OP_TRUNCATE, 3)), () -> {
                 when(not(seqOk), () -> fail(ST_BAD_SEQ))
                         .elseWhen(gt(cmd.count, len), () -> fail(ST_RANGE))
-                        .otherwise(() -> startWalk(pagesOf(cmd.count), pagesOf(len)));
+                        .otherwise(() -> startWalk(countPages, lenPages));
             }).elseWhen(eq(op, uint(OP_FREE, 3)), () -> {
                 when(not(seqOk), () -> fail(ST_BAD_SEQ))
-                        .otherwise(() -> startWalk(uint(0, pagesBits), pagesOf(len)));
+                        .otherwise(() -> startWalk(uint(0, pagesBits), lenPages));
             }).elseWhen(eq(op, uint(OP_FORK, 3)), () -> {
                 when(not(seqOk), () -> fail(ST_BAD_SEQ))
                         .elseWhen(not(seqSlotFree), () -> fail(ST_TABLE_FULL))
                         .otherwise(() -> {
                             assign(forkChild, lowestFreeSeq);
-                            startWalk(uint(0, pagesBits), pagesOf(len));
+                            startWalk(uint(0, pagesBits), lenPages);
                         });
             }).elseWhen(eq(op, uint(OP_QUERY, 3)), () -> {
-                when(not(seqOk), () -> fail(ST_BAD_SEQ)).otherwise(() -> finishWithLength(len));
+                when(not(seqOk), () -> fail(ST_BAD_SEQ)).otherwise(() -> finishWithLength(len, lenPages));
             }).otherwise(() -> finish()); // OP_STATS
         });
 
@@ -603,7 +612,7 @@ public final class KvCacheController extends Block {
                     assign(btRdEn, bool(true));
                     assign(btRdAddr, asUInt(concat(cmd.seq, add(gLp, uint(2, lpBits)))));
                 });
-                when(lastRow, () -> finishWithLength(len));
+                when(lastRow, () -> finishWithLength(len, lenPages));
             });
         });
 
@@ -638,7 +647,7 @@ public final class KvCacheController extends Block {
                 // Look up the new last page (only meaningful when it is partly filled).
                 assign(btRdEn, bool(true));
                 assign(btRdAddr, asUInt(concat(cmd.seq,
-                        resize(shiftRight(sub(cmd.count, uint(1, lenBits)), slotBits), lpBits))));
+                        sub(resize(countPages, lpBits), uint(1, lpBits)))));
                 assign(state, uint(S_TRUNC_TAIL, STATE_BITS));
             }).elseWhen(and(eq(cmd.op, uint(OP_FORK, 3)), rspFree), () -> {
                 assign(validSet, bool(true));
@@ -650,7 +659,7 @@ public final class KvCacheController extends Block {
                 assign(tailWrAddr, forkChild);
                 assign(tailWrData, tail);
                 assign(rspSeqNext, forkChild);
-                finishWithLength(len);
+                finishWithLength(len, lenPages);
             }).elseWhen(and(eq(cmd.op, uint(OP_FREE, 3)), rspFree), () -> {
                 assign(validClr, bool(true));
                 finish();
@@ -662,7 +671,7 @@ public final class KvCacheController extends Block {
             assign(tailWrData, btRd);
             assign(lenWrEn, bool(true));
             assign(lenWrData, cmd.count);
-            finishWithLength(cmd.count);
+            finishWithLength(cmd.count, countPages);
         });
 
         // Copy-on-write: take a fresh page, copy the shared last page's rows, repoint the table.
@@ -685,7 +694,7 @@ public final class KvCacheController extends Block {
             });
             when(neq(copyIdx, uint(0, slotBits + 1)), () -> {
                 assign(dWrEn, bool(true));
-                assign(dWrAddr, asUInt(concat(cowNew, resize(sub(copyIdx, uint(1, slotBits + 1)), slotBits))));
+                assign(dWrAddr, asUInt(concat(cowNew, sub(resize(copyIdx, slotBits), uint(1, slotBits)))));
                 assign(dWrK, copyK);
                 assign(dWrV, copyV);
             });
@@ -733,7 +742,7 @@ public final class KvCacheController extends Block {
         write(seqTail, tailWrAddr, tailWrData, tailWrEn);
         write(refCount, rcWrAddr, rcWrData, rcWrEn);
         write(freeStack, stackWrAddr, stackWrData, stackWrEn);
-        UInt wrLocal = bankBits > 0 ? resize(shiftRight(dWrAddr, bankBits), localBits) : dWrAddr;
+        UInt wrLocal = bankBits > 0 ? slice(dWrAddr, pageBits + slotBits - 1, bankBits) : dWrAddr;
         for (int b = 0; b < banks; b++) {
             Bool bankHit = bankBits > 0 ? eq(slice(dWrAddr, bankBits - 1, 0), uint(b, bankBits)) : bool(true);
             write(kMem[b], wrLocal, dWrK, and(dWrEn, bankHit));
@@ -756,9 +765,9 @@ public final class KvCacheController extends Block {
         assign(accept, bool(true));
     }
 
-    private void finishWithLength(UInt length) {
+    private void finishWithLength(UInt length, UInt pages) {
         assign(rspLengthNext, length);
-        assign(rspPagesNext, pagesOf(length));
+        assign(rspPagesNext, pages);
         finish();
         assign(state, uint(S_IDLE, STATE_BITS));
     }
@@ -771,7 +780,7 @@ public final class KvCacheController extends Block {
     private void appended(UInt newLength) {
         assign(lenWrEn, bool(true));
         assign(lenWrData, newLength);
-        finishWithLength(newLength);
+        finishWithLength(newLength, appendPages);
     }
 
     private void startWalk(UInt from, UInt to) {
@@ -782,8 +791,9 @@ public final class KvCacheController extends Block {
 
     /** Pages needed for {@code length} tokens: ceil(length / pageTokens). */
     private UInt pagesOf(UInt length) {
-        UInt rounded = add(resize(length, lenBits + 1), uint(config.pageTokens() - 1, lenBits + 1));
-        return resize(shiftRight(rounded, slotBits), pagesBits);
+        UInt whole = slice(length, lenBits - 1, slotBits);
+        Bool partial = neq(slice(length, slotBits - 1, 0), uint(0, slotBits));
+        return add(whole, resize(partial.asUInt(), pagesBits));
     }
 
     private Bits bankMux(Bits[] perBank) {
