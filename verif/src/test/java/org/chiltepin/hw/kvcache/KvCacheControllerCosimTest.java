@@ -1,0 +1,56 @@
+package org.chiltepin.hw.kvcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.chiltepin.hdl.Simulation;
+import org.chiltepin.verif.golden.KvCacheReference;
+import org.chiltepin.verif.golden.KvCacheReference.Command;
+import org.chiltepin.verif.kvcache.KvCacheHarness;
+import org.chiltepin.verif.kvcache.KvCacheHarness.Report;
+import org.chiltepin.verif.kvcache.KvCacheHarness.Stalls;
+import org.chiltepin.verif.kvcache.KvCacheStimulus;
+import org.junit.jupiter.api.Test;
+
+/** The emitted KV-cache controller, Verilated, against the golden model. */
+class KvCacheControllerCosimTest {
+    private static final Path WORK = Path.of("target", "sim");
+    private static final Map<KvCacheConfig, KvCacheHarness> COMPILED = new HashMap<>();
+
+    static synchronized KvCacheHarness harness(KvCacheConfig config) {
+        return COMPILED.computeIfAbsent(config, c -> KvCacheHarness.compile(c, WORK, Simulation.Options.DEFAULT));
+    }
+
+    static void assertPassed(Report r, String what) {
+        assertTrue(r.passed(), what + ": " + r.failures() + " failures, first: " + String.join("\n", r.mismatches()));
+    }
+
+    static byte[] tag(KvCacheConfig c, int t) {
+        return KvCacheStimulus.tagged(c.lanes(), t);
+    }
+
+    @Test
+    void directedBasicsAcrossPages() {
+        KvCacheConfig c = KvCacheConfig.preset("tiny");
+        List<Command> cmds = new ArrayList<>();
+        cmds.add(Command.stats());
+        cmds.add(Command.alloc());
+        for (int t = 0; t < 10; t++) {
+            cmds.add(Command.append(0, tag(c, t + 1), tag(c, -t - 1)));
+        }
+        cmds.add(Command.query(0));
+        cmds.add(Command.gather(0, false, 0, 10));
+        cmds.add(Command.gather(0, true, 3, 6));
+        cmds.add(Command.gather(0, true, 5, 6));
+        cmds.add(Command.stats());
+        Report r = harness(c).run(cmds, 1, Stalls.NONE);
+        assertPassed(r, "directed");
+        assertEquals(cmds.size(), r.responses());
+        assertEquals(16, r.rowsCompared());
+    }
+}
