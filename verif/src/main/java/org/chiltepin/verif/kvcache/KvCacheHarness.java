@@ -50,9 +50,13 @@ public final class KvCacheHarness {
             int rows) {
     }
 
-    /** Outcome of a run. {@code statusCounts[s]} counts responses with status s. */
+    /**
+     * Outcome of a run. {@code statusCounts[s]} counts responses with status s; {@code timings}
+     * and {@code rows} (every gathered row as seen on the port, lanes only) are kept only when
+     * the run was asked to record.
+     */
     public record Report(int commands, long responses, long rowsCompared, long cycles, long failures,
-            List<String> mismatches, long[] statusCounts, long[] opCounts, List<Timing> timings) {
+            List<String> mismatches, long[] statusCounts, long[] opCounts, List<Timing> timings, List<long[]> rows) {
         public boolean passed() {
             return failures == 0;
         }
@@ -91,7 +95,7 @@ public final class KvCacheHarness {
                     p.rowsSeen));
         }
         return new Report(run.commands, run.responses, run.rowsCompared, run.cycles, run.failures,
-                List.copyOf(run.messages), run.statusCounts, run.opCounts, timings);
+                List.copyOf(run.messages), run.statusCounts, run.opCounts, timings, run.seenRows);
     }
 
     public Report run(List<Command> commands, int seed, Stalls stalls) {
@@ -128,6 +132,7 @@ public final class KvCacheHarness {
         private final Deque<ExpectedRow> rowQueue = new ArrayDeque<>();
         private final List<String> messages = new ArrayList<>();
         private final List<Pending> all = new ArrayList<>();
+        private final List<long[]> seenRows = new ArrayList<>();
         private final long[] statusCounts = new long[16];
         private final long[] opCounts = new long[8];
         private int commands;
@@ -311,6 +316,9 @@ public final class KvCacheHarness {
                 return;
             }
             rowsCompared++;
+            if (keepTimings) {
+                seenRows.add(Arrays.copyOf(w, lanes));
+            }
             Pending p = e.owner();
             if (p.firstRow < 0) {
                 p.firstRow = cycles;

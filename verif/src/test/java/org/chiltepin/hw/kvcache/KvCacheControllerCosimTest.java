@@ -30,6 +30,10 @@ class KvCacheControllerCosimTest {
         assertTrue(r.passed(), what + ": " + r.failures() + " failures, first: " + String.join("\n", r.mismatches()));
     }
 
+    static KvCacheHarness.Source harnessSource(List<Command> cmds) {
+        return KvCacheHarness.Source.of(cmds);
+    }
+
     static byte[] tag(KvCacheConfig c, int t) {
         return KvCacheStimulus.tagged(c.lanes(), t);
     }
@@ -52,5 +56,20 @@ class KvCacheControllerCosimTest {
         assertPassed(r, "directed");
         assertEquals(cmds.size(), r.responses());
         assertEquals(16, r.rowsCompared());
+    }
+
+    @Test
+    void randomOperationsOnTinyWithRandomBackpressure() {
+        KvCacheConfig c = KvCacheConfig.preset("tiny");
+        int n = Boolean.getBoolean("chiltepin.full") ? 20000 : 3000;
+        Report r = harness(c).run(KvCacheStimulus.random(11, n, 1 << c.seqBits()), 11, Stalls.RANDOM, false);
+        assertPassed(r, "tiny random");
+        assertEquals(n, r.responses());
+        for (int op = 0; op < 8; op++) {
+            assertTrue(r.opCounts()[op] > 0, "opcode " + op + " exercised");
+        }
+        for (int st = 0; st <= KvCacheReference.SEQ_FULL; st++) {
+            assertTrue(r.statusCounts()[st] > 0, "status " + st + " produced: " + java.util.Arrays.toString(r.statusCounts()));
+        }
     }
 }
