@@ -89,6 +89,12 @@ public final class KvCacheController extends Block {
     public static final int ST_TABLE_FULL = 4;
     public static final int ST_SEQ_FULL = 5;
 
+    /**
+     * Edges from a gather command being presented (idle controller, free response slot) to its
+     * first row on {@code m_axis_row}: block-table read, page latch, data read.
+     */
+    public static final int GATHER_FIRST_ROW_LATENCY = 3;
+
     static final int S_INIT = 0;
     static final int S_IDLE = 1;
     static final int S_GATHER_SETUP = 2;

@@ -72,4 +72,48 @@ class KvCacheControllerCosimTest {
             assertTrue(r.statusCounts()[st] > 0, "status " + st + " produced: " + java.util.Arrays.toString(r.statusCounts()));
         }
     }
+
+    @Test
+    void randomOperationsOnDefaultWithRandomBackpressure() {
+        KvCacheConfig c = KvCacheConfig.preset("default");
+        int n = Boolean.getBoolean("chiltepin.full") ? 20000 : 2000;
+        Report r = harness(c).run(KvCacheStimulus.random(12, n, 1 << c.seqBits()), 12, Stalls.RANDOM, false);
+        assertPassed(r, "default random");
+        assertEquals(n, r.responses());
+        assertTrue(r.rowsCompared() > n / 2, "gathers streamed rows: " + r.rowsCompared());
+    }
+
+    @Test
+    void gatherStreamsOneRowPerCycleAcrossPageBoundariesAndAppendTakesOneRowPerCycle() {
+        KvCacheConfig c = KvCacheConfig.preset("default");
+        int max = c.maxTokens();
+        List<Command> cmds = new ArrayList<>();
+        cmds.add(Command.alloc());
+        for (int t = 0; t < max; t++) {
+            cmds.add(Command.append(0, tag(c, t), tag(c, -t)));
+        }
+        cmds.add(Command.gather(0, false, 0, max));
+        cmds.add(Command.gather(0, true, c.pageTokens() - 1, 2 * c.pageTokens() + 3));
+        cmds.add(Command.gather(0, true, 5, max - 5));
+        Report r = harness(c).run(KvCacheHarness.Source.of(cmds), 3, Stalls.NONE, true);
+        assertPassed(r, "throughput");
+        var t = r.timings();
+        // Appends: accepted on consecutive edges, page openings included.
+        long firstAccept = t.get(1).accepted();
+        long lastAccept = t.get(max).accepted();
+        assertEquals(max - 1, lastAccept - firstAccept, "append of " + max + " rows takes " + max + " cycles");
+        for (int i = cmds.size() - 3; i < cmds.size(); i++) {
+            var g = t.get(i);
+            assertEquals(g.command().count(), g.rows());
+            // No bubble between the first and the last row, whatever the page boundaries crossed.
+            assertEquals(g.rows() - 1, g.lastRow() - g.firstRow(), g.command() + " streamed without a bubble");
+            // Stamps count edges: a command presented in the cycle after edge `offered` and a row
+            // transferred at edge `firstRow` are firstRow - offered - 1 cycles apart.
+            assertEquals(KvCacheController.GATHER_FIRST_ROW_LATENCY, g.firstRow() - g.offered() - 1,
+                    g.command() + " first-row latency");
+        }
+        var whole = t.get(max + 1);
+        double rate = (double) whole.rows() / (whole.lastRow() - whole.offered());
+        assertTrue(rate >= 0.95, "gather of " + max + " rows including setup: " + rate + " rows/cycle");
+    }
 }
