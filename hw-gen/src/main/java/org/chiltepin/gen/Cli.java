@@ -59,6 +59,8 @@ final class Cli {
         }
         CommandLine bench = new CommandLine(new Bench());
         verify.addSubcommand("array", new VerifyArrayCommand());
+        verify.addSubcommand("kvcache", new VerifyKvCacheCommand());
+        bench.addSubcommand("kvcache", new BenchKvCacheCommand());
         cl.addSubcommand("generate", generate);
         cl.addSubcommand("verify", verify);
         cl.addSubcommand("bench", bench);
