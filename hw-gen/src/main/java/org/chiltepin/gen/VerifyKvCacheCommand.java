@@ -80,6 +80,7 @@ final class VerifyKvCacheCommand implements Callable<Integer> {
         }
         o.printf("  operations  %s%n", ops);
         o.printf("  statuses    %s%n", st);
+        o.printf("  coverage    %d copy-on-write appends%n", r.copiesOnWrite());
         o.printf("  compared    %d responses (every field), %d gathered rows (%d int8 values)%n", r.responses(),
                 r.rowsCompared(), r.rowsCompared() * cfg.lanes());
         o.printf("  simulated   %d cycles in %.1f s%n", r.cycles(), runSeconds);

@@ -56,7 +56,8 @@ public final class KvCacheHarness {
      * the run was asked to record.
      */
     public record Report(int commands, long responses, long rowsCompared, long cycles, long failures,
-            List<String> mismatches, long[] statusCounts, long[] opCounts, List<Timing> timings, List<long[]> rows) {
+            List<String> mismatches, long[] statusCounts, long[] opCounts, long copiesOnWrite, List<Timing> timings,
+            List<long[]> rows) {
         public boolean passed() {
             return failures == 0;
         }
@@ -95,7 +96,8 @@ public final class KvCacheHarness {
                     p.rowsSeen));
         }
         return new Report(run.commands, run.responses, run.rowsCompared, run.cycles, run.failures,
-                List.copyOf(run.messages), run.statusCounts, run.opCounts, timings, run.seenRows);
+                List.copyOf(run.messages), run.statusCounts, run.opCounts, run.copies, timings,
+                run.seenRows);
     }
 
     public Report run(List<Command> commands, int seed, Stalls stalls) {
@@ -136,6 +138,7 @@ public final class KvCacheHarness {
         private final long[] statusCounts = new long[16];
         private final long[] opCounts = new long[8];
         private int commands;
+        private long copies;
         private long responses;
         private long rowsCompared;
         private long cycles;
@@ -177,7 +180,14 @@ public final class KvCacheHarness {
                     if (c == null) {
                         exhausted = true;
                     } else {
+                        int freeBefore = model.freePages();
+                        boolean midPage = c.op() == KvCacheReference.OP_APPEND
+                                && model.length(c.seq()) % model.pageTokens() != 0;
                         Result expected = model.apply(c);
+                        if (midPage && expected.response().status() == KvCacheReference.OK
+                                && expected.response().freePages() < freeBefore) {
+                            copies++; // an append into a partly filled page that took a page: a copy
+                        }
                         offering = new Pending(commands++, c, expected);
                         offering.offered = cycles;
                         if (started < 0) {

@@ -34,6 +34,7 @@ public final class KvCacheStimulus {
         private final RandomGenerator rng;
         private final int seqIdLimit;
         private int left;
+        private int issued;
         private int burstSeq = -1;
         private int burstLeft;
 
@@ -54,9 +55,16 @@ public final class KvCacheStimulus {
             if (left-- <= 0) {
                 return null;
             }
+            // Alternate phases of 400 commands: a mixed one, and a filling one without frees or
+            // truncates that drives the pool to exhaustion.
+            boolean filling = (issued++ / 400) % 2 == 1;
             int lanes = m.lanes();
             if (burstLeft > 0 && m.live(burstSeq)) {
                 burstLeft--;
+                int l = m.length(burstSeq);
+                if (l == m.maxTokens() || l % m.pageTokens() == 0 && m.freePages() == 0) {
+                    burstLeft = 0; // this append fails; the burst ends with it
+                }
                 return Command.append(burstSeq, row(lanes), row(lanes));
             }
             burstLeft = 0;
@@ -71,11 +79,18 @@ public final class KvCacheStimulus {
             if (m.freePages() == 0 && rng.nextDouble() < 0.3) {
                 return Command.free(s);
             }
-            if (r < 0.08) {
-                return Command.alloc();
-            } else if (r < 0.32) {
+            if (filling && r >= 0.56 && r < 0.70) {
                 burstSeq = s;
-                burstLeft = rng.nextInt(2 * m.pageTokens() + 1);
+                burstLeft = rng.nextInt(m.maxTokens());
+                return Command.append(s, row(lanes), row(lanes));
+            }
+            if (r < 0.06) {
+                return Command.alloc();
+            } else if (r < 0.20) {
+                burstSeq = s;
+                // Mostly short bursts across a page or two; now and then a long one that fills the
+                // sequence or drains the pool.
+                burstLeft = rng.nextDouble() < 0.2 ? rng.nextInt(m.maxTokens()) : rng.nextInt(2 * m.pageTokens() + 1);
                 return Command.append(s, row(lanes), row(lanes));
             } else if (r < 0.56) {
                 boolean v = rng.nextBoolean();
@@ -94,11 +109,17 @@ public final class KvCacheStimulus {
                 return Command.truncate(s, to);
             } else if (r < 0.70) {
                 return Command.free(s);
-            } else if (r < 0.79) {
+            } else if (r < 0.80) {
+                // Half the time, write into the parent right after: copy-on-write when its last page
+                // is partly filled.
+                if (rng.nextBoolean()) {
+                    burstSeq = s;
+                    burstLeft = 1 + rng.nextInt(m.pageTokens());
+                }
                 return Command.fork(s);
-            } else if (r < 0.86) {
+            } else if (r < 0.87) {
                 return Command.query(s);
-            } else if (r < 0.89) {
+            } else if (r < 0.90) {
                 return Command.stats();
             }
             // An id that is not live: never allocated, freed (use after free) or out of range.

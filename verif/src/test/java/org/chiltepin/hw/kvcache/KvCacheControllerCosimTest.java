@@ -71,6 +71,7 @@ class KvCacheControllerCosimTest {
         for (int st = 0; st <= KvCacheReference.SEQ_FULL; st++) {
             assertTrue(r.statusCounts()[st] > 0, "status " + st + " produced: " + java.util.Arrays.toString(r.statusCounts()));
         }
+        assertTrue(r.copiesOnWrite() > 10, "copy-on-write exercised: " + r.copiesOnWrite());
     }
 
     @Test
@@ -81,6 +82,8 @@ class KvCacheControllerCosimTest {
         assertPassed(r, "default random");
         assertEquals(n, r.responses());
         assertTrue(r.rowsCompared() > n / 2, "gathers streamed rows: " + r.rowsCompared());
+        assertTrue(r.statusCounts()[KvCacheReference.NO_PAGES] > 0, "pool exhausted at least once");
+        assertTrue(r.copiesOnWrite() > 5, "copy-on-write exercised: " + r.copiesOnWrite());
     }
 
     @Test
