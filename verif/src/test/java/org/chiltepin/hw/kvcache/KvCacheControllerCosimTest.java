@@ -61,7 +61,7 @@ class KvCacheControllerCosimTest {
     @Test
     void randomOperationsOnTinyWithRandomBackpressure() {
         KvCacheConfig c = KvCacheConfig.preset("tiny");
-        int n = Boolean.getBoolean("chiltepin.full") ? 20000 : 3000;
+        int n = Boolean.getBoolean("chiltepin.full") ? 50000 : 5000;
         Report r = harness(c).run(KvCacheStimulus.random(11, n, 1 << c.seqBits()), 11, Stalls.RANDOM, false);
         assertPassed(r, "tiny random");
         assertEquals(n, r.responses());
@@ -77,7 +77,7 @@ class KvCacheControllerCosimTest {
     @Test
     void randomOperationsOnDefaultWithRandomBackpressure() {
         KvCacheConfig c = KvCacheConfig.preset("default");
-        int n = Boolean.getBoolean("chiltepin.full") ? 20000 : 2000;
+        int n = Boolean.getBoolean("chiltepin.full") ? 50000 : 5000;
         Report r = harness(c).run(KvCacheStimulus.random(12, n, 1 << c.seqBits()), 12, Stalls.RANDOM, false);
         assertPassed(r, "default random");
         assertEquals(n, r.responses());
