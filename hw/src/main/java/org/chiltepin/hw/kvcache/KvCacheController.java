@@ -35,9 +35,10 @@ import spinal.lib.Stream;
  *       sequence's tokens and pages after the command; 0 on errors, free and stats),
  *       {@code free_pages} and {@code high_water} (pool state after the command).</li>
  *   <li>{@code m_axis_row_*} (valid/ready, out): the rows of a gather, in token order:
- *       {@code data_i} (int8 lanes), {@code last} on the gather's final row. A gather's rows all
- *       leave before or with … its response's cycle + 1; the response is issued together with the
- *       last row read.</li>
+ *       {@code data_i} (int8 lanes), {@code last} on the gather's final row. The gather's
+ *       response is produced in the cycle its last row is read from SRAM, so it appears on
+ *       {@code m_axis_rsp} in the same cycle as that row appears on {@code m_axis_row} (the two
+ *       streams are independent; a consumer may take them in either order).</li>
  * </ul>
  *
  * <h2>Commands</h2>
@@ -57,13 +58,15 @@ import spinal.lib.Stream;
  * <h2>Timing</h2>
  * <ul>
  *   <li>Append, alloc, query, stats: one command per cycle (response 1 cycle later), including
- *       appends that open a new page. An append into a shared page first copies it:
- *       {@code slot + 3} extra cycles (slot = rows already in the page).</li>
+ *       appends that open a new page. An append into a shared page first copies it and takes
+ *       {@code rows + 5} cycles in all (rows = rows already in the page, see
+ *       {@link #copyOnWriteAppendCycles}).</li>
  *   <li>Gather: 2 cycles of block-table lookup, then one row per cycle with no bubble at page
  *       boundaries (the next page's block-table entry is read while the current page streams);
  *       first row on {@code m_axis_row} 3 cycles after the command is presented. Back-pressure on
  *       {@code m_axis_row} stalls the gather.</li>
- *   <li>Truncate, free, fork: 2 cycles per page walked + 1 (truncate + 2).</li>
+ *   <li>Free, fork: {@code 2·pages + 2} cycles ({@link #walkCycles}); truncate: 2 per page
+ *       released + 3.</li>
  * </ul>
  *
  * <h2>Storage</h2>
@@ -94,6 +97,16 @@ public final class KvCacheController extends Block {
      * first row on {@code m_axis_row}: block-table read, page latch, data read.
      */
     public static final int GATHER_FIRST_ROW_LATENCY = 3;
+
+    /** Cycles a free or fork of a sequence holding {@code pages} pages takes (truncate: one more). */
+    public static int walkCycles(int pages) {
+        return 2 * pages + 2;
+    }
+
+    /** Cycles an append into a shared page holding {@code rows} rows takes, the copy included. */
+    public static int copyOnWriteAppendCycles(int rows) {
+        return rows + 5;
+    }
 
     static final int S_INIT = 0;
     static final int S_IDLE = 1;

@@ -119,4 +119,39 @@ class KvCacheControllerCosimTest {
         double rate = (double) whole.rows() / (whole.lastRow() - whole.offered());
         assertTrue(rate >= 0.95, "gather of " + max + " rows including setup: " + rate + " rows/cycle");
     }
+
+    /** The cycle counts docs/kvcache.md and the Javadoc give, measured (edges from presentation to acceptance). */
+    @Test
+    void documentedCommandLatencies() {
+        KvCacheConfig c = KvCacheConfig.preset("default");
+        int p = c.pageTokens();
+        int slot = 5;
+        List<Command> cmds = new ArrayList<>();
+        cmds.add(Command.alloc());                                   // 0
+        for (int t = 0; t < 2 * p + slot; t++) {
+            cmds.add(Command.append(0, tag(c, t), tag(c, t)));
+        }
+        int fork = cmds.size();
+        cmds.add(Command.fork(0));                                   // 1 shares 3 pages
+        int cow = cmds.size();
+        cmds.add(Command.append(1, tag(c, 99), tag(c, 99)));        // copies `slot` rows
+        int truncate = cmds.size();
+        cmds.add(Command.truncate(1, 1));                            // releases 2 pages
+        int free = cmds.size();
+        cmds.add(Command.free(0));                                   // walks 3 pages
+        int query = cmds.size();
+        cmds.add(Command.query(1));
+        Report r = harness(c).run(KvCacheHarness.Source.of(cmds), 4, Stalls.NONE, true);
+        assertPassed(r, "latencies");
+        var t = r.timings();
+        // One cycle: presented and accepted in the same cycle (1 edge).
+        assertEquals(1, t.get(1).accepted() - t.get(1).offered(), "append");
+        assertEquals(1, t.get(query).accepted() - t.get(query).offered(), "query");
+        assertEquals(KvCacheController.walkCycles(3), t.get(fork).accepted() - t.get(fork).offered(), "fork of 3 pages");
+        assertEquals(KvCacheController.copyOnWriteAppendCycles(slot), t.get(cow).accepted() - t.get(cow).offered(),
+                "append that copies " + slot + " rows");
+        assertEquals(KvCacheController.walkCycles(2) + 1, t.get(truncate).accepted() - t.get(truncate).offered(),
+                "truncate releasing 2 pages");
+        assertEquals(KvCacheController.walkCycles(3), t.get(free).accepted() - t.get(free).offered(), "free of 3 pages");
+    }
 }
