@@ -16,11 +16,25 @@ import org.chiltepin.hw.ConfigException;
  * @param kvHeads        key/value heads per token row (1..64)
  * @param headDim        int8 values per head (1..256); {@code kvHeads × headDim} at most 1024
  * @param banks          SRAM banks per K and V store (power of two, 1..pageTokens); token row r of
- *                       the flat row space lives in bank {@code r mod banks}
+ *                       the flat row space lives in bank {@code r mod banks}; 1 with the AXI backend
+ * @param backend        {@code "sram"} (on-chip banks) or {@code "axi"} (external memory through an
+ *                       AXI4 master; a token's K and V rows form one {@code 2·rowBits} data word, so
+ *                       kvHeads × headDim must be a power of two, at most 64, and a page at most
+ *                       4 KiB)
  */
 public record KvCacheConfig(int pageTokens, int numPages, int maxSeqs, int maxPagesPerSeq, int kvHeads, int headDim,
-        int banks) {
+        int banks, String backend) {
     public static final int MAX_LANES = 1024;
+    public static final String SRAM = "sram";
+    public static final String AXI = "axi";
+    /** AXI4 address width of the AXI backend. */
+    public static final int AXI_ADDR_BITS = 32;
+
+    /** An SRAM-backend configuration. */
+    public KvCacheConfig(int pageTokens, int numPages, int maxSeqs, int maxPagesPerSeq, int kvHeads, int headDim,
+            int banks) {
+        this(pageTokens, numPages, maxSeqs, maxPagesPerSeq, kvHeads, headDim, banks, SRAM);
+    }
 
     public KvCacheConfig {
         requirePowerOfTwo("pageTokens", pageTokens, 2, 256);
@@ -33,6 +47,44 @@ public record KvCacheConfig(int pageTokens, int numPages, int maxSeqs, int maxPa
             throw new ConfigException("headDim", "kvHeads × headDim must be at most " + MAX_LANES, headDim);
         }
         requirePowerOfTwo("banks", banks, 1, pageTokens);
+        if (!SRAM.equals(backend) && !AXI.equals(backend)) {
+            throw new ConfigException("backend", "must be \"sram\" or \"axi\"", backend);
+        }
+        if (AXI.equals(backend)) {
+            if (banks != 1) {
+                throw new ConfigException("banks", "must be 1 with the axi backend", banks);
+            }
+            if (Integer.bitCount(kvHeads * headDim) != 1 || kvHeads * headDim > 64) {
+                throw new ConfigException("headDim", "kvHeads × headDim must be a power of two up to 64 with the axi backend",
+                        headDim);
+            }
+            if (pageTokens > 128) {
+                throw new ConfigException("pageTokens", "must be at most 128 with the axi backend (one burst per page)",
+                        pageTokens);
+            }
+            if ((long) pageTokens * 2 * kvHeads * headDim > 4096) {
+                throw new ConfigException("pageTokens", "a page (pageTokens × 2 × kvHeads × headDim bytes) must fit 4 KiB "
+                        + "with the axi backend", pageTokens);
+            }
+            if ((long) numPages * pageTokens * 2 * kvHeads * headDim > (1L << AXI_ADDR_BITS)) {
+                throw new ConfigException("numPages", "the pool must fit the 32-bit AXI address space", numPages);
+            }
+        }
+    }
+
+    /** Whether the K/V rows live behind the AXI4 master. */
+    public boolean axi() {
+        return AXI.equals(backend);
+    }
+
+    /** AXI data width in bits: one token's K row (low half) and V row (high half). */
+    public int axiDataBits() {
+        return 2 * rowBits();
+    }
+
+    /** Bytes per AXI data word (and per token in external memory). */
+    public int axiWordBytes() {
+        return axiDataBits() / 8;
     }
 
     private static void requirePowerOfTwo(String field, int value, int min, int max) {
@@ -49,6 +101,9 @@ public record KvCacheConfig(int pageTokens, int numPages, int maxSeqs, int maxPa
         p.put("default", new KvCacheConfig(16, 48, 8, 16, 2, 4, 2));
         p.put("tiny", new KvCacheConfig(4, 12, 4, 4, 1, 4, 1));
         p.put("large", new KvCacheConfig(16, 1024, 64, 128, 8, 8, 4));
+        // The default geometry with K/V rows in external memory: 128-bit AXI4 words.
+        p.put("axi", new KvCacheConfig(16, 48, 8, 16, 2, 4, 1, AXI));
+        p.put("tiny-axi", new KvCacheConfig(4, 12, 4, 4, 1, 4, 1, AXI));
         return p;
     }
 

@@ -295,6 +295,57 @@ public final class KvCacheController extends Block {
     final Bool validClr;
     final UInt validIdx;
 
+    // ---- AXI4 master backend (null with the SRAM backend)
+    public final Bool mAxiAwvalid;
+    public final Bool mAxiAwready;
+    public final UInt mAxiAwaddr;
+    public final UInt mAxiAwlen;
+    public final UInt mAxiAwsize;
+    public final Bits mAxiAwburst;
+    public final Bool mAxiWvalid;
+    public final Bool mAxiWready;
+    public final Bits mAxiWdata;
+    public final Bits mAxiWstrb;
+    public final Bool mAxiWlast;
+    public final Bool mAxiBvalid;
+    public final Bool mAxiBready;
+    public final Bits mAxiBresp;
+    public final Bool mAxiArvalid;
+    public final Bool mAxiArready;
+    public final UInt mAxiAraddr;
+    public final UInt mAxiArlen;
+    public final UInt mAxiArsize;
+    public final Bits mAxiArburst;
+    public final Bool mAxiRvalid;
+    public final Bool mAxiRready;
+    public final Bits mAxiRdata;
+    public final Bits mAxiRresp;
+    public final Bool mAxiRlast;
+    /** Sticky: an AXI response was not OKAY, or RLAST came on the wrong beat. */
+    public final Bool axiError;
+    final Bool axiErrorFlag;
+    final Bool awPending;
+    final UInt awAddrReg;
+    final UInt awLenReg;
+    final Bool wPending;
+    final Bits wDataReg;
+    final Bool arPending;
+    final UInt arAddrReg;
+    final UInt arLenReg;
+    /** Write bursts issued whose B response has not arrived. */
+    final UInt writesInFlight;
+    /** Gather rows still to come on R. */
+    final UInt rowsToDeliver;
+    /** Page slot of the next R beat of a gather (for the RLAST check). */
+    final UInt rxSlot;
+    final Bool awLoad;
+    final UInt awLoadAddr;
+    final UInt awLoadLen;
+    final Bool arLoad;
+    final UInt arLoadAddr;
+    final UInt arLoadLen;
+    final Bool axiWriteReady;
+
     // ---- decoded command
     final Bool seqOk;
     final UInt len;
@@ -324,8 +375,8 @@ public final class KvCacheController extends Block {
         bankBits = config.bankBits();
         final int banks = config.banks();
         final int rowBits = config.rowBits();
-        final int localBits = pageBits + slotBits - bankBits;
         final int pageTokens = config.pageTokens();
+        final boolean axi = config.axi();
 
         sAxisCmd = slaveStream(type(() -> new Command(config)));
         mAxisRsp = masterStream(type(() -> new Response(config)));
@@ -333,9 +384,9 @@ public final class KvCacheController extends Block {
         Command cmd = sAxisCmd.payload();
 
         // ------------------------------------------------------------ storage
-        kMem = new Mem[banks];
-        vMem = new Mem[banks];
-        for (int b = 0; b < banks; b++) {
+        kMem = axi ? null : new Mem[banks];
+        vMem = axi ? null : new Mem[banks];
+        for (int b = 0; !axi && b < banks; b++) {
             kMem[b] = mem(bits(rowBits), config.numPages() * pageTokens / banks);
             vMem[b] = mem(bits(rowBits), config.numPages() * pageTokens / banks);
         }
@@ -354,10 +405,10 @@ public final class KvCacheController extends Block {
         initIdx = regInit(uint(pageBits), uint(0, pageBits));
         freeCount = regInit(uint(poolBits), uint(config.numPages(), poolBits));
         highWater = regInit(uint(poolBits), uint(0, poolBits));
-        rowValid = regInit(bool(), bool(false));
-        rowLast = reg(bool());
-        rowKv = reg(bool());
-        rdBank = bankBits > 0 ? reg(uint(bankBits)) : null;
+        rowValid = axi ? null : regInit(bool(), bool(false));
+        rowLast = axi ? null : reg(bool());
+        rowKv = axi ? null : reg(bool());
+        rdBank = !axi && bankBits > 0 ? reg(uint(bankBits)) : null;
         gSlot = reg(uint(slotBits));
         gLp = reg(uint(lpBits));
         gRemaining = reg(uint(lenBits));
@@ -405,8 +456,8 @@ public final class KvCacheController extends Block {
         stackWrEn = bool();
         stackWrAddr = uint(pageBits);
         stackWrData = uint(pageBits);
-        dRdEn = bool();
-        dRdAddr = uint(pageBits + slotBits);
+        dRdEn = axi ? null : bool();
+        dRdAddr = axi ? null : uint(pageBits + slotBits);
         dWrEn = bool();
         dWrAddr = uint(pageBits + slotBits);
         dWrK = bits(rowBits);
@@ -441,8 +492,10 @@ public final class KvCacheController extends Block {
         assign(stackWrEn, bool(false));
         assign(stackWrAddr, uint(0, pageBits));
         assign(stackWrData, uint(0, pageBits));
-        assign(dRdEn, bool(false));
-        assign(dRdAddr, uint(0, pageBits + slotBits));
+        if (!axi) {
+            assign(dRdEn, bool(false));
+            assign(dRdAddr, uint(0, pageBits + slotBits));
+        }
         assign(dWrEn, bool(false));
         assign(dWrAddr, uint(0, pageBits + slotBits));
         assign(validSet, bool(false));
@@ -455,10 +508,10 @@ public final class KvCacheController extends Block {
         tail = readAsync(seqTail, cmd.seq);
         rcRd = readAsync(refCount, rcRdAddr);
         freeTop = readAsync(freeStack, sub(resize(freeCount, pageBits), uint(1, pageBits)));
-        kRd = new Bits[banks];
-        vRd = new Bits[banks];
-        UInt localAddr = bankBits > 0 ? slice(dRdAddr, pageBits + slotBits - 1, bankBits) : dRdAddr;
-        for (int b = 0; b < banks; b++) {
+        kRd = axi ? null : new Bits[banks];
+        vRd = axi ? null : new Bits[banks];
+        UInt localAddr = axi ? null : bankBits > 0 ? slice(dRdAddr, pageBits + slotBits - 1, bankBits) : dRdAddr;
+        for (int b = 0; !axi && b < banks; b++) {
             kRd[b] = readSync(kMem[b], localAddr, dRdEn);
             vRd[b] = readSync(vMem[b], localAddr, dRdEn);
         }
@@ -480,8 +533,8 @@ public final class KvCacheController extends Block {
 
         appendK = packLanes(cmd.k);
         appendV = packLanes(cmd.v);
-        copyK = bankMux(kRd);
-        copyV = bankMux(vRd);
+        copyK = axi ? null : bankMux(kRd);
+        copyV = axi ? null : bankMux(vRd);
         assign(dWrK, appendK);
         assign(dWrV, appendV);
 
@@ -506,15 +559,84 @@ public final class KvCacheController extends Block {
         assign(rp.highWater, rspHighWater);
         assign(sAxisCmd.ready(), accept);
 
-        // ------------------------------------------------------------ gathered-row register
-        rowAdvance = or(not(rowValid), mAxisRow.ready());
-        assign(mAxisRow.valid(), rowValid);
-        Bits rowBitsOut = mux(rowKv, bankMux(vRd), bankMux(kRd));
-        for (int i = 0; i < config.lanes(); i++) {
-            assign(mAxisRow.payload().data[i], asSInt(slice(rowBitsOut, 8 * i + 7, 8 * i)));
+        // ------------------------------------------------------------ AXI4 master ports
+        final int dataBits = config.axiDataBits();
+        final int addrBits = KvCacheConfig.AXI_ADDR_BITS;
+        mAxiAwvalid = axi ? out(bool()) : null;
+        mAxiAwready = axi ? in(bool()) : null;
+        mAxiAwaddr = axi ? out(uint(addrBits)) : null;
+        mAxiAwlen = axi ? out(uint(8)) : null;
+        mAxiAwsize = axi ? out(uint(3)) : null;
+        mAxiAwburst = axi ? out(bits(2)) : null;
+        mAxiWvalid = axi ? out(bool()) : null;
+        mAxiWready = axi ? in(bool()) : null;
+        mAxiWdata = axi ? out(bits(dataBits)) : null;
+        mAxiWstrb = axi ? out(bits(dataBits / 8)) : null;
+        mAxiWlast = axi ? out(bool()) : null;
+        mAxiBvalid = axi ? in(bool()) : null;
+        mAxiBready = axi ? out(bool()) : null;
+        mAxiBresp = axi ? in(bits(2)) : null;
+        mAxiArvalid = axi ? out(bool()) : null;
+        mAxiArready = axi ? in(bool()) : null;
+        mAxiAraddr = axi ? out(uint(addrBits)) : null;
+        mAxiArlen = axi ? out(uint(8)) : null;
+        mAxiArsize = axi ? out(uint(3)) : null;
+        mAxiArburst = axi ? out(bits(2)) : null;
+        mAxiRvalid = axi ? in(bool()) : null;
+        mAxiRready = axi ? out(bool()) : null;
+        mAxiRdata = axi ? in(bits(dataBits)) : null;
+        mAxiRresp = axi ? in(bits(2)) : null;
+        mAxiRlast = axi ? in(bool()) : null;
+        axiError = axi ? out(bool()) : null;
+        axiErrorFlag = axi ? regInit(bool(), bool(false)) : null;
+        awPending = axi ? regInit(bool(), bool(false)) : null;
+        awAddrReg = axi ? reg(uint(addrBits)) : null;
+        awLenReg = axi ? reg(uint(8)) : null;
+        wPending = axi ? regInit(bool(), bool(false)) : null;
+        wDataReg = axi ? reg(bits(dataBits)) : null;
+        arPending = axi ? regInit(bool(), bool(false)) : null;
+        arAddrReg = axi ? reg(uint(addrBits)) : null;
+        arLenReg = axi ? reg(uint(8)) : null;
+        writesInFlight = axi ? regInit(uint(4), uint(0, 4)) : null;
+        rowsToDeliver = axi ? reg(uint(lenBits)) : null;
+        rxSlot = axi ? reg(uint(slotBits)) : null;
+        awLoad = axi ? bool() : null;
+        awLoadAddr = axi ? uint(addrBits) : null;
+        awLoadLen = axi ? uint(8) : null;
+        arLoad = axi ? bool() : null;
+        arLoadAddr = axi ? uint(addrBits) : null;
+        arLoadLen = axi ? uint(8) : null;
+        axiWriteReady = axi ? bool() : null;
+
+        // ------------------------------------------------------------ gathered-row output
+        if (!axi) {
+            rowAdvance = or(not(rowValid), mAxisRow.ready());
+            assign(mAxisRow.valid(), rowValid);
+            Bits rowBitsOut = mux(rowKv, bankMux(vRd), bankMux(kRd));
+            for (int i = 0; i < config.lanes(); i++) {
+                assign(mAxisRow.payload().data[i], asSInt(slice(rowBitsOut, 8 * i + 7, 8 * i)));
+            }
+            assign(mAxisRow.payload().last, rowLast);
+            when(and(rowValid, mAxisRow.ready()), () -> assign(rowValid, bool(false)));
+        } else {
+            // R beats of a gather go straight to m_axis_row; the K row is the word's low half.
+            rowAdvance = null;
+            Bool inGather = eq(state, uint(S_GATHER, STATE_BITS));
+            assign(mAxisRow.valid(), and(mAxiRvalid, inGather));
+            Bits half = mux(cmd.kv, slice(mAxiRdata, dataBits - 1, rowBits), slice(mAxiRdata, rowBits - 1, 0));
+            for (int i = 0; i < config.lanes(); i++) {
+                assign(mAxisRow.payload().data[i], asSInt(slice(half, 8 * i + 7, 8 * i)));
+            }
+            assign(mAxisRow.payload().last, eq(rowsToDeliver, uint(1, lenBits)));
+            assign(awLoad, bool(false));
+            assign(awLoadAddr, uint(0, addrBits));
+            assign(awLoadLen, uint(0, 8));
+            assign(arLoad, bool(false));
+            assign(arLoadAddr, uint(0, addrBits));
+            assign(arLoadLen, uint(0, 8));
+            assign(axiWriteReady, and(and(or(not(awPending), mAxiAwready), or(not(wPending), mAxiWready)),
+                    neq(writesInFlight, uint(15, 4))));
         }
-        assign(mAxisRow.payload().last, rowLast);
-        when(and(rowValid, mAxisRow.ready()), () -> assign(rowValid, bool(false)));
 
         // ------------------------------------------------------------ the state machine
         UInt lenPlus1 = add(len, uint(1, lenBits));
@@ -539,7 +661,11 @@ public final class KvCacheController extends Block {
             when(eq(initIdx, uint(config.numPages() - 1, pageBits)), () -> assign(state, uint(S_IDLE, STATE_BITS)));
         });
 
-        when(and(eq(state, uint(S_IDLE, STATE_BITS)), and(sAxisCmd.valid(), rspFree)), () -> {
+        Bool idleGo = and(sAxisCmd.valid(), rspFree);
+        if (axi) {
+            idleGo = and(idleGo, axiWriteReady);
+        }
+        when(and(eq(state, uint(S_IDLE, STATE_BITS)), idleGo), () -> {
             UInt op = cmd.op;
             when(eq(op, uint(OP_ALLOC, 3)), () -> {
                 when(seqSlotFree, () -> {
@@ -586,6 +712,10 @@ public final class KvCacheController extends Block {
                             assign(gSlot, slice(cmd.first, slotBits - 1, 0));
                             assign(gLp, firstLp);
                             assign(gRemaining, cmd.count);
+                            if (axi) {
+                                assign(rowsToDeliver, cmd.count);
+                                assign(rxSlot, slice(cmd.first, slotBits - 1, 0));
+                            }
                             assign(state, uint(S_GATHER_SETUP, STATE_BITS));
                         });
             }).elseWhen(eq(op, uint(OP_TRUNCATE, 3)), () -> {
@@ -614,26 +744,31 @@ public final class KvCacheController extends Block {
             assign(btRdAddr, asUInt(concat(cmd.seq, add(gLp, uint(1, lpBits)))));
             assign(state, uint(S_GATHER, STATE_BITS));
         });
-        when(eq(state, uint(S_GATHER, STATE_BITS)), () -> {
-            Bool lastRow = eq(gRemaining, uint(1, lenBits));
-            when(and(rowAdvance, or(not(lastRow), rspFree)), () -> {
-                assign(dRdEn, bool(true));
-                assign(dRdAddr, asUInt(concat(curPage, gSlot)));
-                assign(rowValid, bool(true));
-                assign(rowLast, lastRow);
-                assign(rowKv, cmd.kv);
-                assign(gSlot, add(gSlot, uint(1, slotBits)));
-                assign(gRemaining, sub(gRemaining, uint(1, lenBits)));
-                when(eq(gSlot, uint(pageTokens - 1, slotBits)), () -> {
-                    // Page boundary: the prefetched entry becomes current, prefetch the one after.
-                    assign(curPage, btRd);
-                    assign(gLp, add(gLp, uint(1, lpBits)));
-                    assign(btRdEn, bool(true));
-                    assign(btRdAddr, asUInt(concat(cmd.seq, add(gLp, uint(2, lpBits)))));
+        if (axi) {
+            gatherAxi(pageTokens, addrBits);
+        }
+        if (!axi) {
+            when(eq(state, uint(S_GATHER, STATE_BITS)), () -> {
+                Bool lastRow = eq(gRemaining, uint(1, lenBits));
+                when(and(rowAdvance, or(not(lastRow), rspFree)), () -> {
+                    assign(dRdEn, bool(true));
+                    assign(dRdAddr, asUInt(concat(curPage, gSlot)));
+                    assign(rowValid, bool(true));
+                    assign(rowLast, lastRow);
+                    assign(rowKv, cmd.kv);
+                    assign(gSlot, add(gSlot, uint(1, slotBits)));
+                    assign(gRemaining, sub(gRemaining, uint(1, lenBits)));
+                    when(eq(gSlot, uint(pageTokens - 1, slotBits)), () -> {
+                        // Page boundary: the prefetched entry becomes current, prefetch the one after.
+                        assign(curPage, btRd);
+                        assign(gLp, add(gLp, uint(1, lpBits)));
+                        assign(btRdEn, bool(true));
+                        assign(btRdAddr, asUInt(concat(cmd.seq, add(gLp, uint(2, lpBits)))));
+                    });
+                    when(lastRow, () -> finishWithLength(len, lenPages));
                 });
-                when(lastRow, () -> finishWithLength(len, lenPages));
             });
-        });
+        }
 
         // Walks over block-table entries walkLp..walkEnd-1: free/truncate release, fork shares.
         when(eq(state, uint(S_WALK_READ, STATE_BITS)), () -> {
@@ -695,31 +830,35 @@ public final class KvCacheController extends Block {
 
         // Copy-on-write: take a fresh page, copy the shared last page's rows, repoint the table.
         // The copy reuses the data read registers, so it waits for a gathered row to drain.
-        when(and(eq(state, uint(S_COW_START, STATE_BITS)), not(rowValid)), () -> {
-            assign(pop, bool(true));
-            assign(cowNew, freeTop);
-            assign(cowOld, tail);
-            assign(rcWrEn, bool(true));
-            assign(rcWrAddr, freeTop);
-            assign(rcWrData, uint(1, refBits));
-            assign(copyIdx, uint(0, slotBits + 1));
-            assign(state, uint(S_COW_COPY, STATE_BITS));
-        });
-        when(eq(state, uint(S_COW_COPY, STATE_BITS)), () -> {
-            UInt rows = resize(slotOfLen, slotBits + 1);
-            when(lt(copyIdx, rows), () -> {
-                assign(dRdEn, bool(true));
-                assign(dRdAddr, asUInt(concat(cowOld, resize(copyIdx, slotBits))));
+        if (!axi) {
+            when(and(eq(state, uint(S_COW_START, STATE_BITS)), not(rowValid)), () -> {
+                assign(pop, bool(true));
+                assign(cowNew, freeTop);
+                assign(cowOld, tail);
+                assign(rcWrEn, bool(true));
+                assign(rcWrAddr, freeTop);
+                assign(rcWrData, uint(1, refBits));
+                assign(copyIdx, uint(0, slotBits + 1));
+                assign(state, uint(S_COW_COPY, STATE_BITS));
             });
-            when(neq(copyIdx, uint(0, slotBits + 1)), () -> {
-                assign(dWrEn, bool(true));
-                assign(dWrAddr, asUInt(concat(cowNew, sub(resize(copyIdx, slotBits), uint(1, slotBits)))));
-                assign(dWrK, copyK);
-                assign(dWrV, copyV);
+            when(eq(state, uint(S_COW_COPY, STATE_BITS)), () -> {
+                UInt rows = resize(slotOfLen, slotBits + 1);
+                when(lt(copyIdx, rows), () -> {
+                    assign(dRdEn, bool(true));
+                    assign(dRdAddr, asUInt(concat(cowOld, resize(copyIdx, slotBits))));
+                });
+                when(neq(copyIdx, uint(0, slotBits + 1)), () -> {
+                    assign(dWrEn, bool(true));
+                    assign(dWrAddr, asUInt(concat(cowNew, sub(resize(copyIdx, slotBits), uint(1, slotBits)))));
+                    assign(dWrK, copyK);
+                    assign(dWrV, copyV);
+                });
+                assign(copyIdx, add(copyIdx, uint(1, slotBits + 1)));
+                when(eq(copyIdx, rows), () -> assign(state, uint(S_COW_END, STATE_BITS)));
             });
-            assign(copyIdx, add(copyIdx, uint(1, slotBits + 1)));
-            when(eq(copyIdx, rows), () -> assign(state, uint(S_COW_END, STATE_BITS)));
-        });
+        } else {
+            copyOnWriteAxi(slotOfLen, addrBits);
+        }
         when(eq(state, uint(S_COW_END, STATE_BITS)), () -> {
             assign(rcRdAddr, cowOld);
             assign(rcWrEn, bool(true));
@@ -762,7 +901,7 @@ public final class KvCacheController extends Block {
         write(refCount, rcWrAddr, rcWrData, rcWrEn);
         write(freeStack, stackWrAddr, stackWrData, stackWrEn);
         UInt wrLocal = bankBits > 0 ? slice(dWrAddr, pageBits + slotBits - 1, bankBits) : dWrAddr;
-        for (int b = 0; b < banks; b++) {
+        for (int b = 0; !axi && b < banks; b++) {
             Bool bankHit = bankBits > 0 ? eq(slice(dWrAddr, bankBits - 1, 0), uint(b, bankBits)) : bool(true);
             write(kMem[b], wrLocal, dWrK, and(dWrEn, bankHit));
             write(vMem[b], wrLocal, dWrV, and(dWrEn, bankHit));
@@ -770,6 +909,140 @@ public final class KvCacheController extends Block {
         if (rdBank != null) {
             when(dRdEn, () -> assign(rdBank, slice(dRdAddr, bankBits - 1, 0)));
         }
+        if (axi) {
+            axiChannels(addrBits, dataBits);
+        }
+    }
+
+    /** Byte address of flat token row {@code row} (= page · pageTokens + slot) in external memory. */
+    private UInt axiAddress(UInt row, int addrBits) {
+        int shift = Integer.numberOfTrailingZeros(config.axiWordBytes());
+        return resize(shiftLeft(row, shift), addrBits);
+    }
+
+    /**
+     * Gather with the AXI backend: one INCR burst per page run (to the end of the page or of the
+     * gather), issued as soon as the AR slot is free — several may be outstanding — while the
+     * next page's block-table entry is prefetched as with SRAM. R beats go to m_axis_row; the
+     * command completes when the last row has left. Reads wait for outstanding writes (AXI does
+     * not order reads after writes).
+     */
+    private void gatherAxi(int pageTokens, int addrBits) {
+        Command cmd = sAxisCmd.payload();
+        when(eq(state, uint(S_GATHER, STATE_BITS)), () -> {
+            UInt pageRest = sub(uint(pageTokens, slotBits + 1), resize(gSlot, slotBits + 1));
+            Bool shortRun = lt(gRemaining, resize(pageRest, lenBits));
+            UInt run = mux(shortRun, resize(gRemaining, slotBits + 1), pageRest);
+            Bool arFree = or(not(arPending), mAxiArready);
+            when(and(and(neq(gRemaining, uint(0, lenBits)), arFree), eq(writesInFlight, uint(0, 4))), () -> {
+                assign(arLoad, bool(true));
+                assign(arLoadAddr, axiAddress(asUInt(concat(curPage, gSlot)), addrBits));
+                assign(arLoadLen, resize(sub(run, uint(1, slotBits + 1)), 8));
+                assign(gRemaining, sub(gRemaining, resize(run, lenBits)));
+                assign(gSlot, uint(0, slotBits));
+                assign(curPage, btRd);
+                assign(gLp, add(gLp, uint(1, lpBits)));
+                assign(btRdEn, bool(true));
+                assign(btRdAddr, asUInt(concat(cmd.seq, add(gLp, uint(2, lpBits)))));
+            });
+            Bool beat = and(mAxiRvalid, mAxisRow.ready());
+            when(beat, () -> {
+                assign(rowsToDeliver, sub(rowsToDeliver, uint(1, lenBits)));
+                assign(rxSlot, add(rxSlot, uint(1, slotBits)));
+                Bool lastExpected = or(eq(rxSlot, uint(pageTokens - 1, slotBits)), eq(rowsToDeliver, uint(1, lenBits)));
+                when(or(neq(mAxiRlast, lastExpected), neq(mAxiRresp, asBits(uint(0, 2)))),
+                        () -> assign(axiErrorFlag, bool(true)));
+            });
+            when(and(and(eq(gRemaining, uint(0, lenBits)), eq(rowsToDeliver, uint(0, lenBits))), rspFree),
+                    () -> finishWithLength(len, lenPages));
+        });
+    }
+
+    /**
+     * Copy-on-write with the AXI backend: once every earlier write has completed, one read burst
+     * of the rows already in the shared page and one write burst to the new page; R beats feed W
+     * directly. Then the block table is repointed (S_COW_END, shared with SRAM).
+     */
+    private void copyOnWriteAxi(UInt slotOfLen, int addrBits) {
+        Bool quiet = and(and(eq(writesInFlight, uint(0, 4)), not(arPending)), and(not(awPending), not(wPending)));
+        UInt burstLen = resize(sub(slotOfLen, uint(1, slotBits)), 8);
+        when(and(eq(state, uint(S_COW_START, STATE_BITS)), quiet), () -> {
+            assign(pop, bool(true));
+            assign(cowNew, freeTop);
+            assign(cowOld, tail);
+            assign(rcWrEn, bool(true));
+            assign(rcWrAddr, freeTop);
+            assign(rcWrData, uint(1, refBits));
+            assign(copyIdx, uint(0, slotBits + 1));
+            assign(arLoad, bool(true));
+            assign(arLoadAddr, axiAddress(asUInt(concat(tail, uint(0, slotBits))), addrBits));
+            assign(arLoadLen, burstLen);
+            assign(awLoad, bool(true));
+            assign(awLoadAddr, axiAddress(asUInt(concat(freeTop, uint(0, slotBits))), addrBits));
+            assign(awLoadLen, burstLen);
+            assign(state, uint(S_COW_COPY, STATE_BITS));
+        });
+        when(eq(state, uint(S_COW_COPY, STATE_BITS)), () -> {
+            UInt rows = resize(slotOfLen, slotBits + 1);
+            Bool lastBeat = eq(copyIdx, sub(rows, uint(1, slotBits + 1)));
+            when(and(mAxiRvalid, mAxiWready), () -> {
+                assign(copyIdx, add(copyIdx, uint(1, slotBits + 1)));
+                when(or(neq(mAxiRlast, lastBeat), neq(mAxiRresp, asBits(uint(0, 2)))),
+                        () -> assign(axiErrorFlag, bool(true)));
+            });
+            when(and(eq(copyIdx, rows), eq(writesInFlight, uint(0, 4))),
+                    () -> assign(state, uint(S_COW_END, STATE_BITS)));
+        });
+    }
+
+    /** The five AXI channels: AR, AW and W registers that hold until accepted; R and B. */
+    private void axiChannels(int addrBits, int dataBits) {
+        Bool copying = eq(state, uint(S_COW_COPY, STATE_BITS));
+        Bool gathering = eq(state, uint(S_GATHER, STATE_BITS));
+        // Appends write one word (K low, V high) through the AW/W registers.
+        when(dWrEn, () -> {
+            assign(awLoad, bool(true));
+            assign(awLoadAddr, axiAddress(dWrAddr, addrBits));
+            assign(awLoadLen, uint(0, 8));
+        });
+        when(awLoad, () -> {
+            assign(awPending, bool(true));
+            assign(awAddrReg, awLoadAddr);
+            assign(awLenReg, awLoadLen);
+        }).elseWhen(mAxiAwready, () -> assign(awPending, bool(false)));
+        when(dWrEn, () -> {
+            assign(wPending, bool(true));
+            assign(wDataReg, concat(dWrV, dWrK));
+        }).elseWhen(mAxiWready, () -> assign(wPending, bool(false)));
+        when(arLoad, () -> {
+            assign(arPending, bool(true));
+            assign(arAddrReg, arLoadAddr);
+            assign(arLenReg, arLoadLen);
+        }).elseWhen(mAxiArready, () -> assign(arPending, bool(false)));
+        Bool bDone = mAxiBvalid;
+        when(and(awLoad, not(bDone)), () -> assign(writesInFlight, add(writesInFlight, uint(1, 4))))
+                .elseWhen(and(bDone, not(awLoad)), () -> assign(writesInFlight, sub(writesInFlight, uint(1, 4))));
+        when(and(bDone, neq(mAxiBresp, asBits(uint(0, 2)))), () -> assign(axiErrorFlag, bool(true)));
+
+        int sizeCode = Integer.numberOfTrailingZeros(config.axiWordBytes());
+        assign(mAxiAwvalid, awPending);
+        assign(mAxiAwaddr, awAddrReg);
+        assign(mAxiAwlen, awLenReg);
+        assign(mAxiAwsize, uint(sizeCode, 3));
+        assign(mAxiAwburst, asBits(uint(1, 2)));
+        assign(mAxiWvalid, mux(copying, mAxiRvalid, wPending));
+        assign(mAxiWdata, mux(copying, mAxiRdata, wDataReg));
+        assign(mAxiWstrb, asBits(sint(-1, dataBits / 8)));
+        assign(mAxiWlast, mux(copying, eq(copyIdx, sub(resize(slice(len, slotBits - 1, 0), slotBits + 1),
+                uint(1, slotBits + 1))), bool(true)));
+        assign(mAxiBready, bool(true));
+        assign(mAxiArvalid, arPending);
+        assign(mAxiAraddr, arAddrReg);
+        assign(mAxiArlen, arLenReg);
+        assign(mAxiArsize, uint(sizeCode, 3));
+        assign(mAxiArburst, asBits(uint(1, 2)));
+        assign(mAxiRready, or(and(gathering, mAxisRow.ready()), and(copying, mAxiWready)));
+        assign(axiError, axiErrorFlag);
     }
 
     public KvCacheConfig config() {

@@ -28,10 +28,18 @@ import org.chiltepin.verif.golden.KvCacheReference.Result;
 public final class KvCacheHarness {
     private static final int MAX_REPORTED = 20;
 
-    /** Probability, each cycle, that the driver idles / that each sink refuses a beat. */
-    public record Stalls(double input, double response, double rows) {
-        public static final Stalls NONE = new Stalls(0, 0, 0);
+    /**
+     * Probability, each cycle, that the driver idles / that each sink refuses a beat / that the
+     * AXI memory model (AXI backend only) refuses AR, AW or W; {@code memoryLatency} is the
+     * model's largest latency in cycles (reads and write responses, drawn uniformly from 1..).
+     */
+    public record Stalls(double input, double response, double rows, double memory, int memoryLatency) {
+        public static final Stalls NONE = new Stalls(0, 0, 0, 0, 1);
         public static final Stalls RANDOM = new Stalls(0.3, 0.3, 0.3);
+
+        public Stalls(double input, double response, double rows) {
+            this(input, response, rows, rows, 8);
+        }
     }
 
     /** Where the next command comes from; it may look at the golden model's state. */
@@ -160,6 +168,13 @@ public final class KvCacheHarness {
 
         void drive(Simulation.Cycle<KvCacheController> sim) {
             KvCacheController dut = sim.dut();
+            AxiMemoryModel memory = !config.axi() ? null : new AxiMemoryModel(new AxiMemoryModel.Ports(
+                    dut.mAxiAwvalid, dut.mAxiAwready, dut.mAxiAwaddr, dut.mAxiAwlen, dut.mAxiAwsize, dut.mAxiAwburst,
+                    dut.mAxiWvalid, dut.mAxiWready, dut.mAxiWdata, dut.mAxiWstrb, dut.mAxiWlast, dut.mAxiBvalid,
+                    dut.mAxiBready, dut.mAxiBresp, dut.mAxiArvalid, dut.mAxiArready, dut.mAxiAraddr, dut.mAxiArlen,
+                    dut.mAxiArsize, dut.mAxiArburst, dut.mAxiRvalid, dut.mAxiRready, dut.mAxiRdata, dut.mAxiRresp,
+                    dut.mAxiRlast), config.axiDataBits(), new MersenneTwister(rng.nextLong()), stalls.memory(),
+                    stalls.memoryLatency(), this::fail);
             var cmd = dut.sAxisCmd;
             var rsp = dut.mAxisRsp;
             var row = dut.mAxisRow;
@@ -172,7 +187,8 @@ public final class KvCacheHarness {
             long started = -1;
             double worst = Math.max(stalls.input(), Math.max(stalls.response(), stalls.rows()));
             long watchdog = config.initCycles() + 8L * config.maxPagesPerSeq() + 4L * config.pageTokens() + 200
-                    + (long) (60 / Math.max(0.01, 1 - worst));
+                    + (long) (60 / Math.max(0.01, 1 - worst)) + 4L * stalls.memoryLatency()
+                    + (long) (4 * config.pageTokens() / Math.max(0.01, 1 - stalls.memory()));
             int tail = 16;
             while (true) {
                 if (offering == null && !exhausted && rng.nextDouble() >= stalls.input()) {
@@ -210,9 +226,19 @@ public final class KvCacheHarness {
                 sim.set(cmd.valid(), offering != null);
                 sim.set(rsp.ready(), rng.nextDouble() >= stalls.response());
                 sim.set(row.ready(), rng.nextDouble() >= stalls.rows());
+                if (memory != null) {
+                    memory.drive();
+                }
                 sim.tick();
                 cycles++;
                 idle++;
+                if (memory != null) {
+                    memory.observe();
+                    if (sim.get(dut.axiError)) {
+                        fail("axi_error raised");
+                        break;
+                    }
+                }
 
                 if (offering != null && sim.get(cmd.ready())) {
                     offering.accepted = cycles;
@@ -248,7 +274,8 @@ public final class KvCacheHarness {
                     stalledRow = w;
                 }
 
-                if (exhausted && offering == null && rspQueue.isEmpty() && rowQueue.isEmpty()) {
+                if (exhausted && offering == null && rspQueue.isEmpty() && rowQueue.isEmpty()
+                        && (memory == null || !memory.busy())) {
                     if (--tail == 0) {
                         break;
                     }

@@ -154,4 +154,34 @@ class KvCacheControllerCosimTest {
                 "truncate releasing 2 pages");
         assertEquals(KvCacheController.walkCycles(3), t.get(free).accepted() - t.get(free).offered(), "free of 3 pages");
     }
+
+    @Test
+    void axiBackendDirectedBasicsAgainstTheAxiMemoryModel() {
+        KvCacheConfig c = KvCacheConfig.preset("tiny-axi");
+        List<Command> cmds = new ArrayList<>();
+        cmds.add(Command.alloc());
+        for (int t = 0; t < 10; t++) {
+            cmds.add(Command.append(0, tag(c, t + 1), tag(c, -t - 1)));
+        }
+        cmds.add(Command.gather(0, false, 0, 10));
+        cmds.add(Command.gather(0, true, 3, 6));
+        cmds.add(Command.fork(0));
+        cmds.add(Command.append(1, tag(c, 50), tag(c, 51)));
+        cmds.add(Command.gather(1, false, 0, 11));
+        cmds.add(Command.gather(0, true, 0, 10));
+        Report r = harness(c).run(cmds, 1, Stalls.RANDOM);
+        assertPassed(r, "axi directed");
+        assertEquals(cmds.size(), r.responses());
+        assertEquals(10 + 6 + 11 + 10, r.rowsCompared());
+    }
+
+    @Test
+    void axiBackendRandomOperationsWithRandomMemoryLatencyAndBackpressure() {
+        KvCacheConfig c = KvCacheConfig.preset("tiny-axi");
+        int n = Boolean.getBoolean("chiltepin.full") ? 50000 : 4000;
+        Report r = harness(c).run(KvCacheStimulus.random(21, n, 1 << c.seqBits()), 21, Stalls.RANDOM, false);
+        assertPassed(r, "tiny-axi random");
+        assertEquals(n, r.responses());
+        assertTrue(r.copiesOnWrite() > 10, "copy-on-write exercised: " + r.copiesOnWrite());
+    }
 }
