@@ -184,4 +184,28 @@ class KvCacheControllerCosimTest {
         assertEquals(n, r.responses());
         assertTrue(r.copiesOnWrite() > 10, "copy-on-write exercised: " + r.copiesOnWrite());
     }
+
+    /** With a memory that never stalls (latency up to 8 cycles), the AXI backend also streams. */
+    @Test
+    void axiBackendGatherStreamsAcrossPagesAndAppendTakesOneRowPerCycle() {
+        KvCacheConfig c = KvCacheConfig.preset("axi");
+        int max = c.maxTokens();
+        List<Command> cmds = new ArrayList<>();
+        cmds.add(Command.alloc());
+        for (int t = 0; t < max; t++) {
+            cmds.add(Command.append(0, tag(c, t), tag(c, -t)));
+        }
+        cmds.add(Command.gather(0, false, 0, max));
+        cmds.add(Command.gather(0, true, c.pageTokens() - 1, 2 * c.pageTokens() + 3));
+        Report r = harness(c).run(KvCacheHarness.Source.of(cmds), 3, new Stalls(0, 0, 0, 0, 8), true);
+        assertPassed(r, "axi throughput");
+        var t = r.timings();
+        assertEquals(max - 1, t.get(max).accepted() - t.get(1).accepted(), "append of " + max + " rows, one per cycle");
+        for (int i = cmds.size() - 2; i < cmds.size(); i++) {
+            var g = t.get(i);
+            assertEquals(g.command().count(), g.rows());
+            double stream = (double) g.rows() / (g.lastRow() - g.firstRow() + 1);
+            assertTrue(stream >= 0.95, g.command() + ": " + stream + " rows/cycle");
+        }
+    }
 }

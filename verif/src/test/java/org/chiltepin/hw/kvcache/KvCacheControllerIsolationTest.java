@@ -9,7 +9,8 @@ import org.chiltepin.verif.golden.KvCacheReference;
 import org.chiltepin.verif.golden.KvCacheReference.Command;
 import org.chiltepin.verif.kvcache.KvCacheHarness.Report;
 import org.chiltepin.verif.kvcache.KvCacheHarness.Stalls;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Adversarial isolation tests: pages freed by one sequence and reused by another, every gather
@@ -19,14 +20,18 @@ import org.junit.jupiter.api.Test;
  * Each row written carries a tag (all lanes equal) naming the sequence and phase that wrote it.
  */
 class KvCacheControllerIsolationTest {
+    /** Both backends share the tiny geometry, so the same commands and expectations apply. */
     private static final KvCacheConfig TINY = KvCacheConfig.preset("tiny");
 
     private static Command append(int seq, int tag) {
         return Command.append(seq, KvCacheControllerCosimTest.tag(TINY, tag), KvCacheControllerCosimTest.tag(TINY, tag + 64));
     }
 
-    private static Report run(List<Command> cmds, int seed) {
-        Report r = KvCacheControllerCosimTest.harness(TINY).run(KvCacheControllerCosimTest.harnessSource(cmds), seed,
+    private static Report run(String preset, List<Command> cmds, int seed) {
+        KvCacheConfig c = KvCacheConfig.preset(preset);
+        assertEquals(TINY.numPages(), c.numPages());
+        assertEquals(TINY.maxTokens(), c.maxTokens());
+        Report r = KvCacheControllerCosimTest.harness(c).run(KvCacheControllerCosimTest.harnessSource(cmds), seed,
                 Stalls.RANDOM, true);
         KvCacheControllerCosimTest.assertPassed(r, "isolation");
         assertEquals(cmds.size(), r.responses());
@@ -45,8 +50,9 @@ class KvCacheControllerIsolationTest {
         return t;
     }
 
-    @Test
-    void freedPagesReusedByAnotherSequenceNeverExposeStaleRows() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tiny", "tiny-axi"})
+    void freedPagesReusedByAnotherSequenceNeverExposeStaleRows(String preset) {
         int p = TINY.pageTokens();
         int max = TINY.maxTokens();
         List<Command> cmds = new ArrayList<>();
@@ -94,7 +100,7 @@ class KvCacheControllerIsolationTest {
             cmds.add(Command.fork(id));
             cmds.add(Command.free(id));
         }
-        Report r = run(cmds, 5);
+        Report r = run(preset, cmds, 5);
         List<Integer> tags = tags(r);
         assertEquals(legalRows + 4, tags.size());
         List<Integer> bRows = tags.subList(0, legalRows);
@@ -108,8 +114,9 @@ class KvCacheControllerIsolationTest {
         assertTrue(legal > 50);
     }
 
-    @Test
-    void forkSharesPagesAndCopyOnWriteKeepsParentAndChildApart() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tiny", "tiny-axi"})
+    void forkSharesPagesAndCopyOnWriteKeepsParentAndChildApart(String preset) {
         int p = TINY.pageTokens();
         List<Command> cmds = new ArrayList<>();
         cmds.add(Command.alloc());                       // parent 0
@@ -134,7 +141,7 @@ class KvCacheControllerIsolationTest {
         cmds.add(Command.free(1));
         cmds.add(Command.free(2));
         cmds.add(Command.stats());
-        Report r = run(cmds, 6);
+        Report r = run(preset, cmds, 6);
         List<Integer> expected = new ArrayList<>();
         for (int t = 0; t < p + 2; t++) {
             expected.add(1);
@@ -158,8 +165,9 @@ class KvCacheControllerIsolationTest {
         assertEquals(TINY.numPages(), last.freePages());
     }
 
-    @Test
-    void exhaustedPoolAndFullTableFailCleanlyAndLeaveEveryoneIntact() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tiny", "tiny-axi"})
+    void exhaustedPoolAndFullTableFailCleanlyAndLeaveEveryoneIntact(String preset) {
         int max = TINY.maxTokens();
         int seqs = TINY.numPages() / TINY.maxPagesPerSeq();   // 3 full sequences use every page
         List<Command> cmds = new ArrayList<>();
@@ -187,7 +195,7 @@ class KvCacheControllerIsolationTest {
         cmds.add(append(3, 23));                         // now the copy succeeds
         cmds.add(Command.gather(3, false, max - 2, 2));
         cmds.add(Command.gather(0, false, max - 2, 2));
-        Report r = run(cmds, 7);
+        Report r = run(preset, cmds, 7);
         assertEquals(2, r.statusCounts()[KvCacheReference.NO_PAGES]);
         assertEquals(2, r.statusCounts()[KvCacheReference.TABLE_FULL]);
         assertEquals(1, r.statusCounts()[KvCacheReference.SEQ_FULL]);
