@@ -70,6 +70,10 @@ final class VerifyKvCacheCommand implements Callable<Integer> {
         o.printf("  simulator   %s via SpinalSim, model built in %.1f s%n", Cli.verilatorVersion(), buildSeconds);
         o.printf("  stimulus    seed %d, %d random commands, stall probability %.2f (commands, responses, rows)%n",
                 seed, cases, stall);
+        if (cfg.axi()) {
+            o.printf("  memory      AXI4 slave model: AR/AW/W refused with probability %.2f, burst data and write "
+                    + "responses after 1..8 cycles%n", stall);
+        }
         StringBuilder ops = new StringBuilder();
         for (int i = 0; i < OPS.length; i++) {
             ops.append(i == 0 ? "" : ", ").append(OPS[i]).append(' ').append(r.opCounts()[i]);

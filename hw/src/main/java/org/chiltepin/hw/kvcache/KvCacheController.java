@@ -74,6 +74,27 @@ import spinal.lib.Stream;
  * a V SRAM per bank (synchronous read, 1 cycle). The block table is a synchronous-read SRAM of
  * 2^seqBits × maxPagesPerSeq entries; lengths, last pages, reference counts and the free stack
  * are small asynchronous-read tables; sequence-valid flags are registers.
+ *
+ * <h2>AXI4 master backend ({@code backend = "axi"})</h2>
+ * The K/V rows live in external memory; the tables stay on chip. Token row r occupies one data
+ * word of {@code 2·rowBits} bits at byte address {@code r · 2·rowBits/8}: the K row in the low
+ * half, the V row in the high half (the K row in {@code [rowBits−1:0]}). Ports {@code m_axi_aw*},
+ * {@code m_axi_w*}, {@code m_axi_b*}, {@code m_axi_ar*}, {@code m_axi_r*} (AXI4, 32-bit
+ * addresses, no IDs: every transaction uses ID 0, so responses come back in order), and
+ * {@code axi_error} (sticky: a response other than OKAY, or RLAST on the wrong beat).
+ * <ul>
+ *   <li>Append: one single-beat write (AWLEN 0, full WSTRB) per token; one append per cycle while
+ *       AWREADY and WREADY allow, up to 15 writes awaiting their B response.</li>
+ *   <li>Gather: one INCR read burst per page run — from the first row to the end of its page,
+ *       then whole pages, then the rest: AWLEN/ARLEN ≤ pageTokens − 1, a burst never leaves its
+ *       page (pages are at most 4 KiB, so no burst crosses a 4 KiB boundary). Bursts are issued
+ *       back to back (several outstanding); R beats go straight to {@code m_axis_row}
+ *       ({@code RREADY = m_axis_row_ready}); the command completes after its last row. Reads
+ *       start only when every earlier write has its B response (AXI does not order reads after
+ *       writes).</li>
+ *   <li>Copy-on-write: one read burst of the rows already in the shared page and one write burst
+ *       of the same length to the new page, R beats feeding W directly.</li>
+ * </ul>
  */
 public final class KvCacheController extends Block {
     public static final int OP_ALLOC = 0;

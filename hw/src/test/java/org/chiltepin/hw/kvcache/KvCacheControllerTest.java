@@ -76,9 +76,10 @@ class KvCacheControllerTest {
         assertTrue(lint.ok(), "verilator -Wall on preset " + preset + ":\n" + lint.output());
     }
 
-    @Test
-    void tinyPresetSynthesizesWithYosys() {
-        synthesizes("tiny");
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"tiny", "tiny-axi"})
+    void tinyPresetsSynthesizeWithYosys(String preset) {
+        synthesizes(preset);
     }
 
     @Test
