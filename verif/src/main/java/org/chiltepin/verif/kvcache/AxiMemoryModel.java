@@ -15,7 +15,7 @@ import spinal.core.Bool;
 
 /**
  * An AXI4 slave memory for co-simulation, driven cycle by cycle from Java: INCR bursts on AR/R
- * and AW/W/B, random ready stalls on AR, AW and W, a random latency (1..maxLatency cycles) before
+ * and AW/W/B, random ready stalls on AR, AW and W, a random latency (minLatency..maxLatency cycles) before
  * each read burst's data and each write response, random gaps between R beats. Several bursts
  * may be outstanding. A write becomes visible when its B response is taken, and a read returns
  * the data as of the moment its AR was accepted: AXI does not order reads after unacknowledged
@@ -42,6 +42,7 @@ public final class AxiMemoryModel {
     private final int bytes;
     private final RandomGenerator rng;
     private final double stall;
+    private final int minLatency;
     private final int maxLatency;
     private final Consumer<String> fail;
     private final Map<Long, BigInteger> words = new HashMap<>();
@@ -62,8 +63,9 @@ public final class AxiMemoryModel {
     private long readBursts;
     private long writeBursts;
 
-    public AxiMemoryModel(Ports ports, int dataBits, RandomGenerator rng, double stall, int maxLatency,
+    public AxiMemoryModel(Ports ports, int dataBits, RandomGenerator rng, double stall, int minLatency, int maxLatency,
             Consumer<String> fail) {
+        this.minLatency = minLatency;
         this.p = ports;
         this.bytes = dataBits / 8;
         this.rng = rng;
@@ -142,7 +144,7 @@ public final class AxiMemoryModel {
                 for (int i = 0; i < beats; i++) {
                     data.add(words.getOrDefault(ar[0] + (long) i * bytes, fresh));
                 }
-                reads.add(new Burst(ar[0], beats, now + 1 + rng.nextInt(maxLatency), data));
+                reads.add(new Burst(ar[0], beats, now + latency(), data));
                 readBursts++;
             } else {
                 heldAr = ar;
@@ -208,6 +210,10 @@ public final class AxiMemoryModel {
         }
     }
 
+    private int latency() {
+        return minLatency + rng.nextInt(maxLatency - minLatency + 1);
+    }
+
     /** Matches W beats (which may come before their AW) with announced bursts, in order. */
     private void commitWrites() {
         while (!writeAddrs.isEmpty() && !writeBeats.isEmpty()) {
@@ -225,7 +231,7 @@ public final class AxiMemoryModel {
             List<BigInteger> data = new ArrayList<>(writeBeats.subList(0, aw.beats()));
             writeBeats.subList(0, aw.beats()).clear();
             writeLasts.subList(0, aw.beats()).clear();
-            responses.add(new Burst(aw.addr(), aw.beats(), now + 1 + rng.nextInt(maxLatency), data));
+            responses.add(new Burst(aw.addr(), aw.beats(), now + latency(), data));
         }
     }
 

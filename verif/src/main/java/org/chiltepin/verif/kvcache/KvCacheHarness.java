@@ -30,15 +30,16 @@ public final class KvCacheHarness {
 
     /**
      * Probability, each cycle, that the driver idles / that each sink refuses a beat / that the
-     * AXI memory model (AXI backend only) refuses AR, AW or W; {@code memoryLatency} is the
-     * model's largest latency in cycles (reads and write responses, drawn uniformly from 1..).
+     * AXI memory model (AXI backend only) refuses AR, AW or W; each read burst's data and each
+     * write response come after a latency drawn uniformly from {@code memoryLatencyMin..Max}.
      */
-    public record Stalls(double input, double response, double rows, double memory, int memoryLatency) {
-        public static final Stalls NONE = new Stalls(0, 0, 0, 0, 1);
+    public record Stalls(double input, double response, double rows, double memory, int memoryLatencyMin,
+            int memoryLatencyMax) {
+        public static final Stalls NONE = new Stalls(0, 0, 0, 0, 1, 1);
         public static final Stalls RANDOM = new Stalls(0.3, 0.3, 0.3);
 
         public Stalls(double input, double response, double rows) {
-            this(input, response, rows, rows, 8);
+            this(input, response, rows, rows, 1, 8);
         }
     }
 
@@ -174,7 +175,7 @@ public final class KvCacheHarness {
                     dut.mAxiBready, dut.mAxiBresp, dut.mAxiArvalid, dut.mAxiArready, dut.mAxiAraddr, dut.mAxiArlen,
                     dut.mAxiArsize, dut.mAxiArburst, dut.mAxiRvalid, dut.mAxiRready, dut.mAxiRdata, dut.mAxiRresp,
                     dut.mAxiRlast), config.axiDataBits(), new MersenneTwister(rng.nextLong()), stalls.memory(),
-                    stalls.memoryLatency(), this::fail);
+                    stalls.memoryLatencyMin(), stalls.memoryLatencyMax(), this::fail);
             var cmd = dut.sAxisCmd;
             var rsp = dut.mAxisRsp;
             var row = dut.mAxisRow;
@@ -187,7 +188,7 @@ public final class KvCacheHarness {
             long started = -1;
             double worst = Math.max(stalls.input(), Math.max(stalls.response(), stalls.rows()));
             long watchdog = config.initCycles() + 8L * config.maxPagesPerSeq() + 4L * config.pageTokens() + 200
-                    + (long) (60 / Math.max(0.01, 1 - worst)) + 4L * stalls.memoryLatency()
+                    + (long) (60 / Math.max(0.01, 1 - worst)) + 4L * stalls.memoryLatencyMax()
                     + (long) (4 * config.pageTokens() / Math.max(0.01, 1 - stalls.memory()));
             int tail = 16;
             while (true) {
