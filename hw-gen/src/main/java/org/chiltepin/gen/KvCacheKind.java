@@ -60,7 +60,7 @@ final class KvCacheKind implements BlockKind<KvCacheConfig> {
         t.put("gatherRowsPerCycle", 1);
         t.put("appendRowsPerCycle", 1);
         t.put("maxTokensPerSequence", c.maxTokens());
-        t.put("description", "gather: first row 3 cycles after the command, then one row per cycle with no bubble at page "
+        t.put("description", "gather (SRAM): first row 2 cycles after the command, then one row per cycle with no bubble at page "
                 + "boundaries (next block-table entry prefetched); append: one per cycle, an append into a shared page "
                 + "first copies it (rows already in the page + 5 cycles in all); free/fork: 2 cycles per page + 2; "
                 + "truncate: 2 per page released + 3");

@@ -61,9 +61,9 @@ import spinal.lib.Stream;
  *       appends that open a new page. An append into a shared page first copies it and takes
  *       {@code rows + 5} cycles in all (rows = rows already in the page, see
  *       {@link #copyOnWriteAppendCycles}).</li>
- *   <li>Gather: 2 cycles of block-table lookup, then one row per cycle with no bubble at page
+ *   <li>Gather: 1 cycle of block-table lookup, then one row per cycle with no bubble at page
  *       boundaries (the next page's block-table entry is read while the current page streams);
- *       first row on {@code m_axis_row} 3 cycles after the command is presented. Back-pressure on
+ *       first row on {@code m_axis_row} 2 cycles after the command is presented. Back-pressure on
  *       {@code m_axis_row} stalls the gather.</li>
  *   <li>Free, fork: {@code 2·pages + 2} cycles ({@link #walkCycles}); truncate: 2 per page
  *       released + 3.</li>
@@ -114,10 +114,10 @@ public final class KvCacheController extends Block {
     public static final int ST_SEQ_FULL = 5;
 
     /**
-     * Edges from a gather command being presented (idle controller, free response slot) to its
-     * first row on {@code m_axis_row}: block-table read, page latch, data read.
+     * Cycles from a gather command being presented (idle controller, free response slot, SRAM
+     * backend) to its first row on {@code m_axis_row}: block-table read, data read.
      */
-    public static final int GATHER_FIRST_ROW_LATENCY = 3;
+    public static final int GATHER_FIRST_ROW_LATENCY = 2;
 
     /** Cycles a free or fork of a sequence holding {@code pages} pages takes (truncate: one more). */
     public static int walkCycles(int pages) {
@@ -258,6 +258,8 @@ public final class KvCacheController extends Block {
     final UInt gLp;
     final UInt gRemaining;
     final UInt curPage;
+    /** SRAM gather: the current page's block-table entry is the block-table read register. */
+    final Bool pageInBt;
     final UInt walkLp;
     final UInt walkEnd;
     final UInt forkChild;
@@ -434,6 +436,7 @@ public final class KvCacheController extends Block {
         gLp = reg(uint(lpBits));
         gRemaining = reg(uint(lenBits));
         curPage = reg(uint(pageBits));
+        pageInBt = axi ? null : reg(bool());
         walkLp = reg(uint(pagesBits));
         walkEnd = reg(uint(pagesBits));
         forkChild = reg(uint(seqBits));
@@ -737,7 +740,12 @@ public final class KvCacheController extends Block {
                                 assign(rowsToDeliver, cmd.count);
                                 assign(rxSlot, slice(cmd.first, slotBits - 1, 0));
                             }
-                            assign(state, uint(S_GATHER_SETUP, STATE_BITS));
+                            if (axi) {
+                                assign(state, uint(S_GATHER_SETUP, STATE_BITS));
+                            } else {
+                                assign(pageInBt, bool(true));
+                                assign(state, uint(S_GATHER, STATE_BITS));
+                            }
                         });
             }).elseWhen(eq(op, uint(OP_TRUNCATE, 3)), () -> {
                 when(not(seqOk), () -> fail(ST_BAD_SEQ))
@@ -758,7 +766,7 @@ public final class KvCacheController extends Block {
             }).otherwise(() -> finish()); // OP_STATS
         });
 
-        // Gather: the first block-table entry arrived; read the next one while streaming.
+        // AXI gather: the first block-table entry arrived; read the next one while streaming.
         when(eq(state, uint(S_GATHER_SETUP, STATE_BITS)), () -> {
             assign(curPage, btRd);
             assign(btRdEn, bool(true));
@@ -769,22 +777,34 @@ public final class KvCacheController extends Block {
             gatherAxi(pageTokens, addrBits);
         }
         if (!axi) {
+            // SRAM gather. While pageInBt, the current page's block-table entry is in btRd (just
+            // read): use it directly, latch it, and read the next page's entry.
             when(eq(state, uint(S_GATHER, STATE_BITS)), () -> {
                 Bool lastRow = eq(gRemaining, uint(1, lenBits));
+                UInt page = mux(pageInBt, btRd, curPage);
+                when(pageInBt, () -> {
+                    assign(curPage, btRd);
+                    assign(pageInBt, bool(false));
+                    assign(btRdEn, bool(true));
+                    assign(btRdAddr, asUInt(concat(cmd.seq, add(gLp, uint(1, lpBits)))));
+                });
                 when(and(rowAdvance, or(not(lastRow), rspFree)), () -> {
                     assign(dRdEn, bool(true));
-                    assign(dRdAddr, asUInt(concat(curPage, gSlot)));
+                    assign(dRdAddr, asUInt(concat(page, gSlot)));
                     assign(rowValid, bool(true));
                     assign(rowLast, lastRow);
                     assign(rowKv, cmd.kv);
                     assign(gSlot, add(gSlot, uint(1, slotBits)));
                     assign(gRemaining, sub(gRemaining, uint(1, lenBits)));
                     when(eq(gSlot, uint(pageTokens - 1, slotBits)), () -> {
-                        // Page boundary: the prefetched entry becomes current, prefetch the one after.
-                        assign(curPage, btRd);
                         assign(gLp, add(gLp, uint(1, lpBits)));
-                        assign(btRdEn, bool(true));
-                        assign(btRdAddr, asUInt(concat(cmd.seq, add(gLp, uint(2, lpBits)))));
+                        // Page boundary: the prefetched entry becomes current, prefetch the one
+                        // after; if the prefetch was only issued this cycle, take it next cycle.
+                        when(pageInBt, () -> assign(pageInBt, bool(true))).otherwise(() -> {
+                            assign(curPage, btRd);
+                            assign(btRdEn, bool(true));
+                            assign(btRdAddr, asUInt(concat(cmd.seq, add(gLp, uint(2, lpBits)))));
+                        });
                     });
                     when(lastRow, () -> finishWithLength(len, lenPages));
                 });
