@@ -64,6 +64,31 @@ class KvCacheControllerTest {
         assertFalse(top.matches("(?s).*\\n\\s*(input|output|reg)\\b[^;\\n]*\\b_zz_.*"), "no unnamed ports or registers");
     }
 
+    @Test
+    void axiBackendHasStandardAxi4MasterPorts() {
+        KvCacheConfig cfg = KvCacheConfig.preset("axi");
+        var emitted = Verilog.emit(() -> new KvCacheController(cfg), "kv_cache", dir);
+        var ports = emitted.ports();
+        for (String[] p : new String[][] {{"m_axi_awvalid", "output", "1"}, {"m_axi_awready", "input", "1"},
+                {"m_axi_awaddr", "output", "32"}, {"m_axi_awlen", "output", "8"}, {"m_axi_awsize", "output", "3"},
+                {"m_axi_awburst", "output", "2"}, {"m_axi_wdata", "output", "128"}, {"m_axi_wstrb", "output", "16"},
+                {"m_axi_wlast", "output", "1"}, {"m_axi_bresp", "input", "2"}, {"m_axi_bready", "output", "1"},
+                {"m_axi_araddr", "output", "32"}, {"m_axi_arlen", "output", "8"}, {"m_axi_rdata", "input", "128"},
+                {"m_axi_rlast", "input", "1"}, {"m_axi_rresp", "input", "2"}, {"m_axi_rready", "output", "1"},
+                {"axi_error", "output", "1"}}) {
+            assertTrue(ports.contains(new Verilog.Port(p[0], p[1], Integer.parseInt(p[2]))), p[0] + " in " + ports);
+        }
+        List<String> names = ports.stream().map(Verilog.Port::name).toList();
+        assertFalse(names.stream().anyMatch(n -> n.startsWith("k_mem") || n.contains("bank")), names.toString());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new KvCacheConfig(16, 48, 8, 16, 3, 4, 1, KvCacheConfig.AXI));
+        assertEquals("headDim", e.field());
+        e = assertThrows(ConfigException.class, () -> new KvCacheConfig(16, 48, 8, 16, 2, 4, 2, KvCacheConfig.AXI));
+        assertEquals("banks: must be 1 with the axi backend, got 2", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> new KvCacheConfig(16, 48, 8, 16, 2, 4, 1, "ddr"));
+        assertEquals("backend", e.field());
+    }
+
     static List<String> presets() {
         return List.copyOf(KvCacheConfig.presets().keySet());
     }
