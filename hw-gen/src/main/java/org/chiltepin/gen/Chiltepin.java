@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Exit codes: 0 success, 1 check failed, 2 invalid command line or configuration, 3 HDL error."})
 public final class Chiltepin implements Runnable {
     /** Every block the CLI can generate. */
-    static final List<BlockKind<?>> BLOCKS = List.of(ArrayKind.INSTANCE, GemmKind.INSTANCE, NocKind.INSTANCE);
+    static final List<BlockKind<?>> BLOCKS = List.of(ArrayKind.INSTANCE, GemmKind.INSTANCE, NocKind.INSTANCE, KvCacheKind.INSTANCE);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -63,6 +63,8 @@ final class Cli {
         bench.addSubcommand("gemm", new BenchGemmCommand());
         verify.addSubcommand("noc", new VerifyNocCommand());
         bench.addSubcommand("noc", new BenchNocCommand());
+        verify.addSubcommand("kvcache", new VerifyKvCacheCommand());
+        bench.addSubcommand("kvcache", new BenchKvCacheCommand());
         cl.addSubcommand("generate", generate);
         cl.addSubcommand("verify", verify);
         cl.addSubcommand("bench", bench);
