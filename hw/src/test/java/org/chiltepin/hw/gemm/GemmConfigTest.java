@@ -20,7 +20,7 @@ class GemmConfigTest {
                 error(() -> new GemmConfig(4, 4, 64, 131072, 64, 64)));
         assertEquals("accDepth: must be a power of two in [64, 65536], got 32", error(() -> new GemmConfig(32, 4, 64, 64, 32, 64)));
         assertEquals("scaleDepth: must be a power of two in [32, 65536], got 16", error(() -> new GemmConfig(4, 16, 64, 64, 64, 16)));
-        assertEquals("preset: must be one of [default, tiny, fpga-small, large], got big", error(() -> GemmConfig.preset("big")));
+        assertEquals("preset: must be one of [default, tiny, fpga-small, large, ws, tiny-ws], got big", error(() -> GemmConfig.preset("big")));
     }
 
     @Test
