@@ -19,10 +19,10 @@ import spinal.core.Bool;
  * about 2.4 Hz at 40 MHz). Parameters: {@link BoardConfig}.
  */
 public final class BoardTop extends Block {
-    final Bool uartRx;
-    final Bool uartTx;
-    final Bool ledError;
-    final Bool ledActivity;
+    public final Bool uartRx;
+    public final Bool uartTx;
+    public final Bool ledError;
+    public final Bool ledActivity;
     final Bool ledHeartbeat;
 
     final UartRx receiver;

@@ -380,8 +380,9 @@ public final class HostProtocol extends Block {
         });
         when(mAxisTx.fire(), () -> {
             assign(txPhase, add(txPhase, uint(1, 3)));
-            assign(crc, crcNext);
-            when(eq(txPhase, uint(0, 3)), () -> assign(crc, uint(0xFFFF, 16)));
+            // The CRC covers TYPE, LEN and the payload; it holds while its own bytes go out.
+            when(eq(txPhase, uint(0, 3)), () -> assign(crc, uint(0xFFFF, 16)))
+                    .elseWhen(le(txPhase, uint(3, 3)), () -> assign(crc, crcNext));
             when(eq(txPhase, uint(2, 3)), () -> {
                 assign(txIndex, uint(0, 8));
                 when(eq(replyLen, uint(0, 8)), () -> assign(txPhase, uint(4, 3)));
@@ -406,9 +407,9 @@ public final class HostProtocol extends Block {
         return eq(state, uint(s, 4));
     }
 
+    /** Packs the shift register's low {@code bytes} bytes into the buffer from {@code wrPtr} on. */
     private void startPack(int bytes, int then) {
         assign(count, uint(bytes, 8));
-        assign(wrPtr, uint(0, 8));
         assign(nextState, uint(then, 4));
         assign(state, uint(S_PACK, 4));
     }
@@ -423,6 +424,7 @@ public final class HostProtocol extends Block {
 
     private void startError(int code, UInt detail) {
         assign(shift, resize(asUInt(cat(detail, cmd, uint(code, 8))), shiftWidth));
+        assign(wrPtr, uint(0, 8));
         startPack(3, S_TX_START);
         assign(replyType, uint(TYPE_ERROR, 8));
         assign(replyLen, uint(3, 8));
