@@ -76,7 +76,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
         if (baud < 1200) {
             throw new ConfigException("--baud", "must be >= 1200", baud);
         }
-        Path dir = out != null ? out : Path.of("build", "fpga", board.name());
+        Path dir = (out != null ? out : Path.of("build", "fpga", board.name())).toAbsolutePath();
         Files.createDirectories(dir);
 
         IcePll pll = null;
@@ -149,13 +149,13 @@ final class FpgaBuildCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        ToolRunner.Result scan = ToolRunner.run(List.of("yosys", "-q", "muls.ys"), dir.resolve("muls.log"), 1800);
+        ToolRunner.Result scan = ToolRunner.run(List.of("yosys", "-q", "muls.ys"), dir, dir.resolve("muls.log"), 1800);
         scanCheck(scan, dir);
-        muls = parseMuls(Files.readString(dir.resolve(dir.resolve("muls.txt"))));
+        muls = parseMuls(Files.readString(dir.resolve("muls.txt")));
         while (true) {
             chosen = budgetDsps(muls, budget);
             Files.writeString(dir.resolve("synth.ys"), synthScript(board, prefix, chosen));
-            synth = ToolRunner.run(List.of("yosys", "-q", "-l", "yosys.log", "synth.ys"), null, 3600);
+            synth = ToolRunner.run(List.of("yosys", "-q", "-l", "yosys.log", "synth.ys"), dir, null, 3600);
             if (synth.exitCode() != 0) {
                 o.println("  synthesis   yosys failed (" + dir.resolve("yosys.log") + "):");
                 tail(synth.output(), 20);
@@ -194,7 +194,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
         String freq = String.format("%.3f", mhz);
         ToolRunner.Result pnr = ToolRunner.run(List.of("nextpnr-ice40", "--up5k", "--package", "sg48", "--json",
                 board.name() + ".json", "--pcf", board.constraints(), "--asc", board.name() + ".asc", "--freq", freq,
-                "--seed", String.valueOf(seed), "--report", "report.json", "--log", "nextpnr.log", "-q"), null, 3600);
+                "--seed", String.valueOf(seed), "--report", "report.json", "--log", "nextpnr.log", "-q"), dir, null, 3600);
         Path report = dir.resolve("report.json");
         if (pnr.exitCode() != 0 || !Files.exists(report)) {
             o.printf("  pnr         nextpnr-ice40 failed in %.0f s (%s):%n", pnr.seconds(), dir.resolve("nextpnr.log"));
@@ -220,7 +220,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
             o.printf("  timing      %s: post-route Fmax %.1f MHz against %.1f MHz (%+.0f %%) %s%n", e.getKey(), achieved,
                     constraint, 100 * (achieved / constraint - 1), ok ? "met" : "NOT MET");
         }
-        ToolRunner.Result pack = ToolRunner.run(List.of("icepack", board.name() + ".asc", board.name() + ".bin"), null, 600);
+        ToolRunner.Result pack = ToolRunner.run(List.of("icepack", board.name() + ".asc", board.name() + ".bin"), dir, null, 600);
         if (!rp(dir, pack)) {
             return 1;
         }
@@ -346,7 +346,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        ToolRunner.Result r = ToolRunner.run(List.of("yosys", "-q", "-l", "yosys.log", "synth.ys"), null, 3600);
+        ToolRunner.Result r = ToolRunner.run(List.of("yosys", "-q", "-l", "yosys.log", "synth.ys"), dir, null, 3600);
         if (r.exitCode() != 0) {
             o.println("  synthesis   yosys " + cmd + " failed:");
             tail(r.output(), 20);

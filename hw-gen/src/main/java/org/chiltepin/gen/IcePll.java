@@ -12,7 +12,7 @@ record IcePll(int divr, int divf, int divq, int filterRange, double achievedMhz)
     }
 
     static IcePll compute(double inputMhz, double outputMhz) {
-        ToolRunner.Result r = ToolRunner.run(List.of("icepll", "-i", fmt(inputMhz), "-o", fmt(outputMhz)), null, 60);
+        ToolRunner.Result r = ToolRunner.run(List.of("icepll", "-i", fmt(inputMhz), "-o", fmt(outputMhz)), null, null, 60);
         if (r.exitCode() != 0) {
             throw new IllegalStateException("icepll failed:\n" + r.output());
         }

@@ -14,11 +14,14 @@ final class ToolRunner {
     record Result(List<String> command, int exitCode, String output, double seconds) {
     }
 
-    /** Runs {@code command} in {@code dir} (null: current); output goes to {@code dir/<tool>.log} when dir is set. */
-    static Result run(List<String> command, Path log, long timeoutSeconds) {
+    /** Runs {@code command} in {@code dir} (null: the current directory), output to {@code log} (null: captured only). */
+    static Result run(List<String> command, Path dir, Path log, long timeoutSeconds) {
         long t0 = System.nanoTime();
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
             Path out = log != null ? log : Files.createTempFile("chiltepin-tool", ".log");
             pb.redirectOutput(out.toFile());
             Process p = pb.start();

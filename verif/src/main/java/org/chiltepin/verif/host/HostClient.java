@@ -21,6 +21,8 @@ public final class HostClient {
     private final int dataBytes;
     private final long timeoutMillis;
     private long frames;
+    private long bytesOut;
+    private long bytesIn;
 
     public HostClient(HostLink link, int cols, int dataBytes, long timeoutMillis) {
         this.link = link;
@@ -31,6 +33,16 @@ public final class HostClient {
 
     public long frames() {
         return frames;
+    }
+
+    /** Bytes sent to the board. */
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    /** Bytes received from the board. */
+    public long bytesIn() {
+        return bytesIn;
     }
 
     /** The bytes of a host frame. */
@@ -53,6 +65,7 @@ public final class HostClient {
     public Reply exchangeRaw(byte[] bytes) {
         link.send(bytes);
         frames++;
+        bytesOut += bytes.length;
         return receiveReply();
     }
 
@@ -111,6 +124,7 @@ public final class HostClient {
         if (b < 0) {
             throw new HostException("no answer from the board within " + timeoutMillis + " ms", 0, 0);
         }
+        bytesIn++;
         return b;
     }
 
