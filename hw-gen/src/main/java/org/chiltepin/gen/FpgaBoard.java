@@ -41,14 +41,14 @@ record FpgaBoard(String name, String family, String device, String top, long osc
         String sync = """
                   // Reset: held while the clock is not locked or the button is pressed, released
                   // synchronously four cycles later.
+                  reg [1:0] btn_meta = 2'b11;
+                  always @(posedge clk) btn_meta <= {btn_meta[0], %s};
+                  wire btn_n_sync = btn_meta[1];
                   reg [3:0] reset_sync = 4'b1111;
                   always @(posedge clk) begin
                     if (!clk_locked || !btn_n_sync) reset_sync <= 4'b1111;
                     else reset_sync <= {reset_sync[2:0], 1'b0};
                   end
-                  reg [1:0] btn_meta = 2'b11;
-                  always @(posedge clk) btn_meta <= {btn_meta[0], %s};
-                  wire btn_n_sync = btn_meta[1];
                   wire led_error;
                   wire led_activity;
                   wire led_heartbeat;

@@ -62,7 +62,8 @@ final class FpgaBuildCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: build/fpga/BOARD).")
     Path out;
 
-    @Option(names = "--generate-only", description = "Write the Verilog, constraints and scripts; run no EDA tool (for the Makefile).")
+    @Option(names = "--no-synth", description = {"Write the Verilog, constraints and scripts and stop (for fpga/Makefile);",
+            "the iCE40 DSP budget still runs its quick yosys multiplier scan."})
     boolean generateOnly;
 
     private PrintWriter o;
@@ -143,15 +144,15 @@ final class FpgaBuildCommand implements Callable<Integer> {
         int budget = UP5K_DSPS;
         ToolRunner.Result synth;
         Map<String, Integer> cells;
-        if (generateOnly) {
-            Files.writeString(dir.resolve("synth.ys"), synthScript(board, prefix, List.of()));
-            o.println("  (generate only: run make -C fpga synth pnr bitstream)");
-            o.flush();
-            return 0;
-        }
         ToolRunner.Result scan = ToolRunner.run(List.of("yosys", "-q", "muls.ys"), dir, dir.resolve("muls.log"), 1800);
         scanCheck(scan, dir);
         muls = parseMuls(Files.readString(dir.resolve("muls.txt")));
+        if (generateOnly) {
+            Files.writeString(dir.resolve("synth.ys"), synthScript(board, prefix, budgetDsps(muls, budget)));
+            o.println("  (--no-synth: scripts written; make -C fpga synth pnr timing bitstream)");
+            o.flush();
+            return 0;
+        }
         while (true) {
             chosen = budgetDsps(muls, budget);
             Files.writeString(dir.resolve("synth.ys"), synthScript(board, prefix, chosen));
@@ -342,7 +343,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
                 + "tee -q -o stat.txt stat\n";
         Files.writeString(dir.resolve("synth.ys"), script);
         if (generateOnly) {
-            o.println("  (generate only)");
+            o.println("  (--no-synth: scripts written; make -C fpga BOARD=" + board.name() + " synth)");
             o.flush();
             return 0;
         }
