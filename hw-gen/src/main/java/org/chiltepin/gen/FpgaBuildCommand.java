@@ -47,7 +47,8 @@ final class FpgaBuildCommand implements Callable<Integer> {
     @Option(names = "--board", required = true, paramLabel = "BOARD", description = "icebreaker, ulx3s or tangnano9k.")
     String boardName;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "GEMM engine preset (default: the board's: icebreaker tiny, ulx3s fpga-small, tangnano9k tiny).")
+    @Option(names = "--preset", paramLabel = "NAME", description = {"GEMM engine preset (default: the board's: icebreaker tiny, ulx3s fpga-small, tangnano9k tiny);",
+                    "micro = the smallest legal engine (1×1, 16-word memories), to prove the flow."})
     String preset;
 
     @Option(names = "--freq", paramLabel = "MHZ", description = "Engine clock in MHz (iCEBreaker: from the PLL; default 24). Other boards run at their oscillator.")
@@ -73,7 +74,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
         o = spec.commandLine().getOut();
         FpgaBoard board = FpgaBoard.named(boardName);
         String presetName = preset != null ? preset : board.defaultPreset();
-        GemmConfig gemm = GemmConfig.preset(presetName);
+        GemmConfig gemm = resolvePreset(presetName);
         if (baud < 1200) {
             throw new ConfigException("--baud", "must be >= 1200", baud);
         }
@@ -120,6 +121,17 @@ final class FpgaBuildCommand implements Callable<Integer> {
             return ice40(dir, board, sources, mhz);
         }
         return estimate(dir, board, sources);
+    }
+
+    /**
+     * The smallest legal engine (1×1 array, 16-word memories): not useful for speed, but it shows
+     * whether the flow itself works when a real preset does not fit.
+     */
+    static final GemmConfig MICRO = new GemmConfig(1, 1, 16, 16, 16, 16);
+
+    /** An engine preset, or {@code micro} ({@link #MICRO}). */
+    static GemmConfig resolvePreset(String name) {
+        return name.equals("micro") ? MICRO : GemmConfig.preset(name);
     }
 
     /** Variables for fpga/Makefile. */

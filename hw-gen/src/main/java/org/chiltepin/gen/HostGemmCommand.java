@@ -71,7 +71,7 @@ final class HostGemmCommand implements Callable<Integer> {
                 throw new ConfigException("--" + (char) e[1], "must be in [1, 4096]", e[0]);
             }
         }
-        GemmConfig gemm = GemmConfig.preset(preset);
+        GemmConfig gemm = FpgaBuildCommand.resolvePreset(preset);
         if (n > gemm.scaleDepth() * 64) {
             throw new ConfigException("--n", "too large for the preset's scale memory", n);
         }
