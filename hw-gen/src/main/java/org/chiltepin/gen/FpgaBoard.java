@@ -38,6 +38,15 @@ record FpgaBoard(String name, String family, String device, String top, long osc
 
     /** The board wrapper: clock (PLL on the iCEBreaker), reset synchronizer, pins, LED polarity. */
     String wrapper(IcePll pll) {
+        return wrapper(pll, 1);
+    }
+
+    /**
+     * As {@link #wrapper(IcePll)}; on the iCE40 with {@code pll == null}, the engine clock is the
+     * 12 MHz oscillator divided by the even number {@code divider} in the fabric (on a global
+     * buffer), for designs slower than the PLL's 16 MHz minimum.
+     */
+    String wrapper(IcePll pll, int divider) {
         String sync = """
                   // Reset: held while the clock is not locked or the button is pressed, released
                   // synchronously four cycles later.
@@ -76,6 +85,7 @@ record FpgaBoard(String name, String family, String device, String top, long osc
                     );
                       wire clk;
                       wire clk_locked;
+                    """ + (pll != null ? """
                       // %s
                       SB_PLL40_PAD #(
                         .FEEDBACK_PATH("SIMPLE"),
@@ -90,7 +100,24 @@ record FpgaBoard(String name, String family, String device, String top, long osc
                         .BYPASS(1'b0),
                         .LOCK(clk_locked)
                       );
-                    """.formatted(pll.describe(), pll.divr(), pll.divf(), pll.divq(), pll.filterRange())
+                    """.formatted(pll.describe(), pll.divr(), pll.divf(), pll.divq(), pll.filterRange()) : """
+                      // Clock: 12 MHz / %d from a fabric divider on a global buffer (below the PLL's range).
+                      reg [7:0] clk_count = 8'd0;
+                      reg clk_div = 1'b0;
+                      always @(posedge CLK) begin
+                        if (clk_count == 8'd%d) begin
+                          clk_count <= 8'd0;
+                          clk_div <= ~clk_div;
+                        end else begin
+                          clk_count <= clk_count + 8'd1;
+                        end
+                      end
+                      SB_GB clk_gb (
+                        .USER_SIGNAL_TO_GLOBAL_BUFFER(clk_div),
+                        .GLOBAL_BUFFER_OUTPUT(clk)
+                      );
+                      assign clk_locked = 1'b1;
+                    """.formatted(divider, divider / 2 - 1))
                     + sync.formatted("BTN_N", "RX", "TX").indent(-0) + """
                       assign LEDR_N = ~led_error;
                       assign LEDG_N = ~(led_heartbeat ^ led_activity);

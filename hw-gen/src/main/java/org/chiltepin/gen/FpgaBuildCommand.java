@@ -51,7 +51,8 @@ final class FpgaBuildCommand implements Callable<Integer> {
                     "micro = the smallest legal engine (1×1, 16-word memories), to prove the flow."})
     String preset;
 
-    @Option(names = "--freq", paramLabel = "MHZ", description = "Engine clock in MHz (iCEBreaker: from the PLL; default 24). Other boards run at their oscillator.")
+    @Option(names = "--freq", paramLabel = "MHZ", description = {"Engine clock in MHz (iCEBreaker: 16..275 from the PLL, or 12/N for even N from a fabric divider;",
+                    "default 24). Other boards run at their oscillator."})
     Double freqMhz;
 
     @Option(names = "--baud", paramLabel = "BAUD", defaultValue = "115200", description = "UART baud rate (default: ${DEFAULT-VALUE}).")
@@ -82,14 +83,21 @@ final class FpgaBuildCommand implements Callable<Integer> {
         Files.createDirectories(dir);
 
         IcePll pll = null;
+        int divider = 1;
         long clockHz = board.oscillatorHz();
         if (board.placeAndRoute()) {
             double want = freqMhz != null ? freqMhz : board.defaultClockHz() / 1e6;
-            if (want < 16 || want > 275) {
-                throw new ConfigException("--freq", "must be in [16, 275] MHz (the iCE40 PLL's output range)", want);
+            if (want >= 16 && want <= 275) {
+                pll = IcePll.compute(12, want);
+                clockHz = Math.round(pll.achievedMhz() * 1e6);
+            } else {
+                divider = (int) Math.round(12 / want);
+                if (want > 275 || divider < 2 || divider % 2 != 0 || divider > 256 || Math.abs(12.0 / divider - want) > 1e-6) {
+                    throw new ConfigException("--freq", "must be in [16, 275] MHz (the PLL's range) or 12/N MHz for an even N"
+                            + " (6, 3, 2, 1.5, ...: a fabric divider)", want);
+                }
+                clockHz = 12_000_000L / divider;
             }
-            pll = IcePll.compute(12, want);
-            clockHz = Math.round(pll.achievedMhz() * 1e6);
         } else if (freqMhz != null) {
             throw new ConfigException("--freq", "only the iCEBreaker target has a PLL here; " + board.name()
                     + " runs at its oscillator", freqMhz);
@@ -98,14 +106,14 @@ final class FpgaBuildCommand implements Callable<Integer> {
         double mhz = clockHz / 1e6;
         o.printf("chiltepin fpga build: %s (%s), preset %s (%s), clock %.3f MHz%s, UART %d baud (%d clocks/bit)%n",
                 board.name(), board.device(), presetName, GemmKind.INSTANCE.describe(gemm), mhz,
-                pll != null ? " from the PLL" : " (oscillator)", baud, bc.clocksPerBit());
+                pll != null ? " from the PLL" : divider > 1 ? " (12 MHz / " + divider + " in the fabric)" : " (oscillator)", baud, bc.clocksPerBit());
         o.flush();
 
         // Verilog: the board top from Java, the wrapper, the constraints.
         Path rtl = dir.resolve("rtl");
         var emitted = Verilog.emit(() -> new BoardTop(bc), "chiltepin_board", rtl);
         Path wrapper = dir.resolve(board.top() + ".v");
-        Files.writeString(wrapper, board.wrapper(pll));
+        Files.writeString(wrapper, board.wrapper(pll, divider));
         Path constraints = dir.resolve(board.constraints());
         Files.copy(repoRoot().resolve("fpga").resolve(board.name()).resolve(board.constraints()), constraints,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -207,7 +215,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
         String freq = String.format("%.3f", mhz);
         ToolRunner.Result pnr = ToolRunner.run(List.of("nextpnr-ice40", "--up5k", "--package", "sg48", "--json",
                 board.name() + ".json", "--pcf", board.constraints(), "--asc", board.name() + ".asc", "--freq", freq,
-                "--seed", String.valueOf(seed), "--report", "report.json", "--log", "nextpnr.log", "-q"), dir, null, 3600);
+                "--seed", String.valueOf(seed), "--report", "report.json", "--log", "nextpnr.log", "--timing-allow-fail", "-q"), dir, null, 3600);
         Path report = dir.resolve("report.json");
         if (pnr.exitCode() != 0 || !Files.exists(report)) {
             o.printf("  pnr         nextpnr-ice40 failed in %.0f s (%s):%n", pnr.seconds(), dir.resolve("nextpnr.log"));

@@ -71,6 +71,7 @@ public final class HostProtocol extends Block {
     private static final int S_READ_WAIT = 10;
     private static final int S_TX_START = 11;
     private static final int S_TX = 12;
+    private static final int S_BUSY = 13;
 
     /** Cycles READ_DATA waits for the engine's next result beat before answering with what it has. */
     private static final int READ_PATIENCE = 15;
@@ -314,8 +315,11 @@ public final class HostProtocol extends Block {
         });
 
         // Buffer bytes into the top of the shift register, little-endian (one byte per two cycles).
+        // Unpacking and packing share one right shift by a byte: the byte entering at the top is
+        // the buffer's (unpack) or anything (pack; the bytes above the packed ones are don't-care).
+        UInt shifted = asUInt(concat(bufData, slice(shift, w - 1, 8)));
         when(and(isState(S_UNPACK), not(settle)), () -> {
-            assign(shift, asUInt(concat(bufData, slice(shift, w - 1, 8))));
+            assign(shift, shifted);
             assign(rdPtr, add(rdPtr, uint(1, 8)));
             assign(settle, bool(true));
             assign(count, sub(count, uint(1, 8)));
@@ -326,7 +330,7 @@ public final class HostProtocol extends Block {
             assign(engineWait, add(engineWait, uint(1, waitBits)));
             when(mAxisCmd.ready(), () -> replyOk(uint(0, 8)))
                     .elseWhen(eq(engineWait, uint(config.engineTimeout(), waitBits)),
-                            () -> startError(ERR_ENGINE_BUSY, uint(0, 8)));
+                            () -> assign(state, uint(S_BUSY, 4)));
         });
 
         when(isState(S_PUSH_DATA), () -> {
@@ -340,8 +344,10 @@ public final class HostProtocol extends Block {
                     assign(state, uint(S_UNPACK, 4));
                 });
             }).elseWhen(eq(engineWait, uint(config.engineTimeout(), waitBits)),
-                    () -> startError(ERR_ENGINE_BUSY, beatsDone));
+                    () -> assign(state, uint(S_BUSY, 4)));
         });
+        // A separate state keeps the engine's ready out of the shift register's input logic.
+        when(isState(S_BUSY), () -> startError(ERR_ENGINE_BUSY, beatsDone));
 
         // The shift register's low bytes into the frameBuf, one per cycle.
         when(isState(S_PACK), () -> {
@@ -349,7 +355,7 @@ public final class HostProtocol extends Block {
             assign(bufWrAddr, wrPtr);
             assign(bufWrData, slice(shift, 7, 0));
             assign(wrPtr, add(wrPtr, uint(1, 8)));
-            assign(shift, resize(shiftRight(shift, 8), w));
+            assign(shift, shifted);
             assign(count, sub(count, uint(1, 8)));
             when(eq(count, uint(1, 8)), () -> assign(state, nextState));
         });
