@@ -47,12 +47,12 @@ final class FpgaBuildCommand implements Callable<Integer> {
     @Option(names = "--board", required = true, paramLabel = "BOARD", description = "icebreaker, ulx3s or tangnano9k.")
     String boardName;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = {"GEMM engine preset (default: the board's: icebreaker tiny, ulx3s fpga-small, tangnano9k tiny);",
+    @Option(names = "--preset", paramLabel = "NAME", description = {"GEMM engine preset (default: the board's: icebreaker micro, ulx3s fpga-small, tangnano9k tiny);",
                     "micro = the smallest legal engine (1×1, 16-word memories), to prove the flow."})
     String preset;
 
     @Option(names = "--freq", paramLabel = "MHZ", description = {"Engine clock in MHz (iCEBreaker: 16..275 from the PLL, or 12/N for even N from a fabric divider;",
-                    "default 24). Other boards run at their oscillator."})
+                    "default 6: what the current engine meets). Other boards run at their oscillator."})
     Double freqMhz;
 
     @Option(names = "--baud", paramLabel = "BAUD", defaultValue = "115200", description = "UART baud rate (default: ${DEFAULT-VALUE}).")
@@ -376,21 +376,27 @@ final class FpgaBuildCommand implements Callable<Integer> {
             return 1;
         }
         Map<String, Integer> cells = parseStat(Files.readString(dir.resolve("stat.txt")));
-        int luts = cells.entrySet().stream().filter(e -> e.getKey().matches("(TRELLIS_SLICE|LUT4|LUT[1-4]|MUX2_LUT\\d|CCU2C|ALU)"))
-                .mapToInt(Map.Entry::getValue).sum();
         int lut4 = cells.entrySet().stream().filter(e -> e.getKey().matches("LUT[1-4]")).mapToInt(Map.Entry::getValue).sum();
+        // Carry cells: an ECP5 CCU2C takes two LUT4 sites, a Gowin ALU one.
+        boolean ecp5 = board.family().equals("ecp5");
+        int carryLuts = ecp5 ? 2 * cells.getOrDefault("CCU2C", 0) : cells.getOrDefault("ALU", 0);
+        int lutEq = lut4 + carryLuts;
         int ffs = cells.entrySet().stream().filter(e -> e.getKey().matches("(TRELLIS_FF|DFF.*)")).mapToInt(Map.Entry::getValue).sum();
-        int dsps = cells.getOrDefault(board.dspName().equals("MULT18X18D") ? "MULT18X18D" : "MULT18X18", 0);
-        int rams = cells.getOrDefault(board.ramName().equals("DP16KD") ? "DP16KD" : "DPB", 0)
-                + cells.getOrDefault("SDPB", 0) + cells.getOrDefault("DPX9B", 0);
+        int dsps = cells.getOrDefault(ecp5 ? "MULT18X18D" : "MULT18X18", 0);
+        int rams = ecp5 ? cells.getOrDefault("DP16KD", 0)
+                : cells.entrySet().stream().filter(e -> e.getKey().matches("(S?DPX?9?B?|DPX9B|SDPX9B|DPX9|SDPX9|SP|SPX9)"))
+                        .mapToInt(Map.Entry::getValue).sum();
         o.printf("  synthesis   yosys %s in %.0f s: SYNTHESIS-ONLY ESTIMATE (no %s place-and-route on this machine)%n",
                 cmd, r.seconds(), board.family().equals("ecp5") ? "ECP5 (nextpnr-ecp5)" : "Gowin (nextpnr-gowin / Gowin EDA)");
-        o.printf("  resources   LUT4 %d of %d (%d %%), flip-flops %d, %s %d of %d, %s %d of %d%n", lut4,
-                board.lutsAvailable(), Math.round(100.0 * lut4 / board.lutsAvailable()), ffs, board.dspName(), dsps,
-                board.dspsAvailable(), board.ramName(), rams, board.ramsAvailable());
+        o.printf("  resources   LUT4 %d + %d in carry cells = %d of %d (%d %%), flip-flops %d, %s %d of %d, %s %d of %d%n",
+                lut4, carryLuts, lutEq, board.lutsAvailable(), Math.round(100.0 * lutEq / board.lutsAvailable()), ffs,
+                board.dspName(), dsps, board.dspsAvailable(), board.ramName(), rams, board.ramsAvailable());
+        if (!ecp5 && dsps == 0) {
+            o.println("  note        yosys 0.23 synth_gowin maps no multiplier to the GW1NR's MULT18X18 blocks: every multiplier is LUTs");
+        }
         o.println("  cells       " + cells);
         o.println("  timing      not known without place-and-route");
-        boolean fits = lut4 <= board.lutsAvailable() && dsps <= board.dspsAvailable() && rams <= board.ramsAvailable();
+        boolean fits = lutEq <= board.lutsAvailable() && dsps <= board.dspsAvailable() && rams <= board.ramsAvailable();
         o.println(fits ? "ESTIMATE FITS" : "ESTIMATE DOES NOT FIT");
         o.flush();
         return fits ? 0 : 1;

@@ -50,8 +50,8 @@ final class HostGemmCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the operands (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "tiny",
-            description = "Engine preset the board was built with (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "micro",
+            description = "Engine preset the board was built with (default: ${DEFAULT-VALUE}, as fpga build --board icebreaker).")
     String preset;
 
     @Option(names = "--baud", paramLabel = "BAUD", defaultValue = "115200", description = "Serial baud rate (default: ${DEFAULT-VALUE}).")
@@ -94,7 +94,7 @@ final class HostGemmCommand implements Callable<Integer> {
                 return check(o, client[0], bc, link);
             });
         } else {
-            bc = BoardConfig.forClock(gemm, 24_000_000, baud);
+            bc = BoardConfig.forClock(gemm, FpgaBoard.ICEBREAKER.defaultClockHz(), baud);
             try (HostLink link = new SerialLink(target.port, baud)) {
                 client[0] = new HostClient(link, gemm.cols(), gemm.dataBytes(), timeoutMs);
                 r = check(o, client[0], bc, link);

@@ -94,7 +94,7 @@ class FpgaBuildTest {
 
     @Test
     void hostGemmOnTheSimulatedBoardPasses() {
-        var r = ChiltepinTest.run("host", "gemm", "--sim", "--m", "3", "--k", "4", "--n", "5", "--seed", "2",
+        var r = ChiltepinTest.run("host", "gemm", "--sim", "--preset", "tiny", "--m", "3", "--k", "4", "--n", "5", "--seed", "2",
                 "--work", dir.resolve("sim").toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("PASS"), r.out());
