@@ -109,6 +109,8 @@ public final class HostProtocol extends Block {
     final UInt wrPtr;
     final UInt count;
     final UInt shift;
+    final Bool loadEn;
+    final UInt loadValue;
     final UInt beatsLeft;
     final UInt beatsDone;
     final UInt maxBeats;
@@ -125,7 +127,7 @@ public final class HostProtocol extends Block {
     final Bool ledErrorReg;
     final Bool ledActivityReg;
 
-    private final int shiftWidth;
+    private final int loadWidth;
 
     public HostProtocol(BoardConfig config) {
         GemmConfig g = config.gemm();
@@ -134,8 +136,11 @@ public final class HostProtocol extends Block {
         int cols = g.cols();
         int beatBytes = config.beatBytes();
         int capacity = config.beatsPerReply();
-        shiftWidth = Math.max(GemmCommand.WIDTH, Math.max(8 * beatBytes, Math.max(8 * RESP_BYTES, dataBits)));
-        int w = shiftWidth;
+        // Everything packed into a reply (result beat, response, status, error) is loaded through
+        // one narrower multiplexer; the shift register itself only holds, shifts or loads.
+        loadWidth = Math.max(8 * beatBytes, 8 * RESP_BYTES);
+        int w = Math.max(GemmCommand.WIDTH, Math.max(loadWidth, dataBits));
+        int lw = loadWidth;
         int idleBits = BoardConfig.bitsFor(config.frameTimeout());
         int waitBits = BoardConfig.bitsFor(config.engineTimeout());
         int modBits = BoardConfig.bitsFor(dataBytes);
@@ -178,6 +183,10 @@ public final class HostProtocol extends Block {
         ledErrorReg = regInit(bool(), bool(false));
         ledActivityReg = regInit(bool(), bool(false));
 
+        loadEn = bool();
+        loadValue = uint(lw);
+        assign(loadEn, bool(false));
+        assign(loadValue, uint(0, lw));
         frameBuf = mem(bits(8), 256);
         bufWrEn = bool();
         bufRdEn = not(bufWrEn);
@@ -290,7 +299,7 @@ public final class HostProtocol extends Block {
                 when(eq(len, uint(0, 8)), () -> {
                     GemmEngine.Response r = sAxisResp.payload();
                     Bits packed = cat(r.value, resize(r.status, 8), resize(r.opcode, 8), r.tag, uint(1, 8));
-                    assign(shift, mux(sAxisResp.valid(), resize(asUInt(packed), w), uint(0, w)));
+                    load(mux(sAxisResp.valid(), resize(asUInt(packed), lw), uint(0, lw)));
                     startPack(RESP_BYTES, S_TX_START);
                     assign(replyLen, uint(RESP_BYTES, 8));
                     assign(replyType, uint(0x80 | READ_RESP, 8));
@@ -306,7 +315,7 @@ public final class HostProtocol extends Block {
                 when(eq(len, uint(0, 8)), () -> {
                     Bits flags = cat(uint(0, 4), mAxisData.ready(), mAxisCmd.ready(), sAxisRow.valid(), sAxisResp.valid());
                     Bits packed = cat(uint(cols, 8), uint(g.rows(), 8), errorCount, flags);
-                    assign(shift, resize(asUInt(packed), w));
+                    load(resize(asUInt(packed), lw));
                     startPack(STATUS_BYTES, S_TX_START);
                     assign(replyLen, uint(STATUS_BYTES, 8));
                     assign(replyType, uint(0x80 | STATUS, 8));
@@ -319,7 +328,6 @@ public final class HostProtocol extends Block {
         // the buffer's (unpack) or anything (pack; the bytes above the packed ones are don't-care).
         UInt shifted = asUInt(concat(bufData, slice(shift, w - 1, 8)));
         when(and(isState(S_UNPACK), not(settle)), () -> {
-            assign(shift, shifted);
             assign(rdPtr, add(rdPtr, uint(1, 8)));
             assign(settle, bool(true));
             assign(count, sub(count, uint(1, 8)));
@@ -355,7 +363,6 @@ public final class HostProtocol extends Block {
             assign(bufWrAddr, wrPtr);
             assign(bufWrData, slice(shift, 7, 0));
             assign(wrPtr, add(wrPtr, uint(1, 8)));
-            assign(shift, shifted);
             assign(count, sub(count, uint(1, 8)));
             when(eq(count, uint(1, 8)), () -> assign(state, nextState));
         });
@@ -367,7 +374,7 @@ public final class HostProtocol extends Block {
                 for (int j = 0; j < cols; j++) {
                     packed = concat(row.c[j], packed);
                 }
-                assign(shift, resize(asUInt((Bits) packed), w));
+                load(resize(asUInt((Bits) packed), lw));
                 assign(beatsDone, add(beatsDone, uint(1, 8)));
                 assign(readWait, uint(0, 4));
                 startPack(beatBytes, S_READ_WAIT);
@@ -405,8 +412,16 @@ public final class HostProtocol extends Block {
             });
         });
 
+        Bool shiftEn = or(and(isState(S_UNPACK), not(settle)), isState(S_PACK));
+        when(loadEn, () -> assign(shift, resize(loadValue, w))).elseWhen(shiftEn, () -> assign(shift, shifted));
+
         assign(ledError, ledErrorReg);
         assign(ledActivity, ledActivityReg);
+    }
+
+    private void load(UInt value) {
+        assign(loadEn, bool(true));
+        assign(loadValue, value);
     }
 
     private Bool isState(int s) {
@@ -429,7 +444,7 @@ public final class HostProtocol extends Block {
     }
 
     private void startError(int code, UInt detail) {
-        assign(shift, resize(asUInt(cat(detail, cmd, uint(code, 8))), shiftWidth));
+        load(resize(asUInt(cat(detail, cmd, uint(code, 8))), loadWidth));
         assign(wrPtr, uint(0, 8));
         startPack(3, S_TX_START);
         assign(replyType, uint(TYPE_ERROR, 8));
