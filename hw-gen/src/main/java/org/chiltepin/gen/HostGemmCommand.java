@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.fpga.BoardConfig;
+import org.chiltepin.hw.gemm.GemmCommand;
 import org.chiltepin.hw.gemm.GemmConfig;
 import org.chiltepin.verif.host.HostClient;
 import org.chiltepin.verif.host.HostGemm;
@@ -141,6 +142,14 @@ final class HostGemmCommand implements Callable<Integer> {
             return null;
         }
         o.flush();
-        return new HostGemm(client, bc).run(link, m, k, n, seed);
+        HostGemm.Result r = new HostGemm(client, bc).run(link, m, k, n, seed);
+        if (r.passed()) {
+            long cycles = HostGemm.readCounter(client, GemmCommand.CYCLES);
+            long busy = HostGemm.readCounter(client, GemmCommand.BUSY);
+            long mac = HostGemm.readCounter(client, GemmCommand.MAC_ACTIVE);
+            o.printf("  counters    engine cycles %d, busy %d, MAC-active %d (READ_COUNTER through the protocol)%n", cycles,
+                    busy, mac);
+        }
+        return r;
     }
 }

@@ -184,6 +184,23 @@ public final class HostGemm {
         }
     }
 
+    /**
+     * Reads a performance counter ({@code GemmCommand.CYCLES}, {@code MAC_ACTIVE}, ...): a
+     * READ_COUNTER command through WRITE_CMD, then READ_RESP until its response (tag 0xFC) arrives.
+     * Returns -1 when the engine does not answer within 100 polls.
+     */
+    public static long readCounter(HostClient client, int index) {
+        int tag = 0xFC;
+        client.writeCommand(GemmReference.Command.of(GemmReference.READ_COUNTER, tag, false, index, 0, 0, 0, 0, 0).word());
+        for (int polls = 0; polls < 100; polls++) {
+            GemmReference.Response r = client.readResponse();
+            if (r != null && r.tag() == tag) {
+                return r.status() == GemmReference.OK ? r.value() : -1;
+            }
+        }
+        return -1;
+    }
+
     private static int[][] matrix(RandomGenerator rng, int r, int c) {
         int[][] x = new int[r][c];
         for (int[] row : x) {
