@@ -30,6 +30,16 @@ final class Cli {
     static final class Bench {
     }
 
+    @Command(name = "fpga", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
+            description = "Build the board top for an FPGA board (docs/fpga.md).")
+    static final class Fpga {
+    }
+
+    @Command(name = "host", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
+            description = "Talk to a board (or its simulation) over the UART host protocol (docs/fpga.md).")
+    static final class Host {
+    }
+
     @Command(name = "presets", mixinStandardHelpOptions = true, description = "List every block's named configurations.")
     static final class Presets implements Runnable {
         @picocli.CommandLine.Spec
@@ -69,6 +79,12 @@ final class Cli {
         cl.addSubcommand("verify", verify);
         cl.addSubcommand("bench", bench);
         cl.addSubcommand("presets", new Presets());
+        CommandLine fpga = new CommandLine(new Fpga());
+        fpga.addSubcommand("build", new FpgaBuildCommand());
+        cl.addSubcommand("fpga", fpga);
+        CommandLine host = new CommandLine(new Host());
+        host.addSubcommand("gemm", new HostGemmCommand());
+        cl.addSubcommand("host", host);
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("chiltepin: error: " + ex.getMessage()
                     + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");

@@ -1,0 +1,115 @@
+package org.chiltepin.gen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+class FpgaBuildTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void dspBudgetNeverExceedsEightAndPrefersWideMultipliers() {
+        List<FpgaBuildCommand.Mul> muls = List.of(new FpgaBuildCommand.Mul("pe0", 8, 8),
+                new FpgaBuildCommand.Mul("pe1", 8, 8), new FpgaBuildCommand.Mul("rq0", 32, 16),
+                new FpgaBuildCommand.Mul("rq1", 32, 16), new FpgaBuildCommand.Mul("d0", 16, 16),
+                new FpgaBuildCommand.Mul("d1", 17, 17), new FpgaBuildCommand.Mul("tiny", 1, 8));
+        var chosen = FpgaBuildCommand.budgetDsps(muls, 8);
+        int used = chosen.stream().mapToInt(FpgaBuildCommand.Mul::dsps).sum();
+        assertTrue(used <= 8, chosen.toString());
+        assertTrue(chosen.stream().anyMatch(m -> m.name().equals("rq0")), chosen.toString());
+        assertTrue(chosen.stream().anyMatch(m -> m.name().equals("d0")), chosen.toString());
+        assertTrue(chosen.stream().noneMatch(m -> m.name().equals("tiny")), chosen.toString());
+        assertEquals(4, new FpgaBuildCommand.Mul("x", 17, 17).dsps());
+        assertEquals(0, FpgaBuildCommand.budgetDsps(muls, 0).size());
+    }
+
+    @Test
+    void parsesYosysDumpAndStat() {
+        String dump = """
+                  cell $mul $flatten\\board.\\engine.$mul$rtl/GemmEngine.v:1008$656
+                    parameter \\Y_WIDTH 48
+                    parameter \\B_WIDTH 16
+                    parameter \\A_WIDTH 32
+                    parameter \\B_SIGNED 1
+                    parameter \\A_SIGNED 1
+                    connect \\A x
+                  cell $mul $flatten\\board.\\engine.\\core.\\pe_0_0.$mul$rtl/ProcessingElement.v:28$1
+                    parameter \\B_WIDTH 8
+                    parameter \\A_WIDTH 8
+                """;
+        var muls = FpgaBuildCommand.parseMuls(dump);
+        assertEquals(2, muls.size());
+        assertEquals(32, muls.get(0).a());
+        assertEquals(16, muls.get(0).b());
+        assertEquals(2, muls.get(0).dsps());
+        Map<String, Integer> cells = FpgaBuildCommand.parseStat("""
+                   Number of cells:               7319
+                     SB_CARRY                     1767
+                     SB_LUT4                      3603
+                     SB_MAC16                       12
+                """);
+        assertEquals(3603, cells.get("SB_LUT4"));
+        assertEquals(12, cells.get("SB_MAC16"));
+    }
+
+    @Test
+    void parsesIcepll() {
+        IcePll p = IcePll.parse("""
+                F_PLLOUT:   36.000 MHz (requested)
+                F_PLLOUT:   36.000 MHz (achieved)
+                DIVR:  0 (4'b0000)
+                DIVF: 47 (7'b0101111)
+                DIVQ:  4 (3'b100)
+                FILTER_RANGE: 1 (3'b001)
+                """);
+        assertEquals(new IcePll(0, 47, 4, 1, 36.0), p);
+    }
+
+    @Test
+    void boardWrappersNameTheBoardPins() throws Exception {
+        String ice = FpgaBoard.ICEBREAKER.wrapper(new IcePll(0, 63, 5, 1, 24.0));
+        assertTrue(ice.contains("SB_PLL40_PAD") && ice.contains(".DIVF(7'd63)") && ice.contains("LEDR_N = ~led_error"), ice);
+        String pcf = Files.readString(FpgaBuildCommand.repoRoot().resolve("fpga/icebreaker/icebreaker.pcf"));
+        for (String pin : List.of("CLK 35", "BTN_N 10", "RX 6", "TX 9", "LEDR_N 11", "LEDG_N 37")) {
+            assertTrue(pcf.contains("set_io -nowarn " + pin), pin);
+        }
+        assertTrue(FpgaBoard.ULX3S.wrapper(null).contains("ftdi_rxd"));
+        assertTrue(FpgaBoard.TANGNANO9K.wrapper(null).contains("uart_tx"));
+    }
+
+    @Test
+    void unknownBoardIsAUsageError() {
+        var r = ChiltepinTest.run("fpga", "build", "--board", "arty");
+        assertEquals(Cli.USAGE, r.exit());
+        assertTrue(r.err().contains("--board"), r.err());
+    }
+
+    @Test
+    void hostGemmOnTheSimulatedBoardPasses() {
+        var r = ChiltepinTest.run("host", "gemm", "--sim", "--preset", "tiny", "--m", "3", "--k", "4", "--n", "5", "--seed", "2",
+                "--work", dir.resolve("sim").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS"), r.out());
+        assertTrue(r.out().contains("board answers: 2×2 array"), r.out());
+    }
+
+    /** The real bitstream build: minutes of yosys and nextpnr. {@code -Dchiltepin.fpga=true} turns it on. */
+    @Test
+    @EnabledIfSystemProperty(named = "chiltepin.fpga", matches = "true")
+    void icebreakerBitstreamBuilds() throws Exception {
+        String preset = System.getProperty("chiltepin.fpga.preset", "micro");
+        var r = ChiltepinTest.run("fpga", "build", "--board", "icebreaker", "--preset", preset, "--out",
+                dir.resolve("ice").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS"), r.out());
+        assertTrue(Files.size(dir.resolve("ice/icebreaker.bin")) > 100_000, r.out());
+    }
+}
