@@ -30,6 +30,11 @@ final class Cli {
     static final class Bench {
     }
 
+    @Command(name = "golden", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "BLOCK",
+            description = "Write a block's test vectors (inputs and the golden model's outputs) as JSON.")
+    static final class Golden {
+    }
+
     @Command(name = "presets", mixinStandardHelpOptions = true, description = "List every block's named configurations.")
     static final class Presets implements Runnable {
         @picocli.CommandLine.Spec
@@ -61,9 +66,13 @@ final class Cli {
         verify.addSubcommand("array", new VerifyArrayCommand());
         verify.addSubcommand("gemm", new VerifyGemmCommand());
         bench.addSubcommand("gemm", new BenchGemmCommand());
+        CommandLine golden = new CommandLine(new Golden());
+        golden.addSubcommand("array", new GoldenArrayCommand());
         cl.addSubcommand("generate", generate);
         cl.addSubcommand("verify", verify);
         cl.addSubcommand("bench", bench);
+        cl.addSubcommand("golden", golden);
+        cl.addSubcommand("regress", new RegressCommand());
         cl.addSubcommand("presets", new Presets());
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("chiltepin: error: " + ex.getMessage()
