@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 # Blocks with a testbench: directory verif/cocotb/<block>/ holding test_<block>.py. A new block
 # adds its directory and a line here (and `golden <block>` in the CLI).
-BLOCKS = {"array": "systolic_array"}
+BLOCKS = {"array": "systolic_array", "gemm": "gemm_engine"}
 
 
 def verilator_version():
@@ -119,7 +119,9 @@ def main(argv=None):
             if not ok:
                 f = c.find("failure") if c.find("failure") is not None else c.find("error")
                 message = (f.get("message") or f.text or "").strip().splitlines()[0][:500] if f is not None else ""
-    print(f"cocotb {a.block} --preset {a.preset} --seed {a.seed}: {len(json.loads(vectors.read_text())['cases'])} tiles")
+    vec = json.loads(vectors.read_text())
+    size = f"{len(vec['cases'])} tiles" if "cases" in vec else f"{len(vec['commands'])} commands, {len(vec['beats'])} result beats"
+    print(f"cocotb {a.block} --preset {a.preset} --seed {a.seed}: {size}")
     print(f"  simulator   {simulator_name(sim)} (cocotb {__import__('cocotb').__version__})")
     print(f"  rtl         {rtl}")
     print(f"  log         {log}")

@@ -68,6 +68,7 @@ final class Cli {
         bench.addSubcommand("gemm", new BenchGemmCommand());
         CommandLine golden = new CommandLine(new Golden());
         golden.addSubcommand("array", new GoldenArrayCommand());
+        golden.addSubcommand("gemm", new GoldenGemmCommand());
         cl.addSubcommand("generate", generate);
         cl.addSubcommand("verify", verify);
         cl.addSubcommand("bench", bench);

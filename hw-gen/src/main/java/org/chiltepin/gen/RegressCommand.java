@@ -57,7 +57,7 @@ final class RegressCommand implements Callable<Integer> {
     static final List<BlockPlan> PLANS = List.of(
             new BlockPlan("array", List.of("cosim", "cocotb"), List.of("tiny"),
                     List.of("tiny", "small", "default", "large"), 100, 300),
-            new BlockPlan("gemm", List.of("cosim"), List.of("tiny"), List.of("tiny", "fpga-small", "default"), 8, 30));
+            new BlockPlan("gemm", List.of("cosim", "cocotb"), List.of("tiny"), List.of("tiny", "fpga-small", "default"), 8, 30));
 
     /** One run of the matrix. */
     record Entry(String block, String config, int seed, String suite) {
@@ -208,7 +208,7 @@ final class RegressCommand implements Callable<Integer> {
         out = out.toAbsolutePath().normalize();
         Files.createDirectories(out.resolve("logs"));
         Files.createDirectories(out.resolve("waves"));
-        clearCoverage(out.resolve("work"));
+        clearCoverage(out.resolve("coverage"));
         started = Instant.now();
         o.printf("chiltepin regress: %d of %d entries (shard %d/%d), %d jobs, out %s%n", mine.size(), all.size(), sh[0],
                 sh[1], jobs, out);
@@ -311,6 +311,17 @@ final class RegressCommand implements Callable<Integer> {
     private void locate() throws URISyntaxException {
         Path self = Path.of(RegressCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         jar = self.toString().endsWith(".jar") ? self : null;
+        if (jar != null) {
+            // Entries run from a copy, so a rebuild of the CLI during a long regression cannot break them.
+            try {
+                Path copy = out.toAbsolutePath().resolve("chiltepin.jar");
+                Files.createDirectories(copy.getParent());
+                Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+                jar = copy;
+            } catch (IOException e) {
+                // run from the original
+            }
+        }
         Path r = self.getParent();
         while (r != null && !Files.exists(r.resolve("verif/cocotb/run.py"))) {
             r = r.getParent();
@@ -393,6 +404,9 @@ final class RegressCommand implements Callable<Integer> {
         List<String> lines = readLines(log);
         String simulator = lines.stream().filter(l -> l.startsWith("  simulator")).map(l -> l.substring(13).strip())
                 .findFirst().orElse("");
+        if (e.suite().equals("cosim") && !noCoverage) {
+            keepCoverage(e, lines);
+        }
         if (exit == 0) {
             return new Result(e, "PASS", seconds, simulator, "", "", log, null);
         }
@@ -466,13 +480,30 @@ final class RegressCommand implements Callable<Integer> {
         return p.exitValue();
     }
 
-    /** Deletes the previous runs' coverage.dat files so the figures are this run's. */
-    private static void clearCoverage(Path work) throws IOException {
-        if (!Files.isDirectory(work)) {
+    /** Copies the coverage.dat a co-simulation printed into coverage/runs/ID.dat (SpinalSim reuses run directories). */
+    private void keepCoverage(Entry e, List<String> lines) {
+        for (String l : lines) {
+            String t = l.strip();
+            if (t.startsWith("coverage") && t.endsWith("coverage.dat")) {
+                Path dat = Path.of(t.substring("coverage".length()).strip());
+                try {
+                    Path dir = out.resolve("coverage/runs").resolve(e.block() + "-" + e.config());
+                    Files.createDirectories(dir);
+                    Files.copy(dat, dir.resolve(e.id() + ".dat"), StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException ex) {
+                    // the coverage table then misses this run; the verdict does not depend on it
+                }
+            }
+        }
+    }
+
+    /** Deletes the previous runs' coverage files so the figures are this run's. */
+    private static void clearCoverage(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
             return;
         }
-        try (Stream<Path> s = Files.walk(work)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().equals("coverage.dat")).toList()) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".dat")).toList()) {
                 Files.delete(p);
             }
         }
@@ -483,26 +514,25 @@ final class RegressCommand implements Callable<Integer> {
         Map<String, Coverage.Summary> m = new LinkedHashMap<>();
         Path covDir = out.resolve("coverage");
         Files.createDirectories(covDir);
-        Path work = out.resolve("work");
-        if (!Files.isDirectory(work)) {
+        Path runs = covDir.resolve("runs");
+        if (!Files.isDirectory(runs)) {
             return m;
         }
         for (BlockPlan p : plans) {
             List<Path> blockFiles = new ArrayList<>();
             List<Path> dirs;
-            try (Stream<Path> s = Files.list(work)) {
-                dirs = s.filter(d -> d.getFileName().toString().startsWith(p.name() + "-")
-                        && d.getFileName().toString().endsWith("-cov")).sorted().toList();
+            try (Stream<Path> s = Files.list(runs)) {
+                dirs = s.filter(d -> d.getFileName().toString().startsWith(p.name() + "-")).sorted().toList();
             }
             for (Path d : dirs) {
                 List<Path> files;
-                try (Stream<Path> s = Files.walk(d)) {
-                    files = s.filter(f -> f.getFileName().toString().equals("coverage.dat")).sorted().toList();
+                try (Stream<Path> s = Files.list(d)) {
+                    files = s.filter(f -> f.getFileName().toString().endsWith(".dat")).sorted().toList();
                 }
                 if (files.isEmpty()) {
                     continue;
                 }
-                String name = d.getFileName().toString().replaceAll("-cov$", "");
+                String name = d.getFileName().toString();
                 Path merged = covDir.resolve(name + ".dat");
                 Coverage.merge(files, merged);
                 m.put(name, Coverage.summarize(merged));
