@@ -74,7 +74,7 @@ final class RegressCommand implements Callable<Integer> {
     List<String> blocks;
 
     static final class Seeds {
-        @Option(names = "--seeds", paramLabel = "N", description = "Seeds 1..N (default: 2, with --full 8).")
+        @Option(names = "--seeds", paramLabel = "N", description = "Seeds 1..N (default: 2, with --full 4).")
         Integer count;
 
         @Option(names = "--seed-list", split = ",", paramLabel = "S", description = "These seeds, e.g. 3,17,42.")
@@ -280,7 +280,7 @@ final class RegressCommand implements Callable<Integer> {
         if (seeds != null && seeds.list != null) {
             return List.copyOf(new LinkedHashSet<>(seeds.list));
         }
-        int n = seeds != null && seeds.count != null ? seeds.count : full ? 8 : 2;
+        int n = seeds != null && seeds.count != null ? seeds.count : full ? 4 : 2;
         if (n < 1 || n > 100_000) {
             throw new ConfigException("--seeds", "must be in [1, 100000]", n);
         }
@@ -313,11 +313,17 @@ final class RegressCommand implements Callable<Integer> {
         jar = self.toString().endsWith(".jar") ? self : null;
         if (jar != null) {
             // Entries run from a copy, so a rebuild of the CLI during a long regression cannot break them.
+            // The jar's manifest finds its dependencies in lib/ beside it: copy both.
             try {
-                Path copy = out.toAbsolutePath().resolve("chiltepin.jar");
-                Files.createDirectories(copy.getParent());
-                Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
-                jar = copy;
+                Path cli = out.toAbsolutePath().resolve("cli");
+                Files.createDirectories(cli.resolve("lib"));
+                try (Stream<Path> libs = Files.list(jar.getParent().resolve("lib"))) {
+                    for (Path l : libs.toList()) {
+                        Files.copy(l, cli.resolve("lib").resolve(l.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                Files.copy(jar, cli.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                jar = cli.resolve(jar.getFileName());
             } catch (IOException e) {
                 // run from the original
             }
@@ -455,11 +461,11 @@ final class RegressCommand implements Callable<Integer> {
     static String firstFailure(List<String> lines, int exit) {
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i);
-            if (l.contains("; the first:") && i + 1 < lines.size()) {
-                return lines.get(i + 1).strip();
-            }
             if (l.startsWith("  failure ")) {
                 return l.substring(10).strip();
+            }
+            if (l.contains("; the first:") && i + 1 < lines.size()) {
+                return lines.get(i + 1).strip();
             }
         }
         String tail = lines.stream().skip(Math.max(0, lines.size() - 3)).collect(Collectors.joining(" | "));

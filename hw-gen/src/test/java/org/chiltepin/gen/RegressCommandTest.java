@@ -49,7 +49,7 @@ class RegressCommandTest {
                 List.of("cosim"));
         assertEquals(List.of(new Entry("array", "tiny", 7, "cosim"), new Entry("array", "small", 7, "cosim"),
                 new Entry("gemm", "tiny", 7, "cosim")), m);
-        assertEquals(11 * 5, FULL.size(), "per seed: array 4 configs x 2 suites + gemm 3 configs");
+        assertEquals(14 * 5, FULL.size(), "per seed: array 4 configs x 2 suites + gemm 3 configs x 2 suites");
     }
 
     @Test
@@ -64,6 +64,7 @@ class RegressCommandTest {
         var r = ChiltepinTest.run("regress", "--blocks", "array", "--seed-list", "5,9", "--shard", "2/2", "--list");
         assertEquals(0, r.exit(), r.err());
         assertEquals(List.of("array-tiny-s5-cocotb", "array-tiny-s9-cocotb"), r.out().lines().toList());
+        assertEquals(0, ChiltepinTest.run("regress", "--blocks", "gemm", "--list").exit());
     }
 
     @Test
