@@ -224,16 +224,22 @@ final class RegressCommand implements Callable<Integer> {
             groups.computeIfAbsent(e.suite().equals("cosim") ? e.block() + "-" + e.config() : e.id(), k -> new ArrayList<>())
                     .add(e);
         }
-        List<java.util.concurrent.CompletableFuture<Void>> futures = new ArrayList<>();
+        // Longest first: co-simulation chains (a model build, then their seeds) before single
+        // cocotb runs, and within each, the later (larger) configurations first.
+        List<List<Entry>> order = new ArrayList<>(groups.values());
+        java.util.Collections.reverse(order);
+        order.sort(Comparator.comparingInt(g -> g.get(0).suite().equals("cosim") ? 0 : 1));
         List<Result> results = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (List<Entry> g : groups.values()) {
-            var chain = java.util.concurrent.CompletableFuture.runAsync(() -> results.add(progress.done(runEntry(g.get(0)))), pool);
-            for (Entry e : g.subList(1, g.size())) {
-                chain = chain.thenRunAsync(() -> results.add(progress.done(runEntry(e))), pool);
-            }
-            futures.add(chain);
+        Thread killer = new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy));
+        Runtime.getRuntime().addShutdownHook(killer);
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (List<Entry> g : order) {
+            futures.add(pool.submit(() -> g.forEach(e -> results.add(progress.done(runEntry(e))))));
         }
-        java.util.concurrent.CompletableFuture.allOf(futures.toArray(new java.util.concurrent.CompletableFuture[0])).join();
+        for (var f : futures) {
+            f.get();
+        }
+        Runtime.getRuntime().removeShutdownHook(killer);
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.MINUTES);
         double wall = Duration.between(started, Instant.now()).toMillis() / 1000.0;
@@ -241,7 +247,7 @@ final class RegressCommand implements Callable<Integer> {
         List<Result> sorted = new ArrayList<>(results);
         sorted.sort(Comparator.comparingInt(r -> mine.indexOf(r.entry())));
         Map<String, Coverage.Summary> coverage = noCoverage ? Map.of() : coverage(plans);
-        String command = "bin/chiltepin regress " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "bin/chiltepin " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         RegressReport report = new RegressReport(command, sorted, all.size(), sh[0], sh[1], jobs, wall, coverage,
                 started);
         report.writeJUnit(out.resolve("junit.xml"));
@@ -408,8 +414,8 @@ final class RegressCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<String> lines = readLines(log);
-        String simulator = lines.stream().filter(l -> l.startsWith("  simulator")).map(l -> l.substring(13).strip())
-                .findFirst().orElse("");
+        String simulator = lines.stream().filter(l -> l.startsWith("  simulator"))
+                .map(l -> l.substring(13).replaceAll(", model built in .*$", "").strip()).findFirst().orElse("");
         if (e.suite().equals("cosim") && !noCoverage) {
             keepCoverage(e, lines);
         }
