@@ -113,6 +113,10 @@ final class RegressCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "1800", description = "Seconds an entry may take (default: ${DEFAULT-VALUE}).")
     int timeout;
 
+    @Option(names = "--rtl", paramLabel = "DIR", description = {"cocotb runs use this directory of Verilog instead of",
+            "generating it (e.g. a hand-edited copy); for one block and config."})
+    Path rtl;
+
     @Option(names = "--list", description = "Print this shard's entries and exit.")
     boolean list;
 
@@ -194,6 +198,9 @@ final class RegressCommand implements Callable<Integer> {
         }
         if (jobs < 1) {
             throw new ConfigException("--jobs", "must be >= 1", jobs);
+        }
+        if (rtl != null && !Files.isDirectory(rtl)) {
+            throw new ConfigException("--rtl", "must be a directory of generated Verilog", rtl);
         }
         int[] sh = parseShard(shard);
         List<Entry> all = matrix(plans, configs, full, seedList, suites);
@@ -380,6 +387,9 @@ final class RegressCommand implements Callable<Integer> {
             c.addAll(List.of(root.resolve(".venv/bin/python").toString(), root.resolve("verif/cocotb/run.py").toString(),
                     e.block(), "--preset", e.config(), "--seed", Integer.toString(e.seed()), "--cases", n, "--out",
                     out.resolve("work/cocotb").resolve(e.id() + (wave ? "-wave" : "")).toString()));
+            if (rtl != null) {
+                c.addAll(List.of("--rtl", rtl.toAbsolutePath().toString()));
+            }
             if (wave) {
                 c.add("--waves");
             }
@@ -395,7 +405,7 @@ final class RegressCommand implements Callable<Integer> {
                     + " --wave";
         }
         return ".venv/bin/python verif/cocotb/run.py " + e.block() + " --preset " + e.config() + " --seed " + e.seed()
-                + " --cases " + n + " --waves";
+                + " --cases " + n + (rtl != null ? " --rtl " + rtl.toAbsolutePath() : "") + " --waves";
     }
 
     private Result runEntry(Entry e) {
