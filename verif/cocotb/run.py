@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs one block's cocotb testbench on the emitted Verilog, with vectors from the Java golden model.
 
-    .venv/bin/python verif/cocotb/run.py array --preset tiny --seed 3 [--cases N] [--stall P]
+    .venv/bin/python verif/cocotb/run.py array [--preset tiny | --config FILE.json] --seed 3 [--cases N] [--stall P]
                                          [--rtl DIR] [--out DIR] [--waves] [--sim icarus|verilator]
 
 Steps: ``bin/chiltepin generate BLOCK`` into OUT/rtl (unless --rtl names a directory of
@@ -67,7 +67,9 @@ def cli():
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("block", choices=sorted(BLOCKS))
-    p.add_argument("--preset", default="default")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--preset", help="a named configuration (default: default)")
+    g.add_argument("--config", type=Path, help="a JSON configuration (as for bin/chiltepin generate --config)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--cases", type=int, default=100)
     p.add_argument("--stall", type=float, default=0.3)
@@ -77,7 +79,11 @@ def main(argv=None):
     p.add_argument("--sim", choices=["icarus", "verilator"], help="default: by the installed versions")
     a = p.parse_args(argv)
 
-    out = (a.out or ROOT / "build" / "cocotb" / f"{a.block}-{a.preset}-s{a.seed}").resolve()
+    if a.config:
+        cfg_args, cfg_name = ["--config", str(a.config.resolve())], a.config.stem
+    else:
+        cfg_args, cfg_name = ["--preset", a.preset or "default"], a.preset or "default"
+    out = (a.out or ROOT / "build" / "cocotb" / f"{a.block}-{cfg_name}-s{a.seed}").resolve()
     out.mkdir(parents=True, exist_ok=True)
     top = BLOCKS[a.block]
     t0 = time.monotonic()
@@ -85,10 +91,10 @@ def main(argv=None):
         rtl = a.rtl.resolve()
     else:
         rtl = out / "rtl"
-        subprocess.run(cli() + ["generate", a.block, "--preset", a.preset, "--out", str(rtl)], check=True,
+        subprocess.run(cli() + ["generate", a.block] + cfg_args + ["--out", str(rtl)], check=True,
                        stdout=subprocess.DEVNULL)
     vectors = out / "vectors.json"
-    subprocess.run(cli() + ["golden", a.block, "--preset", a.preset, "--seed", str(a.seed), "--cases", str(a.cases),
+    subprocess.run(cli() + ["golden", a.block] + cfg_args + ["--seed", str(a.seed), "--cases", str(a.cases),
                             "--stall", str(a.stall), "--out", str(vectors)], check=True, stdout=subprocess.DEVNULL)
     sources = sorted(rtl.glob("*.v"))
     if not sources:
@@ -121,7 +127,7 @@ def main(argv=None):
                 message = (f.get("message") or f.text or "").strip().splitlines()[0][:500] if f is not None else ""
     vec = json.loads(vectors.read_text())
     size = f"{len(vec['cases'])} tiles" if "cases" in vec else f"{len(vec['commands'])} commands, {len(vec['beats'])} result beats"
-    print(f"cocotb {a.block} --preset {a.preset} --seed {a.seed}: {size}")
+    print(f"cocotb {a.block} {' '.join(cfg_args)} --seed {a.seed}: {size}")
     print(f"  simulator   {simulator_name(sim)} (cocotb {__import__('cocotb').__version__})")
     print(f"  rtl         {rtl}")
     print(f"  log         {log}")
@@ -132,7 +138,8 @@ def main(argv=None):
         print("PASS")
         return 0
     print(f"  failure     {message}")
-    repro = [".venv/bin/python", "verif/cocotb/run.py", a.block, "--preset", a.preset, "--seed", str(a.seed),
+    shown = ["--config", os.path.relpath(cfg_args[1], ROOT)] if a.config else cfg_args
+    repro = [".venv/bin/python", "verif/cocotb/run.py", a.block] + shown + ["--seed", str(a.seed),
              "--cases", str(a.cases), "--stall", str(a.stall)]
     if a.rtl:
         repro += ["--rtl", str(rtl)]

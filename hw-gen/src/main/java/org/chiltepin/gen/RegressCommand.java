@@ -57,7 +57,8 @@ final class RegressCommand implements Callable<Integer> {
     static final List<BlockPlan> PLANS = List.of(
             new BlockPlan("array", List.of("cosim", "cocotb"), List.of("tiny"),
                     List.of("tiny", "small", "default", "large"), 100, 300),
-            new BlockPlan("gemm", List.of("cosim", "cocotb"), List.of("tiny"), List.of("tiny", "fpga-small", "default"), 8, 30));
+            new BlockPlan("gemm", List.of("cosim", "cocotb"), List.of("tiny-split"),
+                    List.of("tiny", "tiny-split", "fpga-small"), 8, 30));
 
     /** One run of the matrix. */
     record Entry(String block, String config, int seed, String suite) {
@@ -85,8 +86,9 @@ final class RegressCommand implements Callable<Integer> {
     Seeds seeds;
 
     @Option(names = "--configs", split = ",", paramLabel = "PRESET",
-            description = {"Presets; a block runs those it has (default: smoke array tiny, gemm tiny;",
-                    "with --full array tiny,small,default,large, gemm tiny,fpga-small,default)."})
+            description = {"Presets or verif/regress/BLOCK/NAME.json configurations; a block runs those it has",
+                    "(default: smoke array tiny, gemm tiny-split; with --full array tiny,small,default,large,",
+                    "gemm tiny,tiny-split,fpga-small)."})
     List<String> configs;
 
     @Option(names = "--suites", split = ",", paramLabel = "SUITE", description = "cosim, cocotb or both (default: each block's).")
@@ -157,13 +159,50 @@ final class RegressCommand implements Callable<Integer> {
         return s;
     }
 
+    /** Where configurations beyond the presets live: verif/regress/BLOCK/NAME.json (ConfigLoader format). */
+    static final String CONFIG_DIR = "verif/regress";
+
+    /** A block's configurations: its presets, then the JSON files in {@link #CONFIG_DIR}/BLOCK. */
     static java.util.Set<String> presetsOf(String block) {
+        java.util.Set<String> names = new LinkedHashSet<>();
         for (BlockKind<?> k : Chiltepin.BLOCKS) {
             if (k.name().equals(block)) {
-                return k.presets().keySet();
+                names.addAll(k.presets().keySet());
             }
         }
-        return java.util.Set.of();
+        Path dir = repositoryRoot().resolve(CONFIG_DIR).resolve(block);
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted()
+                        .forEach(n -> names.add(n.substring(0, n.length() - 5)));
+            } catch (IOException e) {
+                // presets only
+            }
+        }
+        return names;
+    }
+
+    /** {@code --preset NAME}, or {@code --config verif/regress/BLOCK/NAME.json} for a configuration file. */
+    static List<String> configArgs(String block, String config) {
+        for (BlockKind<?> k : Chiltepin.BLOCKS) {
+            if (k.name().equals(block) && k.presets().containsKey(config)) {
+                return List.of("--preset", config);
+            }
+        }
+        return List.of("--config", CONFIG_DIR + "/" + block + "/" + config + ".json");
+    }
+
+    /** The repository: the first directory up from this class's jar or classes that has verif/cocotb/run.py. */
+    static Path repositoryRoot() {
+        try {
+            Path r = Path.of(RegressCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            while (r != null && !Files.exists(r.resolve("verif/cocotb/run.py"))) {
+                r = r.getParent();
+            }
+            return r != null ? r : Path.of("").toAbsolutePath();
+        } catch (URISyntaxException | SecurityException e) {
+            return Path.of("").toAbsolutePath();
+        }
     }
 
     /** Outcome of one entry. */
@@ -341,11 +380,7 @@ final class RegressCommand implements Callable<Integer> {
                 // run from the original
             }
         }
-        Path r = self.getParent();
-        while (r != null && !Files.exists(r.resolve("verif/cocotb/run.py"))) {
-            r = r.getParent();
-        }
-        root = r != null ? r : Path.of("").toAbsolutePath();
+        root = repositoryRoot();
     }
 
     private List<String> cliCommand() {
@@ -376,8 +411,9 @@ final class RegressCommand implements Callable<Integer> {
         String n = Integer.toString(casesFor(e));
         if (e.suite().equals("cosim")) {
             c.addAll(cliCommand());
-            c.addAll(List.of("verify", e.block(), "--preset", e.config(), "--seed", Integer.toString(e.seed()), "--cases", n,
-                    "--work", cosimWork(e, wave).toString()));
+            c.addAll(List.of("verify", e.block()));
+            c.addAll(configArgs(e.block(), e.config()));
+            c.addAll(List.of("--seed", Integer.toString(e.seed()), "--cases", n, "--work", cosimWork(e, wave).toString()));
             if (wave) {
                 c.add("--wave");
             } else if (!noCoverage) {
@@ -385,7 +421,9 @@ final class RegressCommand implements Callable<Integer> {
             }
         } else {
             c.addAll(List.of(root.resolve(".venv/bin/python").toString(), root.resolve("verif/cocotb/run.py").toString(),
-                    e.block(), "--preset", e.config(), "--seed", Integer.toString(e.seed()), "--cases", n, "--out",
+                    e.block()));
+            c.addAll(configArgs(e.block(), e.config()));
+            c.addAll(List.of("--seed", Integer.toString(e.seed()), "--cases", n, "--out",
                     out.resolve("work/cocotb").resolve(e.id() + (wave ? "-wave" : "")).toString()));
             if (rtl != null) {
                 c.addAll(List.of("--rtl", rtl.toAbsolutePath().toString()));
@@ -401,10 +439,11 @@ final class RegressCommand implements Callable<Integer> {
     String reproduce(Entry e) {
         String n = Integer.toString(casesFor(e));
         if (e.suite().equals("cosim")) {
-            return "bin/chiltepin verify " + e.block() + " --preset " + e.config() + " --seed " + e.seed() + " --cases " + n
-                    + " --wave";
+            return "bin/chiltepin verify " + e.block() + " " + String.join(" ", configArgs(e.block(), e.config())) + " --seed "
+                    + e.seed() + " --cases " + n + " --wave";
         }
-        return ".venv/bin/python verif/cocotb/run.py " + e.block() + " --preset " + e.config() + " --seed " + e.seed()
+        return ".venv/bin/python verif/cocotb/run.py " + e.block() + " " + String.join(" ", configArgs(e.block(), e.config()))
+                + " --seed " + e.seed()
                 + " --cases " + n + (rtl != null ? " --rtl " + rtl.toAbsolutePath() : "") + " --waves";
     }
 
