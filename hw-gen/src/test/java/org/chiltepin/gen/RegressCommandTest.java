@@ -53,6 +53,14 @@ class RegressCommandTest {
     }
 
     @Test
+    void configurationFilesExtendThePresets() {
+        assertTrue(RegressCommand.presetsOf("gemm").containsAll(List.of("tiny", "tiny-split")));
+        assertEquals(List.of("--preset", "tiny"), RegressCommand.configArgs("gemm", "tiny"));
+        assertEquals(List.of("--config", "verif/regress/gemm/tiny-split.json"), RegressCommand.configArgs("gemm", "tiny-split"));
+        assertTrue(Files.exists(RegressCommand.repositoryRoot().resolve("verif/regress/gemm/tiny-split.json")));
+    }
+
+    @Test
     void badShardsAndOptionsAreUsageErrors() {
         for (String s : new String[] {"0/2", "3/2", "1/0", "x", "1-2"}) {
             assertThrows(ConfigException.class, () -> RegressCommand.parseShard(s), s);
