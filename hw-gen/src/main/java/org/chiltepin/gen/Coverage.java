@@ -50,13 +50,14 @@ final class Coverage {
         }
     }
 
-    /** The newest {@code coverage.dat} under {@code dir}, if any. */
-    static Optional<Path> newest(Path dir) throws IOException {
+    /** The newest {@code coverage.dat} under {@code dir} in a directory named {@code run}, if any. */
+    static Optional<Path> newest(Path dir, String run) throws IOException {
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> p.getFileName().toString().equals("coverage.dat"))
+            return s.filter(p -> p.getFileName().toString().equals("coverage.dat") && p.getParent() != null
+                            && p.getParent().getFileName().toString().equals(run))
                     .max(Comparator.comparingLong(p -> p.toFile().lastModified()));
         }
     }

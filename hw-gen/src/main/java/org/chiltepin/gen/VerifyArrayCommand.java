@@ -94,7 +94,7 @@ final class VerifyArrayCommand implements Callable<Integer> {
             o.printf("  waveform    under %s%n", work.toAbsolutePath());
         }
         if (coverage) {
-            Coverage.newest(work).ifPresentOrElse(dat -> {
+            Coverage.newest(work, "array_seed" + seed).ifPresentOrElse(dat -> {
                 try {
                     o.printf("  coverage    %s%n  coverage    %s%n", Coverage.summarize(dat), dat.toAbsolutePath());
                 } catch (java.io.IOException e) {

@@ -76,7 +76,7 @@ final class VerifyGemmCommand implements Callable<Integer> {
         o.printf("  compared    %d responses, %d result beats, bit for bit%n", r.commands(), r.beatsCompared());
         o.printf("  simulated   %d cycles in %.1f s%n", r.cycles(), run);
         if (coverage) {
-            Coverage.newest(work).ifPresentOrElse(dat -> {
+            Coverage.newest(work, "gemm_seed" + seed).ifPresentOrElse(dat -> {
                 try {
                     o.printf("  coverage    %s%n  coverage    %s%n", Coverage.summarize(dat), dat.toAbsolutePath());
                 } catch (java.io.IOException e) {
