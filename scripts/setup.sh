@@ -17,6 +17,8 @@ have g++           || need_pkgs+=(g++)
 javac_path="$(command -v javac || true)"
 [ -n "$javac_path" ] || need_pkgs+=(openjdk-17-jdk-headless)
 have mvn           || need_pkgs+=(maven)
+# cocotb runs from a virtual environment in the repository (.venv, git-ignored).
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing ${need_pkgs[*]}" >&2
@@ -29,6 +31,13 @@ fi
 # The simulator versions decide what runs: Verilator for SpinalSim co-simulation.
 verilator --version >/dev/null
 echo "setup: $(verilator --version | cut -d' ' -f1-2), $(yosys -V | cut -d' ' -f1-2), $(java -version 2>&1 | head -n1)" >&2
+
+# cocotb 2.1 (with Icarus here; Verilator >= 5.036 would be picked when installed) in .venv.
+if ! "$root/.venv/bin/python" -c 'import sys, cocotb, pytest; sys.exit(cocotb.__version__ != "2.1.0")' >/dev/null 2>&1; then
+  echo "setup: creating .venv with cocotb 2.1.0" >&2
+  python3 -m venv "$root/.venv"
+  "$root/.venv/bin/pip" install -q cocotb==2.1.0 pytest==8.4.2 numpy==2.2.6 >&2
+fi
 
 # The CLI jar (bin/chiltepin rebuilds it when sources change).
 if [ ! -f "$root/hw-gen/target/chiltepin.jar" ]; then

@@ -40,6 +40,11 @@ final class Cli {
     static final class Host {
     }
 
+    @Command(name = "golden", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "BLOCK",
+            description = "Write a block's test vectors (inputs and the golden model's outputs) as JSON.")
+    static final class Golden {
+    }
+
     @Command(name = "presets", mixinStandardHelpOptions = true, description = "List every block's named configurations.")
     static final class Presets implements Runnable {
         @picocli.CommandLine.Spec
@@ -75,9 +80,14 @@ final class Cli {
         bench.addSubcommand("noc", new BenchNocCommand());
         verify.addSubcommand("kvcache", new VerifyKvCacheCommand());
         bench.addSubcommand("kvcache", new BenchKvCacheCommand());
+        CommandLine golden = new CommandLine(new Golden());
+        golden.addSubcommand("array", new GoldenArrayCommand());
+        golden.addSubcommand("gemm", new GoldenGemmCommand());
         cl.addSubcommand("generate", generate);
         cl.addSubcommand("verify", verify);
         cl.addSubcommand("bench", bench);
+        cl.addSubcommand("golden", golden);
+        cl.addSubcommand("regress", new RegressCommand());
         cl.addSubcommand("presets", new Presets());
         CommandLine fpga = new CommandLine(new Fpga());
         fpga.addSubcommand("build", new FpgaBuildCommand());

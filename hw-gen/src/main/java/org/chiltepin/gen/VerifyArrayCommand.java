@@ -48,8 +48,12 @@ final class VerifyArrayCommand implements Callable<Integer> {
     @Option(names = "--wave", description = "Write a VCD waveform of the run into the workspace.")
     boolean wave;
 
+    @Option(names = "--coverage", description = {"Build with Verilator line and toggle coverage; print the figures",
+            "and where the run's coverage.dat is (verilator_coverage reads it)."})
+    boolean coverage;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         ArrayConfig cfg = config.resolve(ArrayKind.INSTANCE);
         if (cases < 1) {
             throw new ConfigException("--cases", "must be >= 1", cases);
@@ -74,7 +78,7 @@ final class VerifyArrayCommand implements Callable<Integer> {
         tiles.addAll(gen.random(seed, cases - edgeCount, kMax));
 
         long t0 = System.nanoTime();
-        SystolicArrayHarness harness = SystolicArrayHarness.compile(cfg, work, new Simulation.Options(wave, false));
+        SystolicArrayHarness harness = SystolicArrayHarness.compile(cfg, work, new Simulation.Options(wave, coverage));
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
         SystolicArrayHarness.Report r = harness.run(tiles, seed, new SystolicArrayHarness.Stalls(stall, stall));
@@ -88,6 +92,15 @@ final class VerifyArrayCommand implements Callable<Integer> {
         o.printf("  simulated   %d cycles in %.1f s%n", r.cycles(), runSeconds);
         if (wave) {
             o.printf("  waveform    under %s%n", work.toAbsolutePath());
+        }
+        if (coverage) {
+            Coverage.newest(work, "array_seed" + seed).ifPresentOrElse(dat -> {
+                try {
+                    o.printf("  coverage    %s%n  coverage    %s%n", Coverage.summarize(dat), dat.toAbsolutePath());
+                } catch (java.io.IOException e) {
+                    o.printf("  coverage    unreadable: %s%n", e.getMessage());
+                }
+            }, () -> o.printf("  coverage    no coverage.dat under %s%n", work.toAbsolutePath()));
         }
         if (r.passed()) {
             o.println("PASS");

@@ -47,8 +47,12 @@ final class VerifyGemmCommand implements Callable<Integer> {
     @Option(names = "--wave", description = "Write a VCD waveform of the run into the workspace.")
     boolean wave;
 
+    @Option(names = "--coverage", description = {"Build with Verilator line and toggle coverage; print the figures",
+            "and where the run's coverage.dat is (verilator_coverage reads it)."})
+    boolean coverage;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         GemmConfig cfg = config.resolve(GemmKind.INSTANCE);
         if (cases < 1) {
             throw new ConfigException("--cases", "must be >= 1", cases);
@@ -61,7 +65,7 @@ final class VerifyGemmCommand implements Callable<Integer> {
         o.flush();
         GemmProgram program = RandomGemmPrograms.generate(GemmHarness.params(cfg), seed, cases, !noIllegal);
         long t0 = System.nanoTime();
-        GemmHarness harness = GemmHarness.compile(cfg, work, new Simulation.Options(wave, false));
+        GemmHarness harness = GemmHarness.compile(cfg, work, new Simulation.Options(wave, coverage));
         double build = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
         GemmHarness.Report r = harness.run(program, seed, GemmHarness.Stalls.all(stall));
@@ -71,6 +75,15 @@ final class VerifyGemmCommand implements Callable<Integer> {
                 noIllegal ? "" : " with illegal commands", r.commands(), program.data().size(), stall);
         o.printf("  compared    %d responses, %d result beats, bit for bit%n", r.commands(), r.beatsCompared());
         o.printf("  simulated   %d cycles in %.1f s%n", r.cycles(), run);
+        if (coverage) {
+            Coverage.newest(work, "gemm_seed" + seed).ifPresentOrElse(dat -> {
+                try {
+                    o.printf("  coverage    %s%n  coverage    %s%n", Coverage.summarize(dat), dat.toAbsolutePath());
+                } catch (java.io.IOException e) {
+                    o.printf("  coverage    unreadable: %s%n", e.getMessage());
+                }
+            }, () -> o.printf("  coverage    no coverage.dat under %s%n", work.toAbsolutePath()));
+        }
         if (r.passed()) {
             o.println("PASS");
             o.flush();
