@@ -54,8 +54,8 @@ final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the operands (default: ${DEFAULT-VALUE}).")
     int seed;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Simulation workspace (default: ~/.cache/chiltepin/sim).")
-    Path work = Cli.defaultWorkDir();
+    @Mixin
+    WorkDirOption work = new WorkDirOption();
 
     record Shape(int m, int k, int n) {
         @Override
@@ -91,7 +91,7 @@ final class BenchGemmCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.printf("chiltepin bench gemm: %s, %s%n", config.asArguments(), GemmKind.INSTANCE.describe(cfg));
         o.flush();
-        GemmHarness harness = GemmHarness.compile(cfg, work, Simulation.Options.DEFAULT);
+        GemmHarness harness = GemmHarness.compile(cfg, work.dir, Simulation.Options.DEFAULT);
         var params = GemmHarness.params(cfg);
         BenchTable table = new BenchTable("shape", "macs", "cycles", "ideal_cycles", "mac_utilization",
                 "mac_active_fraction", "operand_bytes_per_cycle", "input_port_utilization", "stall_input", "stall_hazard",

@@ -54,8 +54,8 @@ final class BenchKvCacheCommand implements Callable<Integer> {
             description = "Median sequence length of the waste workload, log-normal with sigma 1 (default: ${DEFAULT-VALUE}).")
     double median;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Simulation workspace (default: ~/.cache/chiltepin/sim).")
-    Path work = Cli.defaultWorkDir();
+    @Mixin
+    WorkDirOption work = new WorkDirOption();
 
     @Override
     public Integer call() throws Exception {
@@ -72,7 +72,7 @@ final class BenchKvCacheCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.printf("chiltepin bench kvcache: %s, %s%n", config.asArguments(), KvCacheKind.INSTANCE.describe(cfg));
         o.flush();
-        KvCacheHarness harness = KvCacheHarness.compile(cfg, work, Simulation.Options.DEFAULT);
+        KvCacheHarness harness = KvCacheHarness.compile(cfg, work.dir, Simulation.Options.DEFAULT);
 
         BenchTable gather = throughput(harness, cfg, o);
         o.println();

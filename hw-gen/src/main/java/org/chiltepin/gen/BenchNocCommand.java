@@ -21,6 +21,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -70,8 +71,8 @@ final class BenchNocCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     int seed;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Simulation workspace (default: ~/.cache/chiltepin/sim).")
-    Path work = Cli.defaultWorkDir();
+    @Mixin
+    WorkDirOption work = new WorkDirOption();
 
     @Override
     public Integer call() throws IOException {
@@ -102,7 +103,7 @@ final class BenchNocCommand implements Callable<Integer> {
         o.printf("  uniform channel-load bound %.4f flits/node/cycle (4/k = %.4f)%n", bound, textbook);
         o.flush();
         long t0 = System.nanoTime();
-        MeshHarness h = MeshHarness.compile(cfg, work, Simulation.Options.DEFAULT);
+        MeshHarness h = MeshHarness.compile(cfg, work.dir, Simulation.Options.DEFAULT);
         o.printf("  model built in %.1f s (%s)%n", (System.nanoTime() - t0) / 1e9, Cli.verilatorVersion());
 
         // Zero load: isolated packets, and the per-hop slope at this packet length.

@@ -1,7 +1,6 @@
 package org.chiltepin.gen;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,8 +41,8 @@ final class VerifyArrayCommand implements Callable<Integer> {
             description = "Probability of an idle input cycle and of a refused output cycle (default: ${DEFAULT-VALUE}).")
     double stall;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Simulation workspace (default: ~/.cache/chiltepin/sim).")
-    Path work = Cli.defaultWorkDir();
+    @Mixin
+    WorkDirOption work = new WorkDirOption();
 
     @Option(names = "--wave", description = "Write a VCD waveform of the run into the workspace.")
     boolean wave;
@@ -78,7 +77,7 @@ final class VerifyArrayCommand implements Callable<Integer> {
         tiles.addAll(gen.random(seed, cases - edgeCount, kMax));
 
         long t0 = System.nanoTime();
-        SystolicArrayHarness harness = SystolicArrayHarness.compile(cfg, work, new Simulation.Options(wave, coverage));
+        SystolicArrayHarness harness = SystolicArrayHarness.compile(cfg, work.dir, new Simulation.Options(wave, coverage));
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
         SystolicArrayHarness.Report r = harness.run(tiles, seed, new SystolicArrayHarness.Stalls(stall, stall));
@@ -91,16 +90,16 @@ final class VerifyArrayCommand implements Callable<Integer> {
                 r.rowsCompared() * cfg.cols());
         o.printf("  simulated   %d cycles in %.1f s%n", r.cycles(), runSeconds);
         if (wave) {
-            o.printf("  waveform    under %s%n", work.toAbsolutePath());
+            o.printf("  waveform    under %s%n", work.dir.toAbsolutePath());
         }
         if (coverage) {
-            Coverage.newest(work, "array_seed" + seed).ifPresentOrElse(dat -> {
+            Coverage.newest(work.dir, "array_seed" + seed).ifPresentOrElse(dat -> {
                 try {
                     o.printf("  coverage    %s%n  coverage    %s%n", Coverage.summarize(dat), dat.toAbsolutePath());
                 } catch (java.io.IOException e) {
                     o.printf("  coverage    unreadable: %s%n", e.getMessage());
                 }
-            }, () -> o.printf("  coverage    no coverage.dat under %s%n", work.toAbsolutePath()));
+            }, () -> o.printf("  coverage    no coverage.dat under %s%n", work.dir.toAbsolutePath()));
         }
         if (r.passed()) {
             o.println("PASS");

@@ -1,7 +1,6 @@
 package org.chiltepin.gen;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.ConfigException;
@@ -41,8 +40,8 @@ final class VerifyGemmCommand implements Callable<Integer> {
     @Option(names = "--no-illegal", description = "Leave illegal commands out of the program.")
     boolean noIllegal;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Simulation workspace (default: ~/.cache/chiltepin/sim).")
-    Path work = Cli.defaultWorkDir();
+    @Mixin
+    WorkDirOption work = new WorkDirOption();
 
     @Option(names = "--wave", description = "Write a VCD waveform of the run into the workspace.")
     boolean wave;
@@ -65,7 +64,7 @@ final class VerifyGemmCommand implements Callable<Integer> {
         o.flush();
         GemmProgram program = RandomGemmPrograms.generate(GemmHarness.params(cfg), seed, cases, !noIllegal);
         long t0 = System.nanoTime();
-        GemmHarness harness = GemmHarness.compile(cfg, work, new Simulation.Options(wave, coverage));
+        GemmHarness harness = GemmHarness.compile(cfg, work.dir, new Simulation.Options(wave, coverage));
         double build = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
         GemmHarness.Report r = harness.run(program, seed, GemmHarness.Stalls.all(stall));
@@ -76,13 +75,13 @@ final class VerifyGemmCommand implements Callable<Integer> {
         o.printf("  compared    %d responses, %d result beats, bit for bit%n", r.commands(), r.beatsCompared());
         o.printf("  simulated   %d cycles in %.1f s%n", r.cycles(), run);
         if (coverage) {
-            Coverage.newest(work, "gemm_seed" + seed).ifPresentOrElse(dat -> {
+            Coverage.newest(work.dir, "gemm_seed" + seed).ifPresentOrElse(dat -> {
                 try {
                     o.printf("  coverage    %s%n  coverage    %s%n", Coverage.summarize(dat), dat.toAbsolutePath());
                 } catch (java.io.IOException e) {
                     o.printf("  coverage    unreadable: %s%n", e.getMessage());
                 }
-            }, () -> o.printf("  coverage    no coverage.dat under %s%n", work.toAbsolutePath()));
+            }, () -> o.printf("  coverage    no coverage.dat under %s%n", work.dir.toAbsolutePath()));
         }
         if (r.passed()) {
             o.println("PASS");

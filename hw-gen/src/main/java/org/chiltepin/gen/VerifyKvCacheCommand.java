@@ -1,7 +1,6 @@
 package org.chiltepin.gen;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.ConfigException;
@@ -41,8 +40,8 @@ final class VerifyKvCacheCommand implements Callable<Integer> {
             description = "Probability of an idle command cycle and of a refused response / row (default: ${DEFAULT-VALUE}).")
     double stall;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Simulation workspace (default: ~/.cache/chiltepin/sim).")
-    Path work = Cli.defaultWorkDir();
+    @Mixin
+    WorkDirOption work = new WorkDirOption();
 
     @Option(names = "--wave", description = "Write a VCD waveform of the run into the workspace.")
     boolean wave;
@@ -60,7 +59,7 @@ final class VerifyKvCacheCommand implements Callable<Integer> {
         o.printf("chiltepin verify kvcache: %s, %s%n", config.asArguments(), KvCacheKind.INSTANCE.describe(cfg));
         o.flush();
         long t0 = System.nanoTime();
-        KvCacheHarness harness = KvCacheHarness.compile(cfg, work, new Simulation.Options(wave, false));
+        KvCacheHarness harness = KvCacheHarness.compile(cfg, work.dir, new Simulation.Options(wave, false));
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
         KvCacheHarness.Report r = harness.run(KvCacheStimulus.random(seed, cases, 1 << cfg.seqBits()), seed,
@@ -89,7 +88,7 @@ final class VerifyKvCacheCommand implements Callable<Integer> {
                 r.rowsCompared(), r.rowsCompared() * cfg.lanes());
         o.printf("  simulated   %d cycles in %.1f s%n", r.cycles(), runSeconds);
         if (wave) {
-            o.printf("  waveform    under %s%n", work.toAbsolutePath());
+            o.printf("  waveform    under %s%n", work.dir.toAbsolutePath());
         }
         if (r.passed() && r.responses() == cases) {
             o.println("PASS");

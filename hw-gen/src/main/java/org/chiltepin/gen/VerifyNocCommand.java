@@ -1,7 +1,6 @@
 package org.chiltepin.gen;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,8 +47,8 @@ final class VerifyNocCommand implements Callable<Integer> {
             description = "Probability that a sink refuses a message in a cycle (default: ${DEFAULT-VALUE}).")
     double stall;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Simulation workspace (default: ~/.cache/chiltepin/sim).")
-    Path work = Cli.defaultWorkDir();
+    @Mixin
+    WorkDirOption work = new WorkDirOption();
 
     @Option(names = "--wave", description = "Write a VCD waveform of the runs into the workspace (large).")
     boolean wave;
@@ -70,7 +69,7 @@ final class VerifyNocCommand implements Callable<Integer> {
         o.printf("chiltepin verify noc: %s, %s%n", config.asArguments(), NocKind.INSTANCE.describe(cfg));
         o.flush();
         long t0 = System.nanoTime();
-        MeshHarness h = MeshHarness.compile(cfg, work, new Simulation.Options(wave, false));
+        MeshHarness h = MeshHarness.compile(cfg, work.dir, new Simulation.Options(wave, false));
         o.printf("  simulator   %s via SpinalSim, model built in %.1f s%n", Cli.verilatorVersion(), (System.nanoTime() - t0) / 1e9);
         List<String> failures = new ArrayList<>();
 
