@@ -1,5 +1,6 @@
 package org.chiltepin.gen;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.chiltepin.hdl.HdlException;
@@ -113,6 +114,24 @@ final class Cli {
             throw ex;
         });
         return cl;
+    }
+
+    /**
+     * The end of a verify command's verdict: PASS and exit 0, or the failure count, the first
+     * failures, the command that reproduces the run, FAIL and exit 1.
+     */
+    static int verdict(PrintWriter o, boolean passed, long failures, List<String> first, String reproduce) {
+        if (passed) {
+            o.println("PASS");
+            o.flush();
+            return 0;
+        }
+        o.printf("  failures    %d; the first:%n", failures);
+        first.forEach(m -> o.println("    " + m));
+        o.printf("  reproduce   %s%n", reproduce);
+        o.println("FAIL");
+        o.flush();
+        return 1;
     }
 
     /** A Verilog identifier: letter or underscore, then letters, digits, underscores. */

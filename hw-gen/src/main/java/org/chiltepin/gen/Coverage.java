@@ -24,6 +24,17 @@ final class Coverage {
     private Coverage() {
     }
 
+    /** Prints the figures of the newest {@code coverage.dat} of the run {@code runName} under {@code work}. */
+    static void print(java.io.PrintWriter o, Path work, String runName) throws IOException {
+        newest(work, runName).ifPresentOrElse(dat -> {
+            try {
+                o.printf("  coverage    %s%n  coverage    %s%n", summarize(dat), dat.toAbsolutePath());
+            } catch (IOException e) {
+                o.printf("  coverage    unreadable: %s%n", e.getMessage());
+            }
+        }, () -> o.printf("  coverage    no coverage.dat under %s%n", work.toAbsolutePath()));
+    }
+
     /** Covered / total points of one kind. */
     record Count(long hit, long total) {
         double percent() {

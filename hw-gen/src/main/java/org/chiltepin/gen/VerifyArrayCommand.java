@@ -93,25 +93,10 @@ final class VerifyArrayCommand implements Callable<Integer> {
             o.printf("  waveform    under %s%n", work.dir.toAbsolutePath());
         }
         if (coverage) {
-            Coverage.newest(work.dir, "array_seed" + seed).ifPresentOrElse(dat -> {
-                try {
-                    o.printf("  coverage    %s%n  coverage    %s%n", Coverage.summarize(dat), dat.toAbsolutePath());
-                } catch (java.io.IOException e) {
-                    o.printf("  coverage    unreadable: %s%n", e.getMessage());
-                }
-            }, () -> o.printf("  coverage    no coverage.dat under %s%n", work.dir.toAbsolutePath()));
+            Coverage.print(o, work.dir, "array_seed" + seed);
         }
-        if (r.passed()) {
-            o.println("PASS");
-            o.flush();
-            return 0;
-        }
-        o.printf("  failures    %d; the first:%n", r.failures());
-        r.mismatches().forEach(m -> o.println("    " + m));
-        o.printf("  reproduce   bin/chiltepin verify array %s --seed %d --cases %d --stall %s --wave%n",
-                config.asArguments(), seed, cases, stall);
-        o.println("FAIL");
-        o.flush();
-        return 1;
+        return Cli.verdict(o, r.passed(), r.failures(), r.mismatches(),
+                String.format("bin/chiltepin verify array %s --seed %d --cases %d --stall %s --wave",
+                        config.asArguments(), seed, cases, stall));
     }
 }

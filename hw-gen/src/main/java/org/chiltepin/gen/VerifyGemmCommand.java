@@ -75,25 +75,10 @@ final class VerifyGemmCommand implements Callable<Integer> {
         o.printf("  compared    %d responses, %d result beats, bit for bit%n", r.commands(), r.beatsCompared());
         o.printf("  simulated   %d cycles in %.1f s%n", r.cycles(), run);
         if (coverage) {
-            Coverage.newest(work.dir, "gemm_seed" + seed).ifPresentOrElse(dat -> {
-                try {
-                    o.printf("  coverage    %s%n  coverage    %s%n", Coverage.summarize(dat), dat.toAbsolutePath());
-                } catch (java.io.IOException e) {
-                    o.printf("  coverage    unreadable: %s%n", e.getMessage());
-                }
-            }, () -> o.printf("  coverage    no coverage.dat under %s%n", work.dir.toAbsolutePath()));
+            Coverage.print(o, work.dir, "gemm_seed" + seed);
         }
-        if (r.passed()) {
-            o.println("PASS");
-            o.flush();
-            return 0;
-        }
-        o.printf("  failures    %d; the first:%n", r.failures());
-        r.mismatches().forEach(m -> o.println("    " + m));
-        o.printf("  reproduce   bin/chiltepin verify gemm %s --seed %d --cases %d --stall %s%s --wave%n",
-                config.asArguments(), seed, cases, stall, noIllegal ? " --no-illegal" : "");
-        o.println("FAIL");
-        o.flush();
-        return 1;
+        return Cli.verdict(o, r.passed(), r.failures(), r.mismatches(),
+                String.format("bin/chiltepin verify gemm %s --seed %d --cases %d --stall %s%s --wave",
+                        config.asArguments(), seed, cases, stall, noIllegal ? " --no-illegal" : ""));
     }
 }

@@ -90,17 +90,8 @@ final class VerifyKvCacheCommand implements Callable<Integer> {
         if (wave) {
             o.printf("  waveform    under %s%n", work.dir.toAbsolutePath());
         }
-        if (r.passed() && r.responses() == cases) {
-            o.println("PASS");
-            o.flush();
-            return 0;
-        }
-        o.printf("  failures    %d; the first:%n", r.failures());
-        r.mismatches().forEach(m -> o.println("    " + m));
-        o.printf("  reproduce   bin/chiltepin verify kvcache %s --seed %d --cases %d --stall %s --wave%n",
-                config.asArguments(), seed, cases, stall);
-        o.println("FAIL");
-        o.flush();
-        return 1;
+        return Cli.verdict(o, r.passed() && r.responses() == cases, r.failures(), r.mismatches(),
+                String.format("bin/chiltepin verify kvcache %s --seed %d --cases %d --stall %s --wave",
+                        config.asArguments(), seed, cases, stall));
     }
 }

@@ -142,6 +142,20 @@ public final class Hdl {
         return track(Reg$.MODULE$.apply(HardType$.MODULE$.apply(() -> cloneOf(next)), null, next));
     }
 
+    /** A register without reset value that takes {@code next} when {@code enable} is high and holds otherwise. */
+    public static <T extends Data> T regNextWhen(T next, Bool enable) {
+        T r = reg(next);
+        when(enable, () -> assign(r, next));
+        return r;
+    }
+
+    /** A register reset to {@code init} that takes {@code next} when {@code enable} is high. */
+    public static <T extends Data> T regNextWhen(T next, Bool enable, T init) {
+        T r = regInit(next, init);
+        when(enable, () -> assign(r, next));
+        return r;
+    }
+
     @SuppressWarnings("unchecked")
     private static <T extends Data> T cloneOf(T data) {
         return (T) data.clone();

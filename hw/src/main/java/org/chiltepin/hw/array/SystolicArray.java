@@ -138,10 +138,10 @@ public final class SystolicArray extends Block {
             Bool first = expectFirst;
             Bool last = sAxis.payload().last;
             for (int d = 0; d < i; d++) {
-                a = skew(a, "skew_a_" + i + "_" + d);
-                valid = skewValid(valid, "skew_valid_" + i + "_" + d);
-                first = skew(first, "skew_first_" + i + "_" + d);
-                last = skew(last, "skew_last_" + i + "_" + d);
+                a = named(regNextWhen(a, advance), "skew_a_" + i + "_" + d);
+                valid = named(regNextWhen(valid, advance, bool(false)), "skew_valid_" + i + "_" + d);
+                first = named(regNextWhen(first, advance), "skew_first_" + i + "_" + d);
+                last = named(regNextWhen(last, advance), "skew_last_" + i + "_" + d);
             }
             ProcessingElement p = pe[i][0];
             assign(p.inA, a);
@@ -153,7 +153,7 @@ public final class SystolicArray extends Block {
         for (int j = 0; j < cols; j++) {
             SInt b = sAxis.payload().b[j];
             for (int d = 0; d < j; d++) {
-                b = skew(b, "skew_b_" + j + "_" + d);
+                b = named(regNextWhen(b, advance), "skew_b_" + j + "_" + d);
             }
             assign(pe[0][j].inB, b);
         }
@@ -197,18 +197,6 @@ public final class SystolicArray extends Block {
 
     public ArrayConfig config() {
         return config;
-    }
-
-    private <T extends spinal.core.Data> T skew(T value, String name) {
-        T r = named(reg(value), name);
-        when(advance, () -> assign(r, value));
-        return r;
-    }
-
-    private Bool skewValid(Bool value, String name) {
-        Bool r = named(regInit(bool(), bool(false)), name);
-        when(advance, () -> assign(r, value));
-        return r;
     }
 
     private static SInt[] sints(int n, int width) {

@@ -97,11 +97,11 @@ public final class WeightStationaryArray extends Block {
             Bool first = expectFirst;
             Bool last = sAxis.payload().last;
             for (int d = 0; d < i; d++) {
-                a = delay(a, "skew_a_" + i + "_" + d);
-                valid = delayValid(valid, "skew_valid_" + i + "_" + d);
-                first = delay(first, "skew_first_" + i + "_" + d);
+                a = named(regNextWhen(a, advance), "skew_a_" + i + "_" + d);
+                valid = named(regNextWhen(valid, advance, bool(false)), "skew_valid_" + i + "_" + d);
+                first = named(regNextWhen(first, advance), "skew_first_" + i + "_" + d);
                 if (i == rows - 1) {
-                    last = delay(last, "skew_last_" + i + "_" + d);
+                    last = named(regNextWhen(last, advance), "skew_last_" + i + "_" + d);
                 }
             }
             WeightStationaryPE p = pe[i][0];
@@ -135,24 +135,12 @@ public final class WeightStationaryArray extends Block {
         for (int j = 0; j < cols; j++) {
             SInt c = pe[rows - 1][j].outPsum;
             for (int d = 0; d < cols - 1 - j; d++) {
-                c = delay(c, "deskew_c_" + j + "_" + d);
+                c = named(regNextWhen(c, advance), "deskew_c_" + j + "_" + d);
             }
             assign(mAxis.payload().c[j], c);
         }
         WeightStationaryPE corner = pe[rows - 1][cols - 1];
         assign(mAxis.valid(), corner.outValid);
         assign(mAxis.payload().last, corner.outLast);
-    }
-
-    private <T extends spinal.core.Data> T delay(T value, String name) {
-        T r = named(reg(value), name);
-        when(advance, () -> assign(r, value));
-        return r;
-    }
-
-    private Bool delayValid(Bool value, String name) {
-        Bool r = named(regInit(bool(), bool(false)), name);
-        when(advance, () -> assign(r, value));
-        return r;
     }
 }
