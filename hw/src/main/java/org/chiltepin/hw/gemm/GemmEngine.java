@@ -41,7 +41,7 @@ import spinal.lib.Stream;
  * cycle when K ≥ max(rows, cols)). Weight-stationary: ⌈N/cols⌉·⌈K/rows⌉ passes of max(M, 2·rows + cols + 3)
  * cycles, each loading a block of weights while the previous one streams. Results are written into the accumulators
  * rows + cols + 3 cycles after its last beat, and it responds then. STORE and READ_ACC emit one
- * beat per cycle after a 4-cycle latency. Parameters: {@link GemmConfig}.
+ * beat per cycle after a 7-cycle latency (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue). Parameters: {@link GemmConfig}.
  */
 public final class GemmEngine extends Block {
 
@@ -81,7 +81,12 @@ public final class GemmEngine extends Block {
     }
 
     private static final int ADDR = 17;     // range ends: 16-bit address + 16-bit count
-    private static final int QUEUE_DEPTH = 4;
+    /**
+     * Cycles from a word's issue (S0) to its last group's push into the queue, for one group: S1
+     * (read data), S2 (operands), S3 (product), S4 (shifted), S5 (rounded). The queue needs
+     * enough entries to cover the credit round trip at one word per {@code groups} cycles.
+     */
+    private static final int OUTPUT_LATENCY = 5;
 
     private final GemmConfig config;
     public final Stream<Bits> sAxisCmd;
@@ -204,22 +209,31 @@ public final class GemmEngine extends Block {
     final Bool w1Busy;
     final UInt w1Group;
     final Bits w1Acc;
-    final Bool s2Valid;
-    final Bool s2Last;
-    final Bool s2Store;
-    final Bool s2Relu;
-    final UInt s2Group;
-    final Bool[] s2LaneValid;
-    final SInt[] s2Product;
+    /** Requantization stages S2..S5: the control that travels with a group of lanes. */
+    final Stage s2;
+    final Stage s3;
+    final Stage s4;
+    final Stage s5;
+    /** S2: operands of each lane (the accumulator, its channel's multiplier and shift). */
+    final SInt[] s2Acc;
+    final SInt[] s2Mult;
     final UInt[] s2Shift;
-    final SInt[] assembled;
-    final SInt[] rqPartial;
-    final SInt[] rqValue;
+    /** S3: the exact 48-bit product, the right shift less one (capped at 63), shift == 0. */
+    final SInt[] s3Product;
+    final UInt[] s3Amount;
+    final Bool[] s3Exact;
+    /** S4: the product shifted right by shift − 1 (arithmetic), or the product itself. */
+    final SInt[] s4Partial;
+    final Bool[] s4Exact;
+    /** S5: rounded half up; ReLU and saturation to int8 follow on the way into the queue. */
+    final SInt[] s5Value;
     final SInt[] rqInt8;
+    final SInt[] assembled;
     final Bits[] queue;
     final UInt queuePush;
     final UInt queuePop;
     final UInt queueCount;
+    final int queueDepth;
 
     // Response arbitration.
     final Bool respLocked;
@@ -403,10 +417,12 @@ public final class GemmEngine extends Block {
         outScaleRow = reg(uint(sBits));
         outLo = reg(uint(ADDR));
         outHi = reg(uint(ADDR));
-        outCredits = regInit(uint(3), u(QUEUE_DEPTH, 3));
         int lanes = config.requantLanes();
         int groups = cols / lanes;
         int groupBits = Math.max(1, GemmConfig.log2(groups));
+        queueDepth = queueDepth(groups);
+        int creditBits = GemmConfig.log2(queueDepth) + 1;
+        outCredits = regInit(uint(creditBits), u(queueDepth, creditBits));
         s1Valid = regInit(bool(), bool(false));
         s1Last = reg(bool());
         s1Store = reg(bool());
@@ -417,21 +433,31 @@ public final class GemmEngine extends Block {
         w1Busy = groups > 1 ? regInit(bool(), bool(false)) : null;
         w1Group = groups > 1 ? reg(uint(groupBits)) : null;
         w1Acc = groups > 1 ? reg(bits(accBits)) : null;
-        s2Valid = regInit(bool(), bool(false));
-        s2Last = reg(bool());
-        s2Store = reg(bool());
-        s2Relu = reg(bool());
-        s2Group = groups > 1 ? reg(uint(groupBits)) : null;
-        s2LaneValid = new Bool[lanes];
-        s2Product = new SInt[lanes];
+        int pw = GemmConfig.ACC_WIDTH + GemmConfig.MULT_WIDTH;
+        s2 = new Stage("s2", lanes, groups > 1 ? groupBits : 0);
+        s3 = new Stage("s3", lanes, groups > 1 ? groupBits : 0);
+        s4 = new Stage("s4", lanes, groups > 1 ? groupBits : 0);
+        s5 = new Stage("s5", lanes, groups > 1 ? groupBits : 0);
+        s2Acc = new SInt[lanes];
+        s2Mult = new SInt[lanes];
         s2Shift = new UInt[lanes];
-        rqPartial = new SInt[lanes];
-        rqValue = new SInt[lanes];
+        s3Product = new SInt[lanes];
+        s3Amount = new UInt[lanes];
+        s3Exact = new Bool[lanes];
+        s4Partial = new SInt[lanes];
+        s4Exact = new Bool[lanes];
+        s5Value = new SInt[lanes];
         rqInt8 = new SInt[lanes];
         for (int l = 0; l < lanes; l++) {
-            s2LaneValid[l] = reg(bool());
-            s2Product[l] = reg(sint(GemmConfig.ACC_WIDTH + GemmConfig.MULT_WIDTH));
+            s2Acc[l] = reg(sint(GemmConfig.ACC_WIDTH));
+            s2Mult[l] = reg(sint(GemmConfig.MULT_WIDTH));
             s2Shift[l] = reg(uint(GemmConfig.SHIFT_WIDTH));
+            s3Product[l] = reg(sint(pw));
+            s3Amount[l] = reg(uint(6));
+            s3Exact[l] = reg(bool());
+            s4Partial[l] = reg(sint(pw));
+            s4Exact[l] = reg(bool());
+            s5Value[l] = reg(sint(pw));
         }
         assembled = new SInt[(groups - 1) * lanes]; // the last group goes to the queue directly
         for (int j = 0; j < assembled.length; j++) {
@@ -579,7 +605,7 @@ public final class GemmEngine extends Block {
         assign(result.ready(), bool(true));
         Bool rowArrives = result.valid();
         rmwRead = and(rowArrives, issue.rowAccumulate());
-        outIssue = and(outActive, and(lt(outIssued, outTotal), and(neq(outCredits, u(0, 3)), and(not(rmwRead), groupFree))));
+        outIssue = and(outActive, and(lt(outIssued, outTotal), and(neq(outCredits, u(0, widthOf(outCredits))), and(not(rmwRead), groupFree))));
         accReadData = readSync(accMem, mux(rmwRead, issue.rowAddr(), outAddr), or(rmwRead, outIssue));
         Bits rowBits = asBits(result.payload().c[cols - 1]);
         for (int j = cols - 2; j >= 0; j--) {
@@ -651,15 +677,15 @@ public final class GemmEngine extends Block {
             group = mux(s1Valid, u(0, widthOf(w1Group)), w1Group);
         }
         Bool processing = groups > 1 ? or(s1Valid, w1Busy) : s1Valid;
-        assign(s2Valid, processing);
+        assign(s2.valid, processing);
         UInt currentGroup = group;
         Bits source = laneSource;
         when(processing, () -> {
-            assign(s2Last, s1Last);
-            assign(s2Store, s1Store);
-            assign(s2Relu, s1Relu);
+            assign(s2.last, s1Last);
+            assign(s2.store, s1Store);
+            assign(s2.relu, s1Relu);
             if (currentGroup != null) {
-                assign(s2Group, currentGroup);
+                assign(s2.group, currentGroup);
             }
             for (int l = 0; l < lanes; l++) {
                 SInt acc = null;
@@ -676,66 +702,91 @@ public final class GemmEngine extends Block {
                     valid = valid == null ? bit(s1Mask, j) : mux(pick, bit(s1Mask, j), valid);
                 }
                 // READ_ACC passes the accumulator through as acc × 1, shift 0.
-                assign(s2Product[l], mul(acc, mux(s1Store, m, sint(1, GemmConfig.MULT_WIDTH))));
+                assign(s2Acc[l], acc);
+                assign(s2Mult[l], mux(s1Store, m, sint(1, GemmConfig.MULT_WIDTH)));
                 assign(s2Shift[l], mux(s1Store, sh, u(0, GemmConfig.SHIFT_WIDTH)));
-                assign(s2LaneValid[l], valid);
+                assign(s2.laneValid[l], valid);
             }
         });
-        // S2: round half up, shift, ReLU, saturate to int8 (STORE) or pass (READ_ACC).
-        int pw = GemmConfig.ACC_WIDTH + GemmConfig.MULT_WIDTH;
+        // S3..S5: multiply; shift right by s − 1; round half up — one register stage each, so
+        // no stage holds more than one multiplier, one barrel shifter or one 48-bit carry chain.
+        // round(p / 2^s) = (p >> s) + bit s−1 of p: with t = p >> (s−1), that is t[pw−1:1] + t[0].
+        // A shift of s − 1 ≥ 47 leaves only sign bits in t, and the result is 0 either way,
+        // so the amount is capped at 63 (6 bits) rather than carried at 8.
+        s3.follow(s2);
+        s4.follow(s3);
+        s5.follow(s4);
+        for (int l = 0; l < lanes; l++) {
+            int lane = l;
+            Bool exact = eq(s2Shift[l], u(0, GemmConfig.SHIFT_WIDTH));
+            UInt less = sub(s2Shift[l], u(1, GemmConfig.SHIFT_WIDTH));
+            UInt capped = mux(ge(less, u(64, GemmConfig.SHIFT_WIDTH)), u(63, 6), resize(less, 6));
+            when(s2.valid, () -> {
+                assign(s3Product[lane], mul(s2Acc[lane], s2Mult[lane]));
+                assign(s3Exact[lane], exact);
+                assign(s3Amount[lane], mux(exact, u(0, 6), capped));
+            });
+            when(s3.valid, () -> {
+                assign(s4Partial[lane], shiftRight(s3Product[lane], s3Amount[lane]));
+                assign(s4Exact[lane], s3Exact[lane]);
+            });
+            SInt t = s4Partial[l];
+            SInt rounded = add(resize(slice(t, pw - 1, 1), pw), asSInt(concat(u(0, pw - 1), bit(t, 0))));
+            when(s4.valid, () -> assign(s5Value[lane], mux(s4Exact[lane], t, rounded)));
+        }
+        // On the way into the queue: ReLU, then saturate to int8 (STORE), or pass (READ_ACC).
+        // The value fits in int8 when bits pw−1..7 are all equal: no wide comparators needed.
         SInt[] fresh = new SInt[lanes];
         for (int l = 0; l < lanes; l++) {
-            // round(p / 2^s) = (p >> s) + bit s−1 of p: with t = p >> (s−1), that is t[pw−1:1] + t[0].
-            rqPartial[l] = shiftRight(s2Product[l], sub(s2Shift[l], u(1, GemmConfig.SHIFT_WIDTH)));
-            SInt roundBit = asSInt(concat(bool(false), bit(rqPartial[l], 0)));
-            SInt rounded = add(resize(slice(rqPartial[l], pw - 1, 1), pw + 1), resize(roundBit, pw + 1));
-            SInt shifted = mux(eq(s2Shift[l], u(0, GemmConfig.SHIFT_WIDTH)), resize(s2Product[l], pw + 1), rounded);
-            SInt zero = sint(0, pw + 1);
-            rqValue[l] = mux(and(s2Relu, lt(shifted, zero)), zero, shifted);
-            rqInt8[l] = mux(gt(rqValue[l], sint(127, pw + 1)), sint(127, 8),
-                    mux(lt(rqValue[l], sint(-128, pw + 1)), sint(-128, 8), slice(rqValue[l], 7, 0)));
-            SInt value = mux(s2Store, resize(rqInt8[l], GemmConfig.ACC_WIDTH), resize(s2Product[l], GemmConfig.ACC_WIDTH));
-            fresh[l] = mux(s2LaneValid[l], value, sint(0, GemmConfig.ACC_WIDTH));
+            SInt v = s5Value[l];
+            Bool negative = bit(v, pw - 1);
+            SInt high = slice(v, pw - 1, 7);
+            Bool fits = or(eq(high, sint(0, pw - 7)), eq(high, sint(-1, pw - 7)));
+            rqInt8[l] = mux(and(s5.relu, negative), sint(0, 8),
+                    mux(fits, slice(v, 7, 0), mux(negative, sint(-128, 8), sint(127, 8))));
+            SInt value = mux(s5.store, resize(rqInt8[l], GemmConfig.ACC_WIDTH), resize(v, GemmConfig.ACC_WIDTH));
+            fresh[l] = mux(s5.laneValid[l], value, sint(0, GemmConfig.ACC_WIDTH));
         }
         // Assemble the groups of a word; the last group's lanes go to the queue directly.
-        Bits queued = asBits(s2Last);
+        Bits queued = asBits(s5.last);
         for (int j = 0; j < cols; j++) {
             int g = j / lanes;
             SInt laneOut = fresh[j % lanes];
             if (groups > 1 && g < groups - 1) {
                 SInt held = assembled[j];
                 SInt value = laneOut;
-                when(and(s2Valid, eq(s2Group, u(g, widthOf(s2Group)))), () -> assign(held, value));
+                when(and(s5.valid, eq(s5.group, u(g, widthOf(s5.group)))), () -> assign(held, value));
                 laneOut = held;
             }
             queued = concat(laneOut, queued);
         }
-        Bool pushWord = groups > 1 ? and(s2Valid, eq(s2Group, u(groups - 1, widthOf(s2Group)))) : s2Valid;
+        Bool pushWord = groups > 1 ? and(s5.valid, eq(s5.group, u(groups - 1, widthOf(s5.group)))) : s5.valid;
         // Registers, not a memory: an asynchronously read RAM maps to no iCE40 primitive.
-        queue = new Bits[QUEUE_DEPTH];
-        queuePush = regInit(uint(2), u(0, 2));
-        queuePop = regInit(uint(2), u(0, 2));
-        queueCount = regInit(uint(3), u(0, 3));
+        queue = new Bits[queueDepth];
+        int qBits = GemmConfig.log2(queueDepth);
+        queuePush = regInit(uint(qBits), u(0, qBits));
+        queuePop = regInit(uint(qBits), u(0, qBits));
+        queueCount = regInit(uint(qBits + 1), u(0, qBits + 1));
         Bits entry = queued;
         Bits head = null;
-        for (int i = QUEUE_DEPTH - 1; i >= 0; i--) {
+        for (int i = queueDepth - 1; i >= 0; i--) {
             queue[i] = reg(bits(accBits + 1));
             Bits slot = queue[i];
-            when(and(pushWord, eq(queuePush, u(i, 2))), () -> assign(slot, entry));
-            head = head == null ? slot : mux(eq(queuePop, u(i, 2)), slot, head);
+            when(and(pushWord, eq(queuePush, u(i, qBits))), () -> assign(slot, entry));
+            head = head == null ? slot : mux(eq(queuePop, u(i, qBits)), slot, head);
         }
-        when(pushWord, () -> assign(queuePush, add(queuePush, u(1, 2))));
-        assign(mAxisData.valid(), neq(queueCount, u(0, 3)));
+        when(pushWord, () -> assign(queuePush, add(queuePush, u(1, qBits))));
+        assign(mAxisData.valid(), neq(queueCount, u(0, qBits + 1)));
         assign(mAxisData.payload().last, bit(head, 0));
         for (int j = 0; j < cols; j++) {
             assign(mAxisData.payload().c[j], asSInt(slice(head, 32 * j + 32, 32 * j + 1)));
         }
         Bool popped = mAxisData.fire();
-        when(popped, () -> assign(queuePop, add(queuePop, u(1, 2))));
-        when(and(pushWord, not(popped)), () -> assign(queueCount, add(queueCount, u(1, 3))))
-                .elseWhen(and(popped, not(pushWord)), () -> assign(queueCount, sub(queueCount, u(1, 3))));
-        when(and(popped, not(outIssue)), () -> assign(outCredits, add(outCredits, u(1, 3))))
-                .elseWhen(and(outIssue, not(popped)), () -> assign(outCredits, sub(outCredits, u(1, 3))));
+        when(popped, () -> assign(queuePop, add(queuePop, u(1, qBits))));
+        when(and(pushWord, not(popped)), () -> assign(queueCount, add(queueCount, u(1, qBits + 1))))
+                .elseWhen(and(popped, not(pushWord)), () -> assign(queueCount, sub(queueCount, u(1, qBits + 1))));
+        when(and(popped, not(outIssue)), () -> assign(outCredits, add(outCredits, u(1, creditBits))))
+                .elseWhen(and(outIssue, not(popped)), () -> assign(outCredits, sub(outCredits, u(1, creditBits))));
         when(and(popped, bit(head, 0)), () -> assign(outRespValid, bool(true)));
 
         // ------------------------------------------------------------ responses
@@ -808,6 +859,55 @@ public final class GemmEngine extends Block {
     }
 
     /** What the dataflow-specific issue side tells the shared write-back. */
+    /**
+     * Queue entries for one STORE / READ_ACC beat per cycle: a credit comes back
+     * OUTPUT_LATENCY + groups + 1 cycles after its word issues (pushed, popped, counted), and a
+     * word issues at most every {@code groups} cycles. A power of two, at least 2.
+     */
+    static int queueDepth(int groups) {
+        int needed = (OUTPUT_LATENCY + groups + 1 + groups - 1) / groups;
+        return Integer.highestOneBit(Math.max(2, needed) * 2 - 1);
+    }
+
+    /** Control registers of one requantization stage, named {@code <stage>_<field>}. */
+    static final class Stage {
+        final Bool valid;
+        final Bool last;
+        final Bool store;
+        final Bool relu;
+        /** The group of lanes in the stage (null when every lane is requantized at once). */
+        final UInt group;
+        final Bool[] laneValid;
+
+        Stage(String name, int lanes, int groupBits) {
+            valid = named(regInit(bool(), bool(false)), name + "_valid");
+            last = named(reg(bool()), name + "_last");
+            store = named(reg(bool()), name + "_store");
+            relu = named(reg(bool()), name + "_relu");
+            group = groupBits > 0 ? named(reg(uint(groupBits)), name + "_group") : null;
+            laneValid = new Bool[lanes];
+            for (int l = 0; l < lanes; l++) {
+                laneValid[l] = named(reg(bool()), name + "_lane_valid_" + l);
+            }
+        }
+
+        /** Takes the previous stage's control every cycle (its data only when it is valid). */
+        void follow(Stage previous) {
+            assign(valid, previous.valid);
+            when(previous.valid, () -> {
+                assign(last, previous.last);
+                assign(store, previous.store);
+                assign(relu, previous.relu);
+                if (group != null) {
+                    assign(group, previous.group);
+                }
+                for (int l = 0; l < laneValid.length; l++) {
+                    assign(laneValid[l], previous.laneValid[l]);
+                }
+            });
+        }
+    }
+
     private record IssueSide(Bool idle, Bool rowsIssued, int rowsPerIssue, UInt rowAddr, Bool rowAccumulate) {
     }
 
