@@ -125,6 +125,9 @@ public final class GemmEngine extends Block {
     final UInt cmdOutEnd;
     final UInt cmdScaleEnd;
     final UInt cmdStatus;
+    /** The decode register: the head command with its ranges and status, waiting to issue. */
+    final Bool decValid;
+    final Decoded dec;
     final Bool canIssue;
     final Bool accept;
 
@@ -357,6 +360,16 @@ public final class GemmEngine extends Block {
                 mux(sizeBad, u(GemmCommand.BAD_SIZE, 4),
                         mux(rangeBad, u(GemmCommand.BAD_RANGE, 4), u(GemmCommand.OK, 4))));
         Bool error = neq(cmdStatus, u(GemmCommand.OK, 4));
+        // The decoded command is registered: the dispatcher's hazard checks and unit loads start
+        // from flip-flops, not from the end of the range multipliers.
+        decValid = regInit(bool(), bool(false));
+        Bool take = sAxisCmd.fire();
+        dec = new Decoded(take, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount, cmdN,
+                ws ? null : cmdK,
+                cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, ADDR), resize(cmdBEnd, ADDR),
+                resize(cmdAccEnd, ADDR), cmdOutRows, resize(cmdOutEnd, ADDR),
+                cmdStatus, new Bool[] {isFence, isLoadA, isLoadB, isLoadS, isLoad, isCompute, isStore, isOutput,
+                    isCounter, isClear, sizeBad, rangeBad, error});
 
         // ------------------------------------------------------------ unit state
         dispRespValid = regInit(bool(), bool(false));
@@ -409,8 +422,8 @@ public final class GemmEngine extends Block {
         outTag = reg(uint(8));
         outOpcode = reg(uint(4));
         outAddr = reg(uint(cBits));
-        outIssued = reg(uint(cmdOutRows.getBitsWidth()));
-        outTotal = reg(uint(cmdOutRows.getBitsWidth()));
+        outIssued = reg(uint(dec.outRows.getBitsWidth()));
+        outTotal = reg(uint(dec.outRows.getBitsWidth()));
         outNb = reg(uint(ADDR));
         outNBlocks = reg(uint(ADDR));
         outN = reg(uint(16));
@@ -470,16 +483,16 @@ public final class GemmEngine extends Block {
         respLockedSource = reg(uint(2));
 
         // ------------------------------------------------------------ hazards and dispatch
-        UInt lo0 = resize(cmdAddr0, ADDR);
-        UInt lo1 = resize(cmdAddr1, ADDR);
-        UInt lo2 = resize(cmdAddr2, ADDR);
-        UInt aHi = resize(cmdAEnd, ADDR);
-        UInt bHi = resize(cmdBEnd, ADDR);
-        UInt accHi = resize(cmdAccEnd, ADDR);
-        UInt outRangeHi = resize(cmdOutEnd, ADDR);
-        Bool loadHazard = or(and(isLoadA, and(compActive, overlaps(lo0, cmdLoadEnd, compALo, compAHi))),
-                or(and(isLoadB, and(compActive, overlaps(lo0, cmdLoadEnd, compBLo, compBHi))),
-                        and(isLoadS, and(outActive, outStore))));
+        UInt lo0 = resize(dec.addr0, ADDR);
+        UInt lo1 = resize(dec.addr1, ADDR);
+        UInt lo2 = resize(dec.addr2, ADDR);
+        UInt aHi = dec.aEnd;
+        UInt bHi = dec.bEnd;
+        UInt accHi = dec.accEnd;
+        UInt outRangeHi = dec.outEnd;
+        Bool loadHazard = or(and(dec.isLoadA, and(compActive, overlaps(lo0, dec.loadEnd, compALo, compAHi))),
+                or(and(dec.isLoadB, and(compActive, overlaps(lo0, dec.loadEnd, compBLo, compBHi))),
+                        and(dec.isLoadS, and(outActive, outStore))));
         Bool loadsA = and(loadActive, and(not(loadDiscard), eq(loadTarget, u(0, 2))));
         Bool loadsB = and(loadActive, and(not(loadDiscard), eq(loadTarget, u(1, 2))));
         Bool loadsS = and(loadActive, and(not(loadDiscard), eq(loadTarget, u(2, 2))));
@@ -487,22 +500,24 @@ public final class GemmEngine extends Block {
                 or(and(loadsB, overlaps(lo1, bHi, loadLo, loadHi)),
                         and(outActive, overlaps(lo2, accHi, outLo, outHi))));
         Bool outputHazard = or(and(compActive, overlaps(lo0, outRangeHi, compAccLo, compAccHi)),
-                and(isStore, loadsS));
+                and(dec.isStore, loadsS));
         Bool allIdle = and(not(loadActive), and(not(compActive), not(outActive)));
 
         // A LOAD with a bad range still consumes its data beats (discarded), keeping the data
-        // stream aligned with the command stream; every other error answers at once.
-        Bool loadDiscardNow = and(isLoad, and(not(sizeBad), rangeBad));
-        Bool toLoad = and(isLoad, not(sizeBad));
-        Bool toCompute = and(isCompute, not(error));
-        Bool toOutput = and(isOutput, not(error));
+        // stream aligned with the command stream; every other dec.error answers at once.
+        Bool loadDiscardNow = and(dec.isLoad, and(not(dec.sizeBad), dec.rangeBad));
+        Bool toLoad = and(dec.isLoad, not(dec.sizeBad));
+        Bool toCompute = and(dec.isCompute, not(dec.error));
+        Bool toOutput = and(dec.isOutput, not(dec.error));
         Bool immediate = and(not(toLoad), and(not(toCompute), not(toOutput)));
         canIssue = mux(toLoad, and(not(loadActive), or(loadDiscardNow, not(loadHazard))),
                 mux(toCompute, and(not(compActive), not(computeHazard)),
                         mux(toOutput, and(not(outActive), not(outputHazard)),
-                                and(not(dispRespValid), or(not(isFence), or(error, allIdle))))));
-        accept = and(sAxisCmd.valid(), canIssue);
-        assign(sAxisCmd.ready(), canIssue);
+                                and(not(dispRespValid), or(not(dec.isFence), or(dec.error, allIdle))))));
+        accept = and(decValid, canIssue);
+        // The decode register takes the next command when it is empty or being issued.
+        assign(sAxisCmd.ready(), or(not(decValid), canIssue));
+        when(sAxisCmd.fire(), () -> assign(decValid, bool(true))).elseWhen(accept, () -> assign(decValid, bool(false)));
 
         String[] counterNames = {"count_cycles", "count_busy", "count_mac_active", "count_stall_input",
             "count_stall_output", "count_stall_hazard"};
@@ -512,43 +527,43 @@ public final class GemmEngine extends Block {
         }
         UInt counterValue = counters[counters.length - 1];
         for (int i = counters.length - 2; i >= 0; i--) {
-            counterValue = mux(eq(cmdAddr0, u(i, 16)), counters[i], counterValue);
+            counterValue = mux(eq(dec.addr0, u(i, 16)), counters[i], counterValue);
         }
         UInt counterResult = counterValue;
 
         when(and(accept, immediate), () -> {
             assign(dispRespValid, bool(true));
-            assign(dispRespTag, cmdTag);
-            assign(dispRespOpcode, cmdOpcode);
-            assign(dispRespStatus, cmdStatus);
-            assign(dispRespValue, mux(and(isCounter, not(error)), counterResult, u(0, cw)));
+            assign(dispRespTag, dec.tag);
+            assign(dispRespOpcode, dec.opcode);
+            assign(dispRespStatus, dec.status);
+            assign(dispRespValue, mux(and(dec.isCounter, not(dec.error)), counterResult, u(0, cw)));
         });
         when(and(accept, toLoad), () -> {
             assign(loadActive, bool(true));
-            assign(loadTarget, mux(isLoadA, u(0, 2), mux(isLoadB, u(1, 2), u(2, 2))));
+            assign(loadTarget, mux(dec.isLoadA, u(0, 2), mux(dec.isLoadB, u(1, 2), u(2, 2))));
             assign(loadDiscard, loadDiscardNow);
-            assign(loadAddr, cmdAddr0);
-            assign(loadRemaining, cmdCount);
+            assign(loadAddr, dec.addr0);
+            assign(loadRemaining, dec.count);
             assign(loadLo, lo0);
-            assign(loadHi, cmdLoadEnd);
-            assign(loadTag, cmdTag);
-            assign(loadOpcode, cmdOpcode);
-            assign(loadStatus, cmdStatus);
+            assign(loadHi, dec.loadEnd);
+            assign(loadTag, dec.tag);
+            assign(loadOpcode, dec.opcode);
+            assign(loadStatus, dec.status);
         });
         assign(computeStart, and(accept, toCompute));
         when(computeStart, () -> {
             assign(compActive, bool(true));
-            assign(compAccumulate, cmdFlag);
-            assign(compTag, cmdTag);
-            assign(compNBlocks, cmdNBlocks);
+            assign(compAccumulate, dec.flag);
+            assign(compTag, dec.tag);
+            assign(compNBlocks, dec.nBlocks);
             if (ws) {
-                assign(compM, cmdCount);
-                assign(compKBlocks, cmdKBlocks);
-                assign(compABase, resize(cmdAddr0, aBits));
+                assign(compM, dec.count);
+                assign(compKBlocks, dec.kBlocks);
+                assign(compABase, resize(dec.addr0, aBits));
             } else {
-                assign(compK, cmdK);
-                assign(compMBlocks, cmdMBlocks);
-                assign(compBBase, resize(cmdAddr1, bBits));
+                assign(compK, dec.k);
+                assign(compMBlocks, dec.mBlocks);
+                assign(compBBase, resize(dec.addr1, bBits));
             }
             assign(compALo, lo0);
             assign(compAHi, aHi);
@@ -561,17 +576,17 @@ public final class GemmEngine extends Block {
         });
         when(and(accept, toOutput), () -> {
             assign(outActive, bool(true));
-            assign(outStore, isStore);
-            assign(outRelu, cmdFlag);
-            assign(outTag, cmdTag);
-            assign(outOpcode, cmdOpcode);
-            assign(outAddr, resize(cmdAddr0, cBits));
-            assign(outIssued, u(0, cmdOutRows.getBitsWidth()));
-            assign(outTotal, cmdOutRows);
+            assign(outStore, dec.isStore);
+            assign(outRelu, dec.flag);
+            assign(outTag, dec.tag);
+            assign(outOpcode, dec.opcode);
+            assign(outAddr, resize(dec.addr0, cBits));
+            assign(outIssued, u(0, dec.outRows.getBitsWidth()));
+            assign(outTotal, dec.outRows);
             assign(outNb, u(0, ADDR));
-            assign(outNBlocks, cmdNBlocks);
-            assign(outN, cmdN);
-            assign(outScaleRow, slice(cmdAddr1, logCols + sBits - 1, logCols));
+            assign(outNBlocks, dec.nBlocks);
+            assign(outN, dec.n);
+            assign(outScaleRow, slice(dec.addr1, logCols + sBits - 1, logCols));
             assign(outLo, lo0);
             assign(outHi, outRangeHi);
         });
@@ -837,16 +852,16 @@ public final class GemmEngine extends Block {
         });
 
         // ------------------------------------------------------------ performance counters
-        Bool busy = or(sAxisCmd.valid(), or(loadActive, or(compActive, outActive)));
+        Bool busy = or(decValid, or(loadActive, or(compActive, outActive)));
         Bool[] events = {
             bool(true),
             busy,
             ws ? wsCore.sAxis.fire() : osCore.sAxis.fire(),
             and(loadActive, and(not(loadRespValid), not(sAxisData.valid()))),
             or(and(mAxisData.valid(), not(mAxisData.ready())), and(mAxisResp.valid(), not(mAxisResp.ready()))),
-            and(sAxisCmd.valid(), not(canIssue)),
+            and(decValid, not(canIssue)),
         };
-        Bool clear = and(accept, and(isClear, not(error)));
+        Bool clear = and(accept, and(dec.isClear, not(dec.error)));
         for (int i = 0; i < counters.length; i++) {
             UInt c = counters[i];
             Bool event = events[i];
@@ -867,6 +882,89 @@ public final class GemmEngine extends Block {
     static int queueDepth(int groups) {
         int needed = (OUTPUT_LATENCY + groups + 1 + groups - 1) / groups;
         return Integer.highestOneBit(Math.max(2, needed) * 2 - 1);
+    }
+
+    /** The registered decode of one command, named {@code dec_<field>} in the Verilog. */
+    static final class Decoded {
+        final UInt opcode;
+        final UInt tag;
+        final Bool flag;
+        final UInt addr0;
+        final UInt addr1;
+        final UInt addr2;
+        final UInt count;
+        final UInt n;
+        final UInt k;
+        final UInt mBlocks;
+        final UInt nBlocks;
+        final UInt kBlocks;
+        final UInt loadEnd;
+        final UInt aEnd;
+        final UInt bEnd;
+        final UInt accEnd;
+        final UInt outRows;
+        final UInt outEnd;
+        final UInt status;
+        final Bool isFence;
+        final Bool isLoadA;
+        final Bool isLoadB;
+        final Bool isLoadS;
+        final Bool isLoad;
+        final Bool isCompute;
+        final Bool isStore;
+        final Bool isOutput;
+        final Bool isCounter;
+        final Bool isClear;
+        final Bool sizeBad;
+        final Bool rangeBad;
+        final Bool error;
+
+        Decoded(Bool take, UInt opcode, UInt tag, Bool flag, UInt addr0, UInt addr1, UInt addr2, UInt count, UInt n,
+                UInt k, UInt mBlocks, UInt nBlocks, UInt kBlocks, UInt loadEnd, UInt aEnd, UInt bEnd, UInt accEnd,
+                UInt outRows, UInt outEnd, UInt status, Bool[] flags) {
+            this.opcode = stage(opcode, take, "opcode");
+            this.tag = stage(tag, take, "tag");
+            this.flag = stage(flag, take, "flag");
+            this.addr0 = stage(addr0, take, "addr0");
+            this.addr1 = stage(addr1, take, "addr1");
+            this.addr2 = stage(addr2, take, "addr2");
+            this.count = stage(count, take, "count");
+            this.n = stage(n, take, "n");
+            this.k = stage(k, take, "k");
+            this.mBlocks = stage(mBlocks, take, "m_blocks");
+            this.nBlocks = stage(nBlocks, take, "n_blocks");
+            this.kBlocks = stage(kBlocks, take, "k_blocks");
+            this.loadEnd = stage(loadEnd, take, "load_end");
+            this.aEnd = stage(aEnd, take, "a_end");
+            this.bEnd = stage(bEnd, take, "b_end");
+            this.accEnd = stage(accEnd, take, "acc_end");
+            this.outRows = stage(outRows, take, "out_rows");
+            this.outEnd = stage(outEnd, take, "out_end");
+            this.status = stage(status, take, "status");
+            String[] flagNames = {"is_fence", "is_load_a", "is_load_b", "is_load_s", "is_load", "is_compute", "is_store",
+                "is_output", "is_counter", "is_clear", "size_bad", "range_bad", "error"};
+            Bool[] r = new Bool[flags.length];
+            for (int i = 0; i < flags.length; i++) {
+                r[i] = stage(flags[i], take, flagNames[i]);
+            }
+            isFence = r[0];
+            isLoadA = r[1];
+            isLoadB = r[2];
+            isLoadS = r[3];
+            isLoad = r[4];
+            isCompute = r[5];
+            isStore = r[6];
+            isOutput = r[7];
+            isCounter = r[8];
+            isClear = r[9];
+            sizeBad = r[10];
+            rangeBad = r[11];
+            error = r[12];
+        }
+
+        private static <T extends spinal.core.Data> T stage(T value, Bool take, String name) {
+            return value == null ? null : named(regNextWhen(value, take), "dec_" + name);
+        }
     }
 
     /** Control registers of one requantization stage, named {@code <stage>_<field>}. */
@@ -944,8 +1042,8 @@ public final class GemmEngine extends Block {
             assign(issueMb, u(0, ADDR));
             assign(issueNb, u(0, ADDR));
             assign(issueK, u(0, 16));
-            assign(issueARow, resize(cmdAddr0, aBits));
-            assign(issueBRow, resize(cmdAddr1, bBits));
+            assign(issueARow, resize(dec.addr0, aBits));
+            assign(issueBRow, resize(dec.addr1, bBits));
         }).elseWhen(doIssue, () -> when(lastK, () -> {
             assign(issueK, u(0, 16));
             when(eq(issueNb, sub(compNBlocks, u(1, ADDR))), () -> {
@@ -977,8 +1075,8 @@ public final class GemmEngine extends Block {
         UInt wrRowAddr = named(reg(uint(cBits)), "wr_row_addr");
         when(computeStart, () -> {
             assign(wrNb, u(0, ADDR));
-            assign(wrPassBase, resize(cmdAddr2, cBits));
-            assign(wrRowAddr, resize(cmdAddr2, cBits));
+            assign(wrPassBase, resize(dec.addr2, cBits));
+            assign(wrRowAddr, resize(dec.addr2, cBits));
         }).elseWhen(result.valid(), () -> when(result.payload().last, () -> {
             when(eq(wrNb, sub(compNBlocks, u(1, ADDR))), () -> {
                 assign(wrNb, u(0, ADDR));
@@ -1049,7 +1147,7 @@ public final class GemmEngine extends Block {
             assign(wDone, bool(false));
             assign(wKb, u(0, ADDR));
             assign(wNb, u(0, ADDR));
-            assign(wAddr, resize(cmdAddr1, bBits));
+            assign(wAddr, resize(dec.addr1, bBits));
         }).elseWhen(startLoad, () -> {
             assign(wLoading, bool(true));
             assign(wRow, uint(0, rowBits));
@@ -1094,7 +1192,7 @@ public final class GemmEngine extends Block {
             assign(sDone, bool(false));
             assign(sKb, u(0, ADDR));
             assign(sNb, u(0, ADDR));
-            assign(sARow, resize(cmdAddr0, aBits));
+            assign(sARow, resize(dec.addr0, aBits));
         }).elseWhen(startPass, () -> {
             assign(sActive, bool(true));
             assign(sM, u(0, 16));
@@ -1122,8 +1220,8 @@ public final class GemmEngine extends Block {
         UInt wrRowAddr = named(reg(uint(cBits)), "wr_row_addr");
         when(computeStart, () -> {
             assign(wrKb, u(0, ADDR));
-            assign(wrPassBase, resize(cmdAddr2, cBits));
-            assign(wrRowAddr, resize(cmdAddr2, cBits));
+            assign(wrPassBase, resize(dec.addr2, cBits));
+            assign(wrRowAddr, resize(dec.addr2, cBits));
         }).elseWhen(result.valid(), () -> when(result.payload().last, () -> {
             when(eq(wrKb, sub(compKBlocks, u(1, ADDR))), () -> {
                 assign(wrKb, u(0, ADDR));
