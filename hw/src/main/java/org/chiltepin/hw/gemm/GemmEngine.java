@@ -323,24 +323,23 @@ public final class GemmEngine extends Block {
         cmdKBlocks = ws ? ceilDiv(cmdK, logRows) : null;
         UInt aF1 = ws ? cmdKBlocks : cmdMBlocks;
         UInt aF2 = ws ? resize(cmdCount, ADDR) : resize(cmdK, ADDR);
-        Bool aFactorsFit = and(le(aF1, u(config.aDepth(), ADDR)), le(aF2, u(config.aDepth(), ADDR)));
+        Bool aFactorsFit = and(not(beyond(aF1, config.aDepth())), not(beyond(aF2, config.aDepth())));
         UInt aSpan = mul(resize(aF1, aBits + 1), resize(aF2, aBits + 1));
         cmdAEnd = add(resize(cmdAddr0, endWidth(aSpan)), resize(aSpan, endWidth(aSpan)));
         int bBlocks = ws ? config.bDepth() / rows : config.bDepth();
         int bBlockBits = GemmConfig.log2(bBlocks) + 1;
         UInt bF2 = ws ? cmdKBlocks : resize(cmdK, ADDR);
-        Bool bFactorsFit = and(le(cmdNBlocks, u(bBlocks, ADDR)), le(bF2, u(bBlocks, ADDR)));
+        Bool bFactorsFit = and(not(beyond(cmdNBlocks, bBlocks)), not(beyond(bF2, bBlocks)));
         UInt bProduct = mul(resize(cmdNBlocks, bBlockBits), resize(bF2, bBlockBits));
         UInt bSpan = ws ? shiftLeft(bProduct, logRows) : bProduct;
         cmdBEnd = add(resize(cmdAddr1, endWidth(bSpan)), resize(bSpan, endWidth(bSpan)));
         int accBlocks = config.accDepth() / rows;
         int blockBits = GemmConfig.log2(accBlocks) + 1;
-        Bool outFactorsFit = and(le(resize(cmdCount, ADDR), u(config.accDepth(), ADDR)),
-                le(cmdNBlocks, u(config.accDepth(), ADDR)));
+        Bool outFactorsFit = and(not(beyond(cmdCount, config.accDepth())), not(beyond(cmdNBlocks, config.accDepth())));
         cmdOutRows = mul(resize(cmdCount, cBits + 1), resize(cmdNBlocks, cBits + 1));
         cmdOutEnd = add(resize(cmdAddr0, endWidth(cmdOutRows)), resize(cmdOutRows, endWidth(cmdOutRows)));
         Bool accFactorsFit = ws ? outFactorsFit
-                : and(le(cmdMBlocks, u(accBlocks, ADDR)), le(cmdNBlocks, u(accBlocks, ADDR)));
+                : and(not(beyond(cmdMBlocks, accBlocks)), not(beyond(cmdNBlocks, accBlocks)));
         cmdAccRows = ws ? cmdOutRows : shiftLeft(mul(resize(cmdMBlocks, blockBits), resize(cmdNBlocks, blockBits)), logRows);
         cmdAccEnd = add(resize(cmdAddr2, endWidth(cmdAccRows)), resize(cmdAccRows, endWidth(cmdAccRows)));
         cmdScaleEnd = add(resize(cmdAddr1, ADDR), resize(cmdN, ADDR));
@@ -1251,9 +1250,19 @@ public final class GemmEngine extends Block {
         return Math.max(ADDR, span.getBitsWidth()) + 1;
     }
 
-    /** {@code end > limit}, with the limit at {@code end}'s width. */
+    /**
+     * {@code end > limit}. For a power-of-two limit 2^k (every memory depth) that is "a bit above k
+     * is set, or bit k and a bit below it": OR trees instead of a carry chain, since this sits on
+     * the decode path.
+     */
     private static Bool beyond(UInt end, int limit) {
-        return gt(end, u(limit, end.getBitsWidth()));
+        int w = end.getBitsWidth();
+        int k = Integer.numberOfTrailingZeros(limit);
+        if (Integer.bitCount(limit) != 1 || k + 1 >= w || k == 0) {
+            return gt(end, u(limit, w));
+        }
+        Bool above = neq(slice(end, w - 1, k + 1), u(0, w - k - 1));
+        return or(above, and(bit(end, k), neq(slice(end, k - 1, 0), u(0, k))));
     }
 
     private static Bool overlaps(UInt lo1, UInt hi1, UInt lo2, UInt hi2) {
