@@ -125,6 +125,8 @@ public final class GemmEngine extends Block {
     final UInt cmdOutEnd;
     final UInt cmdScaleEnd;
     final UInt cmdStatus;
+    /** Stage 1 of the decode holds a command (cmd_word and its range products). */
+    final Bool cmdValid;
     /** The decode register: the head command with its ranges and status, waiting to issue. */
     final Bool decValid;
     final Decoded dec;
@@ -281,7 +283,15 @@ public final class GemmEngine extends Block {
         }
 
         // ------------------------------------------------------------ command decode
-        Bits cmd = sAxisCmd.payload();
+        // Two register stages before the dispatcher: cmd_word with the range products (the
+        // multipliers work on the command as it arrives), then dec_* with the ends, range checks
+        // and status. Each is one multiplier, or one adder and an OR tree, deep.
+        Bits raw = sAxisCmd.payload();
+        Bool take = sAxisCmd.fire();
+        cmdValid = regInit(bool(), bool(false));
+        decValid = regInit(bool(), bool(false));
+        canIssue = bool();
+        Bits cmd = named(regNextWhen(raw, take), "cmd_word");
         cmdOpcode = field(cmd, GemmCommand.OPCODE);
         cmdTag = field(cmd, GemmCommand.TAG);
         cmdFlag = bit(cmd, GemmCommand.FLAG[0]);
@@ -324,23 +334,28 @@ public final class GemmEngine extends Block {
         UInt aF1 = ws ? cmdKBlocks : cmdMBlocks;
         UInt aF2 = ws ? resize(cmdCount, ADDR) : resize(cmdK, ADDR);
         Bool aFactorsFit = and(not(beyond(aF1, config.aDepth())), not(beyond(aF2, config.aDepth())));
-        UInt aSpan = mul(resize(aF1, aBits + 1), resize(aF2, aBits + 1));
+        int aw = aBits + 1;
+        UInt aSpan = product(take, "cmd_a_span", ws ? ceilDiv(raw, GemmCommand.K, logRows, aw) : ceilDiv(raw, GemmCommand.COUNT, logRows, aw),
+                ws ? low(raw, GemmCommand.COUNT, aw) : low(raw, GemmCommand.K, aw));
         cmdAEnd = add(resize(cmdAddr0, endWidth(aSpan)), resize(aSpan, endWidth(aSpan)));
         int bBlocks = ws ? config.bDepth() / rows : config.bDepth();
         int bBlockBits = GemmConfig.log2(bBlocks) + 1;
         UInt bF2 = ws ? cmdKBlocks : resize(cmdK, ADDR);
         Bool bFactorsFit = and(not(beyond(cmdNBlocks, bBlocks)), not(beyond(bF2, bBlocks)));
-        UInt bProduct = mul(resize(cmdNBlocks, bBlockBits), resize(bF2, bBlockBits));
+        UInt bProduct = product(take, "cmd_b_span", ceilDiv(raw, GemmCommand.N, logCols, bBlockBits),
+                ws ? ceilDiv(raw, GemmCommand.K, logRows, bBlockBits) : low(raw, GemmCommand.K, bBlockBits));
         UInt bSpan = ws ? shiftLeft(bProduct, logRows) : bProduct;
         cmdBEnd = add(resize(cmdAddr1, endWidth(bSpan)), resize(bSpan, endWidth(bSpan)));
         int accBlocks = config.accDepth() / rows;
         int blockBits = GemmConfig.log2(accBlocks) + 1;
         Bool outFactorsFit = and(not(beyond(cmdCount, config.accDepth())), not(beyond(cmdNBlocks, config.accDepth())));
-        cmdOutRows = mul(resize(cmdCount, cBits + 1), resize(cmdNBlocks, cBits + 1));
+        cmdOutRows = product(take, "cmd_out_rows", low(raw, GemmCommand.COUNT, cBits + 1),
+                ceilDiv(raw, GemmCommand.N, logCols, cBits + 1));
         cmdOutEnd = add(resize(cmdAddr0, endWidth(cmdOutRows)), resize(cmdOutRows, endWidth(cmdOutRows)));
         Bool accFactorsFit = ws ? outFactorsFit
                 : and(not(beyond(cmdMBlocks, accBlocks)), not(beyond(cmdNBlocks, accBlocks)));
-        cmdAccRows = ws ? cmdOutRows : shiftLeft(mul(resize(cmdMBlocks, blockBits), resize(cmdNBlocks, blockBits)), logRows);
+        cmdAccRows = ws ? cmdOutRows : shiftLeft(product(take, "cmd_acc_blocks", ceilDiv(raw, GemmCommand.COUNT, logRows, blockBits),
+                ceilDiv(raw, GemmCommand.N, logCols, blockBits)), logRows);
         cmdAccEnd = add(resize(cmdAddr2, endWidth(cmdAccRows)), resize(cmdAccRows, endWidth(cmdAccRows)));
         cmdScaleEnd = add(resize(cmdAddr1, ADDR), resize(cmdN, ADDR));
         Bool scaleAligned = logCols == 0 ? bool(true) : eq(slice(cmdAddr1, logCols - 1, 0), u(0, logCols));
@@ -361,9 +376,8 @@ public final class GemmEngine extends Block {
         Bool error = neq(cmdStatus, u(GemmCommand.OK, 4));
         // The decoded command is registered: the dispatcher's hazard checks and unit loads start
         // from flip-flops, not from the end of the range multipliers.
-        decValid = regInit(bool(), bool(false));
-        Bool take = sAxisCmd.fire();
-        dec = new Decoded(take, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount, cmdN,
+        Bool advance = and(cmdValid, or(not(decValid), canIssue));
+        dec = new Decoded(advance, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount, cmdN,
                 ws ? null : cmdK,
                 cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, ADDR), resize(cmdBEnd, ADDR),
                 resize(cmdAccEnd, ADDR), cmdOutRows, resize(cmdOutEnd, ADDR),
@@ -509,14 +523,16 @@ public final class GemmEngine extends Block {
         Bool toCompute = and(dec.isCompute, not(dec.error));
         Bool toOutput = and(dec.isOutput, not(dec.error));
         Bool immediate = and(not(toLoad), and(not(toCompute), not(toOutput)));
-        canIssue = mux(toLoad, and(not(loadActive), or(loadDiscardNow, not(loadHazard))),
+        assign(canIssue, mux(toLoad, and(not(loadActive), or(loadDiscardNow, not(loadHazard))),
                 mux(toCompute, and(not(compActive), not(computeHazard)),
                         mux(toOutput, and(not(outActive), not(outputHazard)),
-                                and(not(dispRespValid), or(not(dec.isFence), or(dec.error, allIdle))))));
+                                and(not(dispRespValid), or(not(dec.isFence), or(dec.error, allIdle)))))));
         accept = and(decValid, canIssue);
-        // The decode register takes the next command when it is empty or being issued.
-        assign(sAxisCmd.ready(), or(not(decValid), canIssue));
-        when(sAxisCmd.fire(), () -> assign(decValid, bool(true))).elseWhen(accept, () -> assign(decValid, bool(false)));
+        // Stage 1 takes a command when it is empty or hands its command on to an empty stage 2;
+        // the ready does not wait for the dispatcher (one bubble when both stages are full).
+        assign(sAxisCmd.ready(), or(not(cmdValid), not(decValid)));
+        when(take, () -> assign(cmdValid, bool(true))).elseWhen(advance, () -> assign(cmdValid, bool(false)));
+        when(advance, () -> assign(decValid, bool(true))).elseWhen(accept, () -> assign(decValid, bool(false)));
 
         String[] counterNames = {"count_cycles", "count_busy", "count_mac_active", "count_stall_input",
             "count_stall_output", "count_stall_hazard"};
@@ -851,7 +867,7 @@ public final class GemmEngine extends Block {
         });
 
         // ------------------------------------------------------------ performance counters
-        Bool busy = or(decValid, or(loadActive, or(compActive, outActive)));
+        Bool busy = or(or(cmdValid, decValid), or(loadActive, or(compActive, outActive)));
         Bool[] events = {
             bool(true),
             busy,
@@ -1248,6 +1264,31 @@ public final class GemmEngine extends Block {
     /** Width of base + span: one more than the wider of a 17-bit address and the span. */
     private static int endWidth(UInt span) {
         return Math.max(ADDR, span.getBitsWidth()) + 1;
+    }
+
+    /** A range product, registered with the command word it was computed from. */
+    private static UInt product(Bool take, String name, UInt a, UInt b) {
+        return named(regNextWhen(mul(a, b), take), name);
+    }
+
+    /** The low {@code width} bits of a command field (zero-extended if the field is narrower). */
+    private static UInt low(Bits word, int[] position, int width) {
+        int w = Math.min(width, position[1]);
+        return resize(asUInt(slice(word, position[0] + w - 1, position[0])), width);
+    }
+
+    /**
+     * ⌈field / 2^log⌉ modulo 2^width, from the field's bits directly (the low bits of a sum
+     * depend only on the low bits of its terms), so no wider intermediate is left half unused.
+     */
+    private static UInt ceilDiv(Bits word, int[] position, int log, int width) {
+        if (log == 0) {
+            return low(word, position, width);
+        }
+        int hi = Math.min(position[1] - 1, log + width - 1);
+        UInt whole = resize(asUInt(slice(word, position[0] + hi, position[0] + log)), width);
+        Bool rest = neq(asUInt(slice(word, position[0] + log - 1, position[0])), u(0, log));
+        return add(whole, resize(asUInt(asBits(rest)), width));
     }
 
     /**
