@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.chiltepin.hdl.Verilog;
 import org.chiltepin.hw.ConfigException;
+import org.chiltepin.hw.array.ProductPair;
 import org.chiltepin.hw.fpga.BoardConfig;
 import org.chiltepin.hw.fpga.BoardTop;
 import org.chiltepin.hw.gemm.GemmConfig;
@@ -120,15 +121,61 @@ final class FpgaBuildCommand implements Callable<Integer> {
         List<String> sources = new ArrayList<>();
         emitted.files().forEach(f -> sources.add(dir.relativize(f).toString()));
         sources.add(dir.relativize(wrapper).toString());
+        int pairs = 0;
+        if (board.family().equals("ice40")) {
+            pairs = mapProductPairs(ProductPair.instancesIn(emitted.top()), rtl, dir, sources, presetName, gemm);
+        }
         Files.writeString(dir.resolve("sources.txt"), String.join("\n", sources) + "\n");
         writeMakeVars(dir, board, mhz);
         o.printf("  generated   %s: %d Verilog files, %s, %s%n", dir, sources.size(), wrapper.getFileName(),
                 constraints.getFileName());
+        if (pairs > 0) {
+            o.printf("  ProductPair %d × one SB_MAC16 in two-8×8-products mode (%s replaces %s in sources.txt)%n", pairs,
+                    ICE40_PAIR_FILE, "ProductPair.v");
+            o.flush();
+        }
 
         if (board.placeAndRoute()) {
-            return ice40(dir, board, sources, mhz);
+            return ice40(dir, board, sources, mhz, pairs);
         }
         return estimate(dir, board, sources);
+    }
+
+    /** The SB_MAC16 version of ProductPair.v, written next to it; ProductPair.v stays for reference. */
+    static final String ICE40_PAIR_FILE = "ProductPair_ice40.v";
+
+    /**
+     * iCE40: swaps the behavioural ProductPair module for its SB_MAC16 mapping in {@code sources}
+     * and returns the SB_MAC16s the pairs take (one each). More pairs than the UP5K has DSPs is a
+     * configuration error, raised before anything is synthesized.
+     */
+    static int mapProductPairs(List<ProductPair> pairs, Path rtl, Path dir, List<String> sources, String presetName,
+            GemmConfig gemm) throws IOException {
+        if (pairs.isEmpty()) {
+            return 0;
+        }
+        if (pairs.size() > UP5K_DSPS) {
+            throw new ConfigException("--preset", "on the iCE40UP5K each ProductPair (two int8 PEs of a row) takes one of its "
+                    + UP5K_DSPS + " SB_MAC16s, so rows × cols / 2 must be <= " + UP5K_DSPS, presetName + " ("
+                    + gemm.rows() + "×" + gemm.cols() + " array: " + pairs.size() + " pairs)");
+        }
+        // Identical pairs share one module; a second operand width would be a second module.
+        Map<String, Integer> modules = new LinkedHashMap<>();
+        for (ProductPair p : pairs) {
+            modules.put(p.definitionName(), p.inputWidth());
+        }
+        for (var m : modules.entrySet()) {
+            String emittedFile = dir.relativize(rtl.resolve(m.getKey() + ".v")).toString();
+            String mappedName = m.getKey().equals("ProductPair") ? ICE40_PAIR_FILE : m.getKey() + "_ice40.v";
+            Files.writeString(rtl.resolve(mappedName), Ice40ProductPair.verilog(m.getKey(), m.getValue(),
+                    Ice40ProductPair.parameters()));
+            int at = sources.indexOf(emittedFile);
+            if (at < 0) {
+                throw new IllegalStateException("emitted " + emittedFile + " not among the sources " + sources);
+            }
+            sources.set(at, dir.relativize(rtl.resolve(mappedName)).toString());
+        }
+        return pairs.size();
     }
 
     /**
@@ -151,17 +198,18 @@ final class FpgaBuildCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- iCE40: synth, DSP budget, pnr, pack
 
-    private int ice40(Path dir, FpgaBoard board, List<String> sources, double mhz) throws IOException {
+    private int ice40(Path dir, FpgaBoard board, List<String> sources, double mhz, int pairs) throws IOException {
         String prefix = "read_verilog " + String.join(" ", sources) + "\n"
                 // Small FIFOs ask for distributed RAM, which the iCE40 lacks: build them from flip-flops.
                 + "setattr -set ram_style \"logic\" m:* a:ram_style=distributed %i\n"
                 + "synth_ice40 -dsp -top " + board.top() + " -run begin:coarse\n"
                 + "wreduce\n";
-        // Phase 1: list the multipliers with their widths.
+        // Phase 1: list the multipliers with their widths. The ProductPairs are SB_MAC16s already
+        // (no $mul left in them): what the $muls may get is what the pairs leave.
         Files.writeString(dir.resolve("muls.ys"), prefix + "tee -q -o muls.txt dump t:$mul\n");
         List<Mul> muls;
         List<Mul> chosen;
-        int budget = UP5K_DSPS;
+        int budget = UP5K_DSPS - pairs;
         ToolRunner.Result synth;
         Map<String, Integer> cells;
         ToolRunner.Result scan = ToolRunner.run(List.of("yosys", "-q", "muls.ys"), dir, dir.resolve("muls.log"), 1800);
@@ -193,8 +241,9 @@ final class FpgaBuildCommand implements Callable<Integer> {
             budget = Math.max(0, budget - (dsps - UP5K_DSPS));
         }
         int budgeted = chosen.stream().mapToInt(Mul::dsps).sum();
-        o.printf("  DSP budget  %d %s of %d: %d of %d multipliers in DSPs (largest LUT saving per DSP first), the rest in logic%n",
-                budgeted, board.dspName(), UP5K_DSPS, chosen.size(), muls.size());
+        o.printf("  DSP budget  %d %s of %d: %d ProductPairs (two int8 products each) + %d of %d multipliers in DSPs"
+                        + " (largest LUT saving per DSP first), the rest in logic%n",
+                pairs + budgeted, board.dspName(), UP5K_DSPS, pairs, chosen.size(), muls.size());
         for (Mul m : muls) {
             o.printf("              %-4s %2d×%-2d %s%n", chosen.contains(m) ? "DSP" : "LUT", m.a(), m.b(), m.shortName());
         }

@@ -1,6 +1,7 @@
 package org.chiltepin.gen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -99,6 +100,47 @@ class FpgaBuildTest {
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("PASS"), r.out());
         assertTrue(r.out().contains("board answers: 2×2 array"), r.out());
+    }
+
+    @Test
+    void icebreakerTakesTheSbMac16ProductPairsAndBudgetsTheRest() throws Exception {
+        Path out = dir.resolve("ice-tiny");
+        var r = ChiltepinTest.run("fpga", "build", "--board", "icebreaker", "--preset", "tiny", "--no-synth", "--out",
+                out.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("ProductPair 2 × one SB_MAC16"), r.out());
+        List<String> sources = Files.readAllLines(out.resolve("sources.txt"));
+        assertTrue(sources.contains("rtl/" + FpgaBuildCommand.ICE40_PAIR_FILE), sources.toString());
+        assertFalse(sources.contains("rtl/ProductPair.v"), sources.toString());
+        assertTrue(Files.readString(out.resolve("rtl/" + FpgaBuildCommand.ICE40_PAIR_FILE)).contains("SB_MAC16 #("));
+        String synth = Files.readString(out.resolve("synth.ys"));
+        assertTrue(synth.contains("rtl/" + FpgaBuildCommand.ICE40_PAIR_FILE), synth);
+        // The pairs hold 2 of the 8 SB_MAC16s: the multipliers chosen for DSPs may take 6 at most.
+        var muls = FpgaBuildCommand.parseMuls(Files.readString(out.resolve("muls.txt")));
+        assertTrue(muls.stream().noneMatch(m -> m.name().contains("ProductPair")), muls.toString());
+        int budgeted = muls.stream().filter(m -> synth.contains("n:" + m.name() + " %i")).mapToInt(FpgaBuildCommand.Mul::dsps).sum();
+        assertTrue(budgeted > 0 && budgeted <= FpgaBuildCommand.UP5K_DSPS - 2, budgeted + "\n" + synth);
+    }
+
+    @Test
+    void moreProductPairsThanUp5kDspsIsAOneLineErrorBeforeSynthesis() {
+        Path out = dir.resolve("ice-default");
+        var r = ChiltepinTest.run("fpga", "build", "--board", "icebreaker", "--preset", "default", "--no-synth", "--out",
+                out.toString());
+        assertEquals(Cli.USAGE, r.exit(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("rows × cols / 2 must be <= 8, got default (8×8 array: 32 pairs)"), r.err());
+        assertFalse(Files.exists(out.resolve("muls.ys")), "no synthesis step may have run");
+    }
+
+    @Test
+    void otherFamiliesKeepTheBehaviouralProductPair() throws Exception {
+        Path out = dir.resolve("ecp5-tiny");
+        var r = ChiltepinTest.run("fpga", "build", "--board", "ulx3s", "--preset", "tiny", "--no-synth", "--out", out.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        List<String> sources = Files.readAllLines(out.resolve("sources.txt"));
+        assertTrue(sources.contains("rtl/ProductPair.v"), sources.toString());
+        assertFalse(Files.exists(out.resolve("rtl/" + FpgaBuildCommand.ICE40_PAIR_FILE)));
     }
 
     /** The real bitstream build: minutes of yosys and nextpnr. {@code -Dchiltepin.fpga=true} turns it on. */

@@ -73,6 +73,20 @@ public record ArrayConfig(int rows, int cols, int inputWidth, int accWidth) {
         return cols + rows - 1;
     }
 
+    /**
+     * Whether the PEs of a row take their products in pairs from shared {@link ProductPair}s:
+     * with an even number of columns and operands of at most 8 bits (int8), so that each pair
+     * can be one iCE40 SB_MAC16 in its two-8×8-products mode. Otherwise each PE multiplies.
+     */
+    public boolean pairedProducts() {
+        return cols % 2 == 0 && inputWidth <= ProductPair.MAX_INPUT_WIDTH;
+    }
+
+    /** Number of {@link ProductPair}s in the array: rows × cols / 2 when paired, else 0. */
+    public int productPairs() {
+        return pairedProducts() ? rows * cols / 2 : 0;
+    }
+
     /** Multiply-accumulates per cycle when the array is busy. */
     public int macsPerCycle() {
         return rows * cols;

@@ -14,6 +14,11 @@ import spinal.core.SInt;
  * <p>Ports (all registers update only while {@code enable} is high):
  * <ul>
  *   <li>{@code in_a}, {@code in_b}: signed {@code inputWidth}-bit operands;</li>
+ *   <li>{@code in_product} (only with {@code externalProduct}): the signed
+ *       {@code 2 × inputWidth}-bit product {@code in_a × in_b}, computed outside (by a
+ *       {@link ProductPair} shared with the row neighbour). Such a PE has no multiplier, and
+ *       {@code in_a} / {@code in_b} exist only where they are forwarded ({@code forwardA} /
+ *       {@code forwardB}), so no port goes unread;</li>
  *   <li>{@code in_valid}, {@code in_first}, {@code in_last}: the beat carries data; it is the
  *       first / last of a tile's K beats;</li>
  *   <li>{@code out_a}, {@code out_first} (only if the PE has an east neighbour),
@@ -42,6 +47,8 @@ public final class ProcessingElement extends Block {
     final Bool outLast;
     final SInt result;
     final SInt acc;
+    /** The product from outside; null when the PE multiplies itself. */
+    final SInt inProduct;
     /** The exact product, sign-extended to the accumulator width. */
     final SInt product;
     /** The accumulator's next value: product alone on a tile's first beat. */
@@ -53,15 +60,28 @@ public final class ProcessingElement extends Block {
      * @param forwardB the PE has a south neighbour: emit {@code out_b}
      */
     public ProcessingElement(ArrayConfig config, boolean forwardA, boolean forwardB) {
+        this(config, forwardA, forwardB, false);
+    }
+
+    /**
+     * @param config          array parameters (input and accumulator widths)
+     * @param forwardA        the PE has an east neighbour: emit {@code out_a} and {@code out_first}
+     * @param forwardB        the PE has a south neighbour: emit {@code out_b}
+     * @param externalProduct take the product from {@code in_product} instead of multiplying
+     *                        (the array's operands then reach the multiplier outside the PE)
+     */
+    public ProcessingElement(ArrayConfig config, boolean forwardA, boolean forwardB, boolean externalProduct) {
         moduleName("ProcessingElement" + (forwardA ? "" : "_e") + (forwardB ? "" : "_s"));
         int w = config.inputWidth();
         int accWidth = config.accWidth();
         enable = in(bool());
-        inA = in(sint(w));
-        inB = in(sint(w));
+        // With an external product the operands are only forwarded: an edge PE does without them.
+        inA = !externalProduct || forwardA ? in(sint(w)) : null;
+        inB = !externalProduct || forwardB ? in(sint(w)) : null;
         inValid = in(bool());
         inFirst = in(bool());
         inLast = in(bool());
+        inProduct = externalProduct ? in(sint(config.productWidth())) : null;
         outA = forwardA ? out(reg(sint(w))) : null;
         outFirst = forwardA ? out(reg(bool())) : null;
         outB = forwardB ? out(reg(sint(w))) : null;
@@ -70,7 +90,7 @@ public final class ProcessingElement extends Block {
         result = out(reg(sint(accWidth)));
         acc = reg(sint(accWidth));
 
-        product = resize(mul(inA, inB), accWidth);
+        product = resize(externalProduct ? inProduct : mul(inA, inB), accWidth);
         sum = mux(inFirst, product, add(acc, product));
         when(enable, () -> {
             if (forwardA) {

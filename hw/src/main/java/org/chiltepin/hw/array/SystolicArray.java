@@ -45,6 +45,10 @@ import spinal.lib.Stream;
  * Row i of A enters through i skew registers, column j of B through j; PE(i, j) sees A[i][k] and
  * B[k][j] together at cycle k + i + j. Each PE captures its dot product when the last beat passes;
  * the last-beat token leaving the east edge of row i selects that row for {@code m_axis}.
+ * When {@link ArrayConfig#pairedProducts()} (even cols, int8), PE(i, 2j) and PE(i, 2j+1) take
+ * their products from one combinational {@link ProductPair} {@code pair_i_j} fed with the same
+ * operands the PEs see, so arithmetic and timing are unchanged; on the iCE40 each pair becomes
+ * one SB_MAC16 (docs/fpga.md).
  */
 public final class SystolicArray extends Block {
 
@@ -90,6 +94,8 @@ public final class SystolicArray extends Block {
     public final Stream<Beat> sAxis;
     public final Stream<Row> mAxis;
     final ProcessingElement[][] pe;
+    /** pair[i][j] multiplies for PE(i, 2j) and PE(i, 2j+1); null when the PEs multiply themselves. */
+    final ProductPair[][] pair;
     /** Output not blocked: every register of the array advances this cycle. */
     final Bool advance;
     /** The next accepted beat starts a tile. */
@@ -110,12 +116,21 @@ public final class SystolicArray extends Block {
         int spacing = config.tileSpacing();
         holdoff = spacing > 1 ? regInit(uint(bitsFor(spacing - 1)), uint(0, bitsFor(spacing - 1))) : null;
 
+        boolean paired = config.pairedProducts();
         pe = new ProcessingElement[rows][cols];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 boolean east = j < cols - 1;
                 boolean south = i < rows - 1;
-                pe[i][j] = build(() -> new ProcessingElement(config, east, south));
+                pe[i][j] = build(() -> new ProcessingElement(config, east, south, paired));
+            }
+        }
+        pair = paired ? new ProductPair[rows][cols / 2] : null;
+        if (paired) {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols / 2; j++) {
+                    pair[i][j] = build(() -> new ProductPair(config.inputWidth()));
+                }
             }
         }
 
@@ -131,6 +146,11 @@ public final class SystolicArray extends Block {
                             () -> assign(holdoff, sub(holdoff, uint(1, widthOf(holdoff)))));
         }
 
+        // The operands arriving at PE(i, j): from the skew registers at the edges, else from the
+        // west / north neighbour. They go to the PE, and to its ProductPair when paired.
+        SInt[][] opA = new SInt[rows][cols];
+        SInt[][] opB = new SInt[rows][cols];
+
         // West edge: row i of A and the beat's flags, delayed by i cycles.
         for (int i = 0; i < rows; i++) {
             SInt a = sAxis.payload().a[i];
@@ -144,7 +164,7 @@ public final class SystolicArray extends Block {
                 last = named(regNextWhen(last, advance), "skew_last_" + i + "_" + d);
             }
             ProcessingElement p = pe[i][0];
-            assign(p.inA, a);
+            opA[i][0] = a;
             assign(p.inValid, valid);
             assign(p.inFirst, first);
             assign(p.inLast, last);
@@ -155,7 +175,7 @@ public final class SystolicArray extends Block {
             for (int d = 0; d < j; d++) {
                 b = named(regNextWhen(b, advance), "skew_b_" + j + "_" + d);
             }
-            assign(pe[0][j].inB, b);
+            opB[0][j] = b;
         }
         // Interior: each PE feeds its east and south neighbours.
         for (int i = 0; i < rows; i++) {
@@ -164,13 +184,27 @@ public final class SystolicArray extends Block {
                 assign(p.enable, advance);
                 if (j > 0) {
                     ProcessingElement west = pe[i][j - 1];
-                    assign(p.inA, west.outA);
+                    opA[i][j] = west.outA;
                     assign(p.inValid, west.outValid);
                     assign(p.inFirst, west.outFirst);
                     assign(p.inLast, west.outLast);
                 }
                 if (i > 0) {
-                    assign(p.inB, pe[i - 1][j].outB);
+                    opB[i][j] = pe[i - 1][j].outB;
+                }
+                // A paired PE has in_a / in_b only where it forwards them.
+                if (p.inA != null) {
+                    assign(p.inA, opA[i][j]);
+                }
+                if (p.inB != null) {
+                    assign(p.inB, opB[i][j]);
+                }
+                if (paired) {
+                    ProductPair pp = pair[i][j / 2];
+                    int k = j % 2;
+                    assign(pp.a[k], opA[i][j]);
+                    assign(pp.b[k], opB[i][j]);
+                    assign(p.inProduct, pp.p[k]);
                 }
             }
         }
