@@ -121,8 +121,9 @@ public final class HostProtocol extends Block {
     final UInt txPhase;
     final UInt txIndex;
     final UInt txByte;
-    final UInt crcIn;
+    /** The CRC after the received byte, and after the byte being sent. */
     final UInt crcNext;
+    final UInt crcTxNext;
     final UInt errorCount;
     final Bool ledErrorReg;
     final Bool ledActivityReg;
@@ -199,7 +200,7 @@ public final class HostProtocol extends Block {
         assign(bufWrData, rxData);
         write(frameBuf, bufWrAddr, asBits(bufWrData), bufWrEn);
 
-        // Bytes out and the shared CRC (receive and transmit never overlap).
+        // Bytes out, and the CRC register (receive and transmit never overlap, so one register serves both).
         Bool inTx = isState(S_TX);
         txByte = uint(8);
         assign(txByte, uint(SYNC_BOARD, 8));
@@ -208,8 +209,10 @@ public final class HostProtocol extends Block {
                 .elseWhen(eq(txPhase, uint(3, 3)), () -> assign(txByte, bufData))
                 .elseWhen(eq(txPhase, uint(4, 3)), () -> assign(txByte, slice(crc, 15, 8)))
                 .elseWhen(eq(txPhase, uint(5, 3)), () -> assign(txByte, slice(crc, 7, 0)));
-        crcIn = mux(inTx, txByte, rxData);
-        crcNext = crc16Update(crc, crcIn);
+        // Receive and transmit have their own update networks: sharing one behind a mux put
+        // the transmit byte select on the receive side's CRC check, the design's longest path.
+        crcNext = crc16Update(crc, rxData);
+        crcTxNext = crc16Update(crc, txByte);
 
         // Engine-side defaults.
         assign(mAxisTx.valid(), and(inTx, not(and(eq(txPhase, uint(3, 3)), settle))));
@@ -395,7 +398,7 @@ public final class HostProtocol extends Block {
             assign(txPhase, add(txPhase, uint(1, 3)));
             // The CRC covers TYPE, LEN and the payload; it holds while its own bytes go out.
             when(eq(txPhase, uint(0, 3)), () -> assign(crc, uint(0xFFFF, 16)))
-                    .elseWhen(le(txPhase, uint(3, 3)), () -> assign(crc, crcNext));
+                    .elseWhen(le(txPhase, uint(3, 3)), () -> assign(crc, crcTxNext));
             when(eq(txPhase, uint(2, 3)), () -> {
                 assign(txIndex, uint(0, 8));
                 when(eq(replyLen, uint(0, 8)), () -> assign(txPhase, uint(4, 3)));
