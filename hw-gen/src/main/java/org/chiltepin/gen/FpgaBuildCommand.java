@@ -202,6 +202,9 @@ final class FpgaBuildCommand implements Callable<Integer> {
         String prefix = "read_verilog " + String.join(" ", sources) + "\n"
                 // Small FIFOs ask for distributed RAM, which the iCE40 lacks: build them from flip-flops.
                 + "setattr -set ram_style \"logic\" m:* a:ram_style=distributed %i\n"
+                // Every other memory is read synchronously: put even the small ones (the scale
+                // tables) in block RAM, of which the UP5K has 30, rather than in logic cells.
+                + "setattr -set ram_style \"block\" m:* a:ram_style=logic %n\n"
                 + "synth_ice40 -dsp -top " + board.top() + " -run begin:coarse\n"
                 + "wreduce\n";
         // Phase 1: list the multipliers with their widths. The ProductPairs are SB_MAC16s already
