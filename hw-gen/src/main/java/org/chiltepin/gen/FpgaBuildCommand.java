@@ -49,11 +49,11 @@ final class FpgaBuildCommand implements Callable<Integer> {
     String boardName;
 
     @Option(names = "--preset", paramLabel = "NAME", description = {"GEMM engine preset (default: the board's: icebreaker micro, ulx3s fpga-small, tangnano9k tiny);",
-                    "micro = the smallest legal engine (1×1, 16-word memories), to prove the flow."})
+                    "micro = the smallest legal engine (1×1, 16-word memories): the largest that fits the UP5K today."})
     String preset;
 
     @Option(names = "--freq", paramLabel = "MHZ", description = {"Engine clock in MHz (iCEBreaker: 16..275 from the PLL, or 12/N for even N from a fabric divider;",
-                    "default 6: what the current engine meets). Other boards run at their oscillator."})
+                    "default 16 (the PLL's 15.94 MHz; micro meets 21 MHz). Other boards run at their oscillator."})
     Double freqMhz;
 
     @Option(names = "--baud", paramLabel = "BAUD", defaultValue = "115200", description = "UART baud rate (default: ${DEFAULT-VALUE}).")

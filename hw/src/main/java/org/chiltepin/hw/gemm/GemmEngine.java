@@ -40,8 +40,11 @@ import spinal.lib.Stream;
  * Output-stationary: a COMPUTE of M×K×N runs ⌈M/rows⌉·⌈N/cols⌉ array passes of K beats back to back (one beat per
  * cycle when K ≥ max(rows, cols)). Weight-stationary: ⌈N/cols⌉·⌈K/rows⌉ passes of max(M, 2·rows + cols + 3)
  * cycles, each loading a block of weights while the previous one streams. Results are written into the accumulators
- * rows + cols + 3 cycles after its last beat, and it responds then. STORE and READ_ACC emit one
- * beat per cycle after a 7-cycle latency (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue). Parameters: {@link GemmConfig}.
+ * rows + cols + 3 cycles after its last beat, and it responds then. A command passes two decode
+ * registers ({@code cmd_word} with its range products, {@code dec_*} with ends, checks and status)
+ * and can issue two cycles after it is accepted. STORE and READ_ACC emit one beat per cycle after
+ * a 7-cycle latency (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue).
+ * Parameters: {@link GemmConfig}.
  */
 public final class GemmEngine extends Block {
 
