@@ -80,8 +80,14 @@ final class FpgaBuildCommand implements Callable<Integer> {
         if (baud < 1200) {
             throw new ConfigException("--baud", "must be >= 1200", baud);
         }
+        // The output-stationary array pairs its PEs' products; the weight-stationary one does not.
+        int plannedPairs = board.family().equals("ice40") && !gemm.weightStationary() ? gemm.array().productPairs() : 0;
+        if (plannedPairs > UP5K_DSPS) {
+            throw new ConfigException("--preset", "on the iCE40UP5K each ProductPair (two int8 PEs of a row) takes one of its "
+                    + UP5K_DSPS + " SB_MAC16s, so rows × cols / 2 must be <= " + UP5K_DSPS, presetName + " ("
+                    + gemm.rows() + "×" + gemm.cols() + " array: " + plannedPairs + " pairs)");
+        }
         Path dir = (out != null ? out : Path.of("build", "fpga", board.name())).toAbsolutePath();
-        Files.createDirectories(dir);
 
         IcePll pll = null;
         int divider = 1;
@@ -104,6 +110,8 @@ final class FpgaBuildCommand implements Callable<Integer> {
                     + " runs at its oscillator", freqMhz);
         }
         BoardConfig bc = BoardConfig.forClock(gemm, clockHz, baud);
+        // Every value is checked: only now is anything written.
+        Files.createDirectories(dir);
         double mhz = clockHz / 1e6;
         o.printf("chiltepin fpga build: %s (%s), preset %s (%s), clock %.3f MHz%s, UART %d baud (%d clocks/bit)%n",
                 board.name(), board.device(), presetName, GemmKind.INSTANCE.describe(gemm), mhz,
@@ -121,10 +129,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
         List<String> sources = new ArrayList<>();
         emitted.files().forEach(f -> sources.add(dir.relativize(f).toString()));
         sources.add(dir.relativize(wrapper).toString());
-        int pairs = 0;
-        if (board.family().equals("ice40")) {
-            pairs = mapProductPairs(ProductPair.instancesIn(emitted.top()), rtl, dir, sources, presetName, gemm);
-        }
+        int pairs = board.family().equals("ice40") ? mapProductPairs(ProductPair.instancesIn(emitted.top()), rtl, dir, sources) : 0;
         Files.writeString(dir.resolve("sources.txt"), String.join("\n", sources) + "\n");
         writeMakeVars(dir, board, mhz);
         o.printf("  generated   %s: %d Verilog files, %s, %s%n", dir, sources.size(), wrapper.getFileName(),
@@ -146,19 +151,10 @@ final class FpgaBuildCommand implements Callable<Integer> {
 
     /**
      * iCE40: swaps the behavioural ProductPair module for its SB_MAC16 mapping in {@code sources}
-     * and returns the SB_MAC16s the pairs take (one each). More pairs than the UP5K has DSPs is a
-     * configuration error, raised before anything is synthesized.
+     * and returns the SB_MAC16s the pairs take, one each (their number was checked against the
+     * UP5K's before anything was written).
      */
-    static int mapProductPairs(List<ProductPair> pairs, Path rtl, Path dir, List<String> sources, String presetName,
-            GemmConfig gemm) throws IOException {
-        if (pairs.isEmpty()) {
-            return 0;
-        }
-        if (pairs.size() > UP5K_DSPS) {
-            throw new ConfigException("--preset", "on the iCE40UP5K each ProductPair (two int8 PEs of a row) takes one of its "
-                    + UP5K_DSPS + " SB_MAC16s, so rows × cols / 2 must be <= " + UP5K_DSPS, presetName + " ("
-                    + gemm.rows() + "×" + gemm.cols() + " array: " + pairs.size() + " pairs)");
-        }
+    static int mapProductPairs(List<ProductPair> pairs, Path rtl, Path dir, List<String> sources) throws IOException {
         // Identical pairs share one module; a second operand width would be a second module.
         Map<String, Integer> modules = new LinkedHashMap<>();
         for (ProductPair p : pairs) {

@@ -53,12 +53,8 @@ final class GoldenGemmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         GemmConfig cfg = config.resolve(GemmKind.INSTANCE);
-        if (cases < 1) {
-            throw new ConfigException("--cases", "must be >= 1", cases);
-        }
-        if (stall < 0 || stall >= 1) {
-            throw new ConfigException("--stall", "must be in [0, 1)", stall);
-        }
+        ConfigException.requireAtLeast("--cases", cases, 1);
+        ConfigException.requireProbability("--stall", stall);
         GemmProgram program = RandomGemmPrograms.generate(GemmHarness.params(cfg), seed, cases, !noIllegal);
         GemmReference golden = new GemmReference(program.params());
         golden.run(program.commands(), program.data());

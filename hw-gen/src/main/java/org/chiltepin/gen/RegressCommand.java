@@ -235,9 +235,7 @@ final class RegressCommand implements Callable<Integer> {
                 }
             }
         }
-        if (jobs < 1) {
-            throw new ConfigException("--jobs", "must be >= 1", jobs);
-        }
+        ConfigException.requireAtLeast("--jobs", jobs, 1);
         if (rtl != null && !Files.isDirectory(rtl)) {
             throw new ConfigException("--rtl", "must be a directory of generated Verilog", rtl);
         }

@@ -54,12 +54,8 @@ final class VerifyArrayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         ArrayConfig cfg = config.resolve(ArrayKind.INSTANCE);
-        if (cases < 1) {
-            throw new ConfigException("--cases", "must be >= 1", cases);
-        }
-        if (stall < 0 || stall >= 1) {
-            throw new ConfigException("--stall", "must be in [0, 1)", stall);
-        }
+        ConfigException.requireAtLeast("--cases", cases, 1);
+        ConfigException.requireProbability("--stall", stall);
         int kMax = maxK != null ? maxK : 3 * cfg.tileSpacing() + 2;
         if (kMax < 1 || kMax > 1 << 20) {
             throw new ConfigException("--max-k", "must be in [1, 1048576]", kMax);

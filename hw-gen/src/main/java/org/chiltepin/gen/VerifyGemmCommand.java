@@ -53,12 +53,8 @@ final class VerifyGemmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         GemmConfig cfg = config.resolve(GemmKind.INSTANCE);
-        if (cases < 1) {
-            throw new ConfigException("--cases", "must be >= 1", cases);
-        }
-        if (stall < 0 || stall >= 1) {
-            throw new ConfigException("--stall", "must be in [0, 1)", stall);
-        }
+        ConfigException.requireAtLeast("--cases", cases, 1);
+        ConfigException.requireProbability("--stall", stall);
         PrintWriter o = spec.commandLine().getOut();
         o.printf("chiltepin verify gemm: %s, %s%n", config.asArguments(), GemmKind.INSTANCE.describe(cfg));
         o.flush();

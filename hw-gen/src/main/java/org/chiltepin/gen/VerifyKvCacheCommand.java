@@ -49,12 +49,8 @@ final class VerifyKvCacheCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         KvCacheConfig cfg = config.resolve(KvCacheKind.INSTANCE);
-        if (cases < 1) {
-            throw new ConfigException("--cases", "must be >= 1", cases);
-        }
-        if (stall < 0 || stall >= 1) {
-            throw new ConfigException("--stall", "must be in [0, 1)", stall);
-        }
+        ConfigException.requireAtLeast("--cases", cases, 1);
+        ConfigException.requireProbability("--stall", stall);
         PrintWriter o = spec.commandLine().getOut();
         o.printf("chiltepin verify kvcache: %s, %s%n", config.asArguments(), KvCacheKind.INSTANCE.describe(cfg));
         o.flush();

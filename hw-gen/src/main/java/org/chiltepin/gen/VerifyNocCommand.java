@@ -62,9 +62,7 @@ final class VerifyNocCommand implements Callable<Integer> {
         if (patternCycles < 100 || patternCycles > 10_000_000) {
             throw new ConfigException("--pattern-cycles", "must be in [100, 10000000]", patternCycles);
         }
-        if (stall < 0 || stall >= 1) {
-            throw new ConfigException("--stall", "must be in [0, 1)", stall);
-        }
+        ConfigException.requireProbability("--stall", stall);
         PrintWriter o = spec.commandLine().getOut();
         o.printf("chiltepin verify noc: %s, %s%n", config.asArguments(), NocKind.INSTANCE.describe(cfg));
         o.flush();

@@ -25,4 +25,20 @@ public final class ConfigException extends IllegalArgumentException {
         }
         return value;
     }
+
+    /** Checks {@code value >= min} for an integer field. */
+    public static int requireAtLeast(String field, int value, int min) {
+        if (value < min) {
+            throw new ConfigException(field, "must be >= " + min, value);
+        }
+        return value;
+    }
+
+    /** Checks {@code 0 <= p < 1} for a probability (a stall rate: 1 would never move). */
+    public static double requireProbability(String field, double p) {
+        if (p < 0 || p >= 1) {
+            throw new ConfigException(field, "must be in [0, 1)", p);
+        }
+        return p;
+    }
 }

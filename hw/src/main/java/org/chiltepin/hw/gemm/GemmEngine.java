@@ -325,15 +325,15 @@ public final class GemmEngine extends Block {
                 or(and(isCompute, or(countZero, or(eq(cmdN, u(0, 16)), eq(cmdK, u(0, 16))))),
                         and(isOutput, or(countZero, eq(cmdN, u(0, 16))))));
 
-        cmdMBlocks = ws ? null : ceilDiv(cmdCount, logRows);
-        cmdNBlocks = ceilDiv(cmdN, logCols);
+        cmdMBlocks = ws ? null : ceilDiv(cmd, GemmCommand.COUNT, logRows, ADDR);
+        cmdNBlocks = ceilDiv(cmd, GemmCommand.N, logCols, ADDR);
         cmdLoadEnd = add(resize(cmdAddr0, ADDR), resize(cmdCount, ADDR));
         // Range checks multiply only operands that can be in range: a factor larger than the
         // memory is an error by itself, so the products need depth-sized multipliers only.
         // Output-stationary: A spans ⌈M/rows⌉·K words, B ⌈N/cols⌉·K, the accumulators
         // ⌈M/rows⌉·rows·⌈N/cols⌉. Weight-stationary: A spans ⌈K/rows⌉·M, B ⌈N/cols⌉·⌈K/rows⌉·rows,
         // the accumulators M·⌈N/cols⌉.
-        cmdKBlocks = ws ? ceilDiv(cmdK, logRows) : null;
+        cmdKBlocks = ws ? ceilDiv(cmd, GemmCommand.K, logRows, ADDR) : null;
         UInt aF1 = ws ? cmdKBlocks : cmdMBlocks;
         UInt aF2 = ws ? resize(cmdCount, ADDR) : resize(cmdK, ADDR);
         Bool aFactorsFit = and(not(beyond(aF1, config.aDepth())), not(beyond(aF2, config.aDepth())));
@@ -1252,16 +1252,6 @@ public final class GemmEngine extends Block {
         }).otherwise(() -> assign(wrRowAddr, add(wrRowAddr, resize(compNBlocks, cBits)))));
         Bool accumulateRow = or(compAccumulate, neq(wrKb, u(0, ADDR)));
         return new IssueSide(and(sDone, and(not(sActive), not(stageValid))), in.fire(), 1, wrRowAddr, accumulateRow);
-    }
-
-    /** ⌈value / 2^log⌉ in 17 bits, with no bit of {@code value} left unused. */
-    private static UInt ceilDiv(UInt value, int log) {
-        if (log == 0) {
-            return resize(value, ADDR);
-        }
-        UInt whole = resize(slice(value, value.getBitsWidth() - 1, log), ADDR);
-        Bool rest = neq(slice(value, log - 1, 0), uint(0, log));
-        return add(whole, resize(asUInt(asBits(rest)), ADDR));
     }
 
     /** Width of base + span: one more than the wider of a 17-bit address and the span. */
