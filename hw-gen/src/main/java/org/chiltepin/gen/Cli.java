@@ -70,20 +70,21 @@ final class Cli {
         CommandLine cl = new CommandLine(new Chiltepin());
         CommandLine generate = new CommandLine(new Generate());
         CommandLine verify = new CommandLine(new Verify());
+        CommandLine bench = new CommandLine(new Bench());
+        CommandLine golden = new CommandLine(new Golden());
+        // One generic command per verb serves every block; the block's hooks supply the rest.
         for (BlockKind<?> kind : Chiltepin.BLOCKS) {
             generate.addSubcommand(kind.name(), new GenerateCommand<>(kind));
+            if (kind.verifier() != null) {
+                verify.addSubcommand(kind.name(), VerifyCommand.of(kind));
+            }
+            if (kind.benchmark() != null) {
+                bench.addSubcommand(kind.name(), BenchCommand.of(kind));
+            }
+            if (kind.golden() != null) {
+                golden.addSubcommand(kind.name(), GoldenCommand.of(kind));
+            }
         }
-        CommandLine bench = new CommandLine(new Bench());
-        verify.addSubcommand("array", new VerifyArrayCommand());
-        verify.addSubcommand("gemm", new VerifyGemmCommand());
-        bench.addSubcommand("gemm", new BenchGemmCommand());
-        verify.addSubcommand("noc", new VerifyNocCommand());
-        bench.addSubcommand("noc", new BenchNocCommand());
-        verify.addSubcommand("kvcache", new VerifyKvCacheCommand());
-        bench.addSubcommand("kvcache", new BenchKvCacheCommand());
-        CommandLine golden = new CommandLine(new Golden());
-        golden.addSubcommand("array", new GoldenArrayCommand());
-        golden.addSubcommand("gemm", new GoldenGemmCommand());
         cl.addSubcommand("generate", generate);
         cl.addSubcommand("verify", verify);
         cl.addSubcommand("bench", bench);
@@ -96,6 +97,14 @@ final class Cli {
         CommandLine host = new CommandLine(new Host());
         host.addSubcommand("gemm", new HostGemmCommand());
         cl.addSubcommand("host", host);
+        return handlers(cl);
+    }
+
+    /**
+     * The CLI's error handling on {@code cl}: a bad option or configuration is one line and exit
+     * 2, an HDL error exit 3, never a stack trace for either.
+     */
+    static CommandLine handlers(CommandLine cl) {
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("chiltepin: error: " + ex.getMessage()
                     + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");

@@ -19,9 +19,11 @@ import org.chiltepin.hdl.Verilog;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.array.ProductPair;
 import org.chiltepin.hw.fpga.BoardConfig;
-import org.chiltepin.hw.fpga.BoardTop;
+import org.chiltepin.hw.fpga.Ice40ProductPair;
+import org.chiltepin.hw.fpga.IcePll;
 import org.chiltepin.hw.gemm.GemmConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,8 +61,9 @@ final class FpgaBuildCommand implements Callable<Integer> {
     @Option(names = "--baud", paramLabel = "BAUD", defaultValue = "115200", description = "UART baud rate (default: ${DEFAULT-VALUE}).")
     int baud;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "nextpnr placement seed (default: ${DEFAULT-VALUE}).")
-    int seed;
+    /** nextpnr's placement seed. */
+    @Mixin
+    StimulusOptions.Seed seed = new StimulusOptions.Seed();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: build/fpga/BOARD).")
     Path out;
@@ -118,21 +121,18 @@ final class FpgaBuildCommand implements Callable<Integer> {
                 pll != null ? " from the PLL" : divider > 1 ? " (12 MHz / " + divider + " in the fabric)" : " (oscillator)", baud, bc.clocksPerBit());
         o.flush();
 
-        // Verilog: the board top from Java, the wrapper, the constraints.
+        // Verilog: the board's top level from Java (clock, reset, pins around chiltepin_board), the constraints.
         Path rtl = dir.resolve("rtl");
-        var emitted = Verilog.emit(() -> new BoardTop(bc), "chiltepin_board", rtl);
-        Path wrapper = dir.resolve(board.top() + ".v");
-        Files.writeString(wrapper, board.wrapper(pll, divider));
+        var emitted = Verilog.emit(board.top(bc, pll, divider), board.top(), rtl);
         Path constraints = dir.resolve(board.constraints());
         Files.copy(repoRoot().resolve("fpga").resolve(board.name()).resolve(board.constraints()), constraints,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         List<String> sources = new ArrayList<>();
         emitted.files().forEach(f -> sources.add(dir.relativize(f).toString()));
-        sources.add(dir.relativize(wrapper).toString());
         int pairs = board.family().equals("ice40") ? mapProductPairs(ProductPair.instancesIn(emitted.top()), rtl, dir, sources) : 0;
         Files.writeString(dir.resolve("sources.txt"), String.join("\n", sources) + "\n");
         writeMakeVars(dir, board, mhz);
-        o.printf("  generated   %s: %d Verilog files, %s, %s%n", dir, sources.size(), wrapper.getFileName(),
+        o.printf("  generated   %s: %d Verilog files, top %s, %s%n", dir, sources.size(), board.top(),
                 constraints.getFileName());
         if (pairs > 0) {
             o.printf("  ProductPair %d × one SB_MAC16 in two-8×8-products mode (%s replaces %s in sources.txt)%n", pairs,
@@ -150,9 +150,10 @@ final class FpgaBuildCommand implements Callable<Integer> {
     static final String ICE40_PAIR_FILE = "ProductPair_ice40.v";
 
     /**
-     * iCE40: swaps the behavioural ProductPair module for its SB_MAC16 mapping in {@code sources}
-     * and returns the SB_MAC16s the pairs take, one each (their number was checked against the
-     * UP5K's before anything was written).
+     * iCE40: emits the SB_MAC16 mapping of each ProductPair module ({@link Ice40ProductPair}, same
+     * name and ports) next to the behavioural one, swaps it in for the behavioural file in
+     * {@code sources} and returns the SB_MAC16s the pairs take, one each (their number was checked
+     * against the UP5K's before anything was written).
      */
     static int mapProductPairs(List<ProductPair> pairs, Path rtl, Path dir, List<String> sources) throws IOException {
         // Identical pairs share one module; a second operand width would be a second module.
@@ -160,17 +161,20 @@ final class FpgaBuildCommand implements Callable<Integer> {
         for (ProductPair p : pairs) {
             modules.put(p.definitionName(), p.inputWidth());
         }
+        Path staging = dir.resolve("ice40");
         for (var m : modules.entrySet()) {
             String emittedFile = dir.relativize(rtl.resolve(m.getKey() + ".v")).toString();
             String mappedName = m.getKey().equals("ProductPair") ? ICE40_PAIR_FILE : m.getKey() + "_ice40.v";
-            Files.writeString(rtl.resolve(mappedName), Ice40ProductPair.verilog(m.getKey(), m.getValue(),
-                    Ice40ProductPair.parameters()));
+            var mapped = Verilog.emit(() -> new Ice40ProductPair(m.getKey(), m.getValue(), Ice40ProductPair.parameters()),
+                    m.getKey(), staging);
+            Files.move(mapped.files().get(0), rtl.resolve(mappedName), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             int at = sources.indexOf(emittedFile);
             if (at < 0) {
                 throw new IllegalStateException("emitted " + emittedFile + " not among the sources " + sources);
             }
             sources.set(at, dir.relativize(rtl.resolve(mappedName)).toString());
         }
+        Files.deleteIfExists(staging);
         return pairs.size();
     }
 
@@ -189,7 +193,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
     private void writeMakeVars(Path dir, FpgaBoard board, double mhz) throws IOException {
         Files.writeString(dir.resolve("board.mk"), "# Written by chiltepin fpga build.\nTOP := " + board.top()
                 + "\nFAMILY := " + board.family() + "\nCONSTRAINTS := " + board.constraints() + "\nFREQ_MHZ := "
-                + String.format("%.3f", mhz) + "\nSEED := " + seed + "\n");
+                + String.format("%.3f", mhz) + "\nSEED := " + seed.get() + "\n");
     }
 
     // ---------------------------------------------------------------- iCE40: synth, DSP budget, pnr, pack
@@ -263,7 +267,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
         String freq = String.format("%.3f", mhz);
         ToolRunner.Result pnr = ToolRunner.run(List.of("nextpnr-ice40", "--up5k", "--package", "sg48", "--json",
                 board.name() + ".json", "--pcf", board.constraints(), "--asc", board.name() + ".asc", "--freq", freq,
-                "--seed", String.valueOf(seed), "--report", "report.json", "--log", "nextpnr.log", "--timing-allow-fail", "-q"), dir, null, 3600);
+                "--seed", String.valueOf(seed.get()), "--report", "report.json", "--log", "nextpnr.log", "--timing-allow-fail", "-q"), dir, null, 3600);
         Path report = dir.resolve("report.json");
         if (pnr.exitCode() != 0 || !Files.exists(report)) {
             o.printf("  pnr         nextpnr-ice40 failed in %.0f s (%s):%n", pnr.seconds(), dir.resolve("nextpnr.log"));

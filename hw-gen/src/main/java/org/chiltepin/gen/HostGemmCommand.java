@@ -1,7 +1,6 @@
 package org.chiltepin.gen;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.ConfigException;
@@ -14,6 +13,7 @@ import org.chiltepin.verif.host.HostLink;
 import org.chiltepin.verif.host.SimBoard;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,8 +48,8 @@ final class HostGemmCommand implements Callable<Integer> {
     @Option(names = "--n", paramLabel = "N", defaultValue = "8", description = "Columns of B and C (default: ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the operands (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    StimulusOptions.Seed seed = new StimulusOptions.Seed();
 
     @Option(names = "--preset", paramLabel = "NAME", defaultValue = "micro",
             description = "Engine preset the board was built with (default: ${DEFAULT-VALUE}, as fpga build --board icebreaker).")
@@ -62,8 +62,8 @@ final class HostGemmCommand implements Callable<Integer> {
             description = "How long to wait for each reply byte, in ms (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Simulation workspace for --sim (default: ~/.cache/chiltepin/sim).")
-    Path work = Cli.defaultWorkDir();
+    @Mixin
+    SimOptions.Work work = new SimOptions.Work();
 
     @Override
     public Integer call() {
@@ -77,7 +77,7 @@ final class HostGemmCommand implements Callable<Integer> {
             throw new ConfigException("--n", "too large for the preset's scale memory", n);
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("chiltepin host gemm: %d×%d·%d×%d, seed %d, preset %s (%s), %s%n", m, k, k, n, seed, preset,
+        o.printf("chiltepin host gemm: %d×%d·%d×%d, seed %d, preset %s (%s), %s%n", m, k, k, n, seed.get(), preset,
                 GemmKind.INSTANCE.describe(gemm), target.sim ? "simulated board (Verilator)" : target.port + " at " + baud + " baud");
         o.flush();
         HostGemm.Result r;
@@ -86,11 +86,11 @@ final class HostGemmCommand implements Callable<Integer> {
         if (target.sim) {
             bc = BoardConfig.simulation(gemm);
             long t0 = System.nanoTime();
-            SimBoard board = SimBoard.compile(bc, work, Simulation.Options.DEFAULT);
+            SimBoard board = SimBoard.compile(bc, work.dir, Simulation.Options.DEFAULT);
             o.printf("  board model %s, built in %.1f s; UART %d clocks/bit%n", Cli.verilatorVersion(),
                     (System.nanoTime() - t0) / 1e9, bc.clocksPerBit());
             o.flush();
-            r = board.run("host_gemm", (int) seed, link -> {
+            r = board.run("host_gemm", seed.get(), link -> {
                 client[0] = new HostClient(link, gemm.cols(), gemm.dataBytes(), timeoutMs);
                 return check(o, client[0], bc, link);
             });
@@ -142,7 +142,7 @@ final class HostGemmCommand implements Callable<Integer> {
             return null;
         }
         o.flush();
-        HostGemm.Result r = new HostGemm(client, bc).run(link, m, k, n, seed);
+        HostGemm.Result r = new HostGemm(client, bc).run(link, m, k, n, seed.get());
         if (r.passed()) {
             long cycles = HostGemm.readCounter(client, GemmCommand.CYCLES);
             long busy = HostGemm.readCounter(client, GemmCommand.BUSY);

@@ -1,39 +1,20 @@
 package org.chiltepin.gen;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Map;
-import java.util.function.Supplier;
-import org.chiltepin.hdl.Block;
 import org.chiltepin.hw.kvcache.KvCacheConfig;
 import org.chiltepin.hw.kvcache.KvCacheController;
+import org.chiltepin.verif.kvcache.KvCacheHarness;
+import org.chiltepin.verif.kvcache.KvCacheStimulus;
+import picocli.CommandLine.Command;
 
-/** The paged KV-cache memory controller (SRAM backend). */
-final class KvCacheKind implements BlockKind<KvCacheConfig> {
+/** The paged KV-cache memory controller (SRAM or AXI4 backend): generate, verify, bench. */
+final class KvCacheKind extends BlockKind.Base<KvCacheConfig> {
     static final KvCacheKind INSTANCE = new KvCacheKind();
 
-    @Override
-    public String name() {
-        return "kvcache";
-    }
-
-    @Override
-    public Class<KvCacheConfig> configType() {
-        return KvCacheConfig.class;
-    }
-
-    @Override
-    public Map<String, KvCacheConfig> presets() {
-        return KvCacheConfig.presets();
-    }
-
-    @Override
-    public String defaultTop() {
-        return "kv_cache";
-    }
-
-    @Override
-    public Supplier<? extends Block> top(KvCacheConfig config) {
-        return () -> new KvCacheController(config);
+    private KvCacheKind() {
+        super("kvcache", KvCacheConfig.class, KvCacheConfig.presets(), "kv_cache", KvCacheController::new);
+        verifyWith(Verify::new);
+        benchWith(KvCacheBench::new);
     }
 
     @Override
@@ -65,5 +46,60 @@ final class KvCacheKind implements BlockKind<KvCacheConfig> {
                 + "first copies it (rows already in the page + 5 cycles in all); free/fork: 2 cycles per page + 2; "
                 + "truncate: 2 per page released + 3");
         return t;
+    }
+
+    @Command(description = {"Generate the KV-cache controller, build it with Verilator and run random operations over many",
+            "sequences (alloc, append bursts across pages, gathers, truncate, free, fork with copy-on-write, query,",
+            "stats, and illegal ones: bad ids, use after free, gathers past the end, full pool and table) under",
+            "random valid/ready stalls; every response and every gathered row is compared with the golden model.",
+            "Exit 0 only on PASS."})
+    static final class Verify implements Verifier<KvCacheConfig, KvCacheHarness> {
+        private static final String[] OPS = {"alloc", "append", "gather", "truncate", "free", "fork", "query", "stats"};
+        private static final String[] STATUSES = {"ok", "no_pages", "bad_seq", "range", "table_full", "seq_full"};
+
+        @Override
+        public int defaultCases() {
+            return 2000;
+        }
+
+        @Override
+        public boolean coverage() {
+            return true;
+        }
+
+        @Override
+        public KvCacheHarness compile(BlockRun<KvCacheConfig> run) {
+            return KvCacheHarness.compile(run.config(), run.work(), run.simulation());
+        }
+
+        @Override
+        public Outcome run(KvCacheHarness harness, BlockRun<KvCacheConfig> run) {
+            KvCacheConfig cfg = run.config();
+            double p = run.stall();
+            KvCacheHarness.Report r = harness.run(KvCacheStimulus.random(run.seed(), run.cases(), 1 << cfg.seqBits()),
+                    run.seed(), new KvCacheHarness.Stalls(p, p, p), false);
+            var o = run.out();
+            o.printf("  stimulus    seed %d, %d random commands, stall probability %.2f (commands, responses, rows)%n",
+                    run.seed(), run.cases(), p);
+            if (cfg.axi()) {
+                o.printf("  memory      AXI4 slave model: AR/AW/W refused with probability %.2f, burst data and write "
+                        + "responses after 1..8 cycles%n", p);
+            }
+            o.printf("  operations  %s%n", counts(OPS, r.opCounts()));
+            o.printf("  statuses    %s%n", counts(STATUSES, r.statusCounts()));
+            o.printf("  coverage    %d copy-on-write appends%n", r.copiesOnWrite());
+            o.printf("  compared    %d responses (every field), %d gathered rows (%d int8 values)%n", r.responses(),
+                    r.rowsCompared(), r.rowsCompared() * cfg.lanes());
+            return new Outcome(r.passed() && r.responses() == run.cases(), r.failures(), r.mismatches(), r.cycles(),
+                    "kvcache_seed" + run.seed());
+        }
+
+        private static String counts(String[] names, long[] counts) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < names.length; i++) {
+                b.append(i == 0 ? "" : ", ").append(names[i]).append(' ').append(counts[i]);
+            }
+            return b.toString();
+        }
     }
 }

@@ -46,19 +46,18 @@ final class RegressCommand implements Callable<Integer> {
     static final List<String> SUITES = List.of("cosim", "cocotb");
 
     /**
-     * What the regression knows of each block: its suites and how many cases a run takes in the
-     * smoke and the full matrix. A later block (kvcache, noc) adds one line here once it has
-     * {@code verify} and (for cocotb) {@code golden} commands and a verif/cocotb/BLOCK testbench.
+     * What the regression knows of a block: its suites, its configurations in the smoke and the
+     * full matrix, and how many cases a run takes in each. A block's {@link BlockKind#regressPlan()}
+     * gives it, once the block has {@code verify} and (for cocotb) {@code golden} hooks and a
+     * verif/cocotb/BLOCK testbench.
      */
     record BlockPlan(String name, List<String> suites, List<String> smokeConfigs, List<String> fullConfigs,
             int smokeCases, int fullCases) {
     }
 
-    static final List<BlockPlan> PLANS = List.of(
-            new BlockPlan("array", List.of("cosim", "cocotb"), List.of("tiny"),
-                    List.of("tiny", "small", "default", "large"), 100, 300),
-            new BlockPlan("gemm", List.of("cosim", "cocotb"), List.of("tiny-split"),
-                    List.of("tiny", "tiny-split", "fpga-small"), 8, 30));
+    /** The plans of every block that has one, in {@link Chiltepin#BLOCKS} order. */
+    static final List<BlockPlan> PLANS = Chiltepin.BLOCKS.stream().map(BlockKind::regressPlan)
+            .filter(java.util.Objects::nonNull).toList();
 
     /** One run of the matrix. */
     record Entry(String block, String config, int seed, String suite) {

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.chiltepin.hdl.Verilog;
+import org.chiltepin.hw.fpga.BoardConfig;
+import org.chiltepin.hw.fpga.IcePll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,15 +78,20 @@ class FpgaBuildTest {
     }
 
     @Test
-    void boardWrappersNameTheBoardPins() throws Exception {
-        String ice = FpgaBoard.ICEBREAKER.wrapper(new IcePll(0, 63, 5, 1, 24.0));
-        assertTrue(ice.contains("SB_PLL40_PAD") && ice.contains(".DIVF(7'd63)") && ice.contains("LEDR_N = ~led_error"), ice);
+    void boardTopsNameTheBoardPins() throws Exception {
+        BoardConfig bc = BoardConfig.forClock(FpgaBuildCommand.MICRO, 24_000_000, 115_200);
+        var ice = Verilog.emit(FpgaBoard.ICEBREAKER.top(bc, new IcePll(0, 63, 5, 1, 24.0), 1), "icebreaker_top", dir.resolve("i"));
+        String v = Files.readString(dir.resolve("i/icebreaker_top.v"));
+        assertTrue(v.contains("SB_PLL40_PAD #(") && v.contains(".DIVF          (7'h3f   )")
+                && v.contains("assign LEDR_N = (! board_led_error);"), v);
         String pcf = Files.readString(FpgaBuildCommand.repoRoot().resolve("fpga/icebreaker/icebreaker.pcf"));
-        for (String pin : List.of("CLK 35", "BTN_N 10", "RX 6", "TX 9", "LEDR_N 11", "LEDG_N 37")) {
+        for (String pin : List.of("CLK_12M 35", "BTN_N 10", "RX 6", "TX 9", "LEDR_N 11", "LEDG_N 37")) {
             assertTrue(pcf.contains("set_io -nowarn " + pin), pin);
         }
-        assertTrue(FpgaBoard.ULX3S.wrapper(null).contains("ftdi_rxd"));
-        assertTrue(FpgaBoard.TANGNANO9K.wrapper(null).contains("uart_tx"));
+        assertEquals(6, ice.ports().size());
+        for (var p : ice.ports()) {
+            assertTrue(pcf.contains("set_io -nowarn " + p.name() + " "), p.name());
+        }
     }
 
     @Test

@@ -96,6 +96,11 @@ public final class Hdl {
         return CORE.Bool(value, CallSite.location());
     }
 
+    /** A {@code width}-bit Bits constant, e.g. for a black box parameter written {@code 2'b10}. */
+    public static Bits bitsLiteral(long value, int width) {
+        return spinal.core.B$.MODULE$.apply(value, new BitCount(checkWidth(width)));
+    }
+
     // ---------------------------------------------------------------- ports
 
     /** Makes {@code data} an input port of the block under construction. */

@@ -61,6 +61,9 @@ public final class Verilog {
                 List<Path> files = new ArrayList<>();
                 for (String src : CollectionConverters.asJava(report.generatedSourcesPaths())) {
                     Path from = Path.of(src);
+                    if (!Files.exists(from)) {
+                        continue; // a black box (HdlBlackBox): listed, but nothing is written for it
+                    }
                     Path to = dir.resolve(from.getFileName().toString());
                     Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
                     files.add(to);

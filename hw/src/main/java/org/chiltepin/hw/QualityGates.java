@@ -40,7 +40,8 @@ public final class QualityGates {
         return run(List.of("yosys", "-p", script.toString()), 1200);
     }
 
-    static ToolRun run(List<String> cmd, int timeoutSeconds) {
+    /** Runs a tool, output captured, with a time limit; exit 127 when it is not installed. */
+    public static ToolRun run(List<String> cmd, int timeoutSeconds) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             byte[] out = p.getInputStream().readAllBytes();

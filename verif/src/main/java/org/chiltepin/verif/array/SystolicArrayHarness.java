@@ -2,25 +2,29 @@ package org.chiltepin.verif.array;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
-import org.apache.commons.math3.random.MersenneTwister;
-import org.apache.commons.math3.random.RandomGenerator;
 import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.array.ArrayConfig;
 import org.chiltepin.hw.array.SystolicArray;
 import org.chiltepin.verif.golden.MatMulReference;
+import org.chiltepin.verif.sim.Failures;
+import org.chiltepin.verif.sim.Harness;
+import org.chiltepin.verif.sim.HarnessReport;
+import org.chiltepin.verif.sim.StreamDriver;
+import org.chiltepin.verif.sim.StreamMonitor;
+import org.chiltepin.verif.sim.Testbench;
 
 /**
- * Co-simulates the emitted {@link SystolicArray} (Verilator) against {@link MatMulReference}:
- * a driver streams each case's K beats into {@code s_axis} with random idle cycles, a monitor
- * takes result rows from {@code m_axis} under random back-pressure, and a scoreboard compares
- * every row bit for bit and checks the stream protocol (a stalled {@code m_axis} beat must stay
- * valid and unchanged). A watchdog fails the run when nothing moves for too long.
+ * Co-simulates the emitted {@link SystolicArray} (Verilator) against {@link MatMulReference},
+ * on the {@link Testbench} core: a {@link StreamDriver} streams each case's K beats into
+ * {@code s_axis} with random idle cycles (random payload while idle), a {@link StreamMonitor}
+ * takes result rows from {@code m_axis} under random back-pressure and checks that a stalled row
+ * is held, and a scoreboard compares every row bit for bit. The watchdog fails the run when
+ * nothing moves for too long.
  */
-public final class SystolicArrayHarness {
+public final class SystolicArrayHarness extends Harness<ArrayConfig, SystolicArray> {
     /** At most this many mismatch descriptions are kept in a report. */
     private static final int MAX_REPORTED = 20;
 
@@ -35,55 +39,47 @@ public final class SystolicArrayHarness {
      * {@code refusedCycles} counts cycles in which a beat was offered but not accepted.
      */
     public record Report(int cases, long rowsCompared, long cycles, long refusedCycles, long failures,
-            List<String> mismatches) {
-        public boolean passed() {
-            return failures == 0;
-        }
-    }
-
-    private final ArrayConfig config;
-    private final Simulation<SystolicArray> sim;
-
-    private SystolicArrayHarness(ArrayConfig config, Simulation<SystolicArray> sim) {
-        this.config = config;
-        this.sim = sim;
+            List<String> mismatches) implements HarnessReport {
     }
 
     /** Elaborates and Verilates the array for {@code config} in {@code workspace}. */
     public static SystolicArrayHarness compile(ArrayConfig config, Path workspace, Simulation.Options options) {
-        return new SystolicArrayHarness(config, Simulation.compile(() -> new SystolicArray(config), workspace, options));
-    }
-
-    public ArrayConfig config() {
-        return config;
+        return new SystolicArrayHarness(config, workspace, options);
     }
 
     /** Runs {@code cases} back to back through one simulation; {@code seed} drives the stalls. */
     public Report run(List<MatMulCase> cases, int seed, Stalls stalls) {
         Run run = new Run(cases, seed, stalls);
         sim.run("array_seed" + seed, seed, run::drive);
-        return new Report(cases.size(), run.rowsCompared, run.cycles, run.refused, run.failures,
-                List.copyOf(run.messages));
+        return run.report();
+    }
+
+    private SystolicArrayHarness(ArrayConfig config, Path workspace, Simulation.Options options) {
+        super(config, SystolicArray::new, workspace, options);
     }
 
     /** One expected result row. */
     private record Expected(MatMulCase source, int row, long[] values) {
     }
 
+    /** One beat of {@code s_axis}: column k of A, row k of B, last on the case's K-th beat. */
+    private record Beat(MatMulCase source, int k) {
+    }
+
     private final class Run {
         private final List<MatMulCase> cases;
-        private final RandomGenerator rng;
+        private final int seed;
         private final Stalls stalls;
         private final Deque<Expected> expected = new ArrayDeque<>();
-        private final List<String> messages = new ArrayList<>();
+        private Testbench<SystolicArray> tb;
         private long rowsCompared;
-        private long cycles;
-        private long failures;
         private long refused;
+        private int caseIndex;
+        private int k;
 
         Run(List<MatMulCase> cases, int seed, Stalls stalls) {
             this.cases = cases;
-            this.rng = new MersenneTwister(seed);
+            this.seed = seed;
             this.stalls = stalls;
             for (MatMulCase c : cases) {
                 long[][] result = MatMulReference.multiply(c.a(), c.b(), config.inputWidth(), config.accWidth());
@@ -93,123 +89,105 @@ public final class SystolicArrayHarness {
             }
         }
 
-        private void fail(String message) {
-            failures++;
-            if (messages.size() < MAX_REPORTED) {
-                messages.add(message);
+        Report report() {
+            return new Report(cases.size(), rowsCompared, tb.cycles(), refused, tb.failures().count(), tb.failures().first());
+        }
+
+        /** The next beat of the case stream, or null after the last case. */
+        private Beat next() {
+            if (caseIndex == cases.size()) {
+                return null;
             }
+            Beat b = new Beat(cases.get(caseIndex), k);
+            if (++k == b.source().k()) {
+                k = 0;
+                caseIndex++;
+            }
+            return b;
         }
 
         void drive(Simulation.Cycle<SystolicArray> sim) {
-            SystolicArray dut = sim.dut();
-            var in = dut.sAxis;
-            var out = dut.mAxis;
             int rows = config.rows();
             int cols = config.cols();
-            int caseIndex = 0;
-            int k = 0;
-            boolean offering = false;
-            long[] stalledRow = null;
-            long idle = 0;
             // Nothing should take longer than a tile's drain plus a long stall streak.
             long watchdog = 200L + 4L * (rows + cols) + (long) (50 / Math.max(0.01, 1 - Math.max(stalls.input(), stalls.output())));
+            tb = new Testbench<>(sim, seed, new Failures(MAX_REPORTED, 1000), watchdog);
+            var in = sim.dut().sAxis;
+            var out = sim.dut().mAxis;
+            StreamDriver<Beat> driver = tb.driver(in, stalls.input(), b -> {
+                for (int i = 0; i < rows; i++) {
+                    sim.set(in.payload().a[i], b.source().a()[i][b.k()]);
+                }
+                for (int j = 0; j < cols; j++) {
+                    sim.set(in.payload().b[j], b.source().b()[b.k()][j]);
+                }
+                sim.set(in.payload().last, b.k() == b.source().k() - 1);
+            }, () -> {
+                // Idle: random payload, which the array must ignore.
+                for (int i = 0; i < rows; i++) {
+                    sim.set(in.payload().a[i], randomElement());
+                }
+                for (int j = 0; j < cols; j++) {
+                    sim.set(in.payload().b[j], randomElement());
+                }
+                sim.set(in.payload().last, tb.rng().nextBoolean());
+            });
+            StreamMonitor monitor = tb.monitor("m_axis", out, stalls.output(), () -> {
+                long[] row = new long[cols + 1];
+                for (int j = 0; j < cols; j++) {
+                    row[j] = sim.get(out.payload().c[j]);
+                }
+                row[cols] = sim.get(out.payload().last) ? 1 : 0;
+                return row;
+            });
             int tail = 2 * (rows + cols) + 4;
             while (true) {
-                // Driver: a beat once offered stays valid and unchanged until accepted.
-                if (!offering && caseIndex < cases.size() && rng.nextDouble() >= stalls.input()) {
-                    offering = true;
-                    MatMulCase c = cases.get(caseIndex);
-                    for (int i = 0; i < rows; i++) {
-                        sim.set(in.payload().a[i], c.a()[i][k]);
-                    }
-                    for (int j = 0; j < cols; j++) {
-                        sim.set(in.payload().b[j], c.b()[k][j]);
-                    }
-                    sim.set(in.payload().last, k == c.k() - 1);
-                } else if (!offering) {
-                    // Idle: random payload, which the array must ignore.
-                    for (int i = 0; i < rows; i++) {
-                        sim.set(in.payload().a[i], randomElement());
-                    }
-                    for (int j = 0; j < cols; j++) {
-                        sim.set(in.payload().b[j], randomElement());
-                    }
-                    sim.set(in.payload().last, rng.nextBoolean());
+                driver.drive(this::next);
+                monitor.drive();
+                tb.tick();
+                driver.sample();
+                long[] row = monitor.sample();
+                if (row != null) {
+                    check(row);
                 }
-                sim.set(in.valid(), offering);
-                sim.set(out.ready(), rng.nextDouble() >= stalls.output());
-                sim.tick();
-                cycles++;
-                idle++;
-
-                if (offering && !sim.get(in.ready())) {
-                    refused++;
-                } else if (offering) {
-                    offering = false;
-                    idle = 0;
-                    if (++k == cases.get(caseIndex).k()) {
-                        k = 0;
-                        caseIndex++;
-                    }
-                }
-                boolean outValid = sim.get(out.valid());
-                long[] row = null;
-                if (outValid) {
-                    row = new long[cols];
-                    for (int j = 0; j < cols; j++) {
-                        row[j] = sim.get(out.payload().c[j]);
-                    }
-                }
-                if (stalledRow != null && (!outValid || !Arrays.equals(stalledRow, row))) {
-                    fail("protocol: m_axis beat changed or dropped while stalled at cycle " + cycles);
-                }
-                stalledRow = null;
-                if (outValid && sim.get(out.ready())) {
-                    idle = 0;
-                    check(row, sim.get(out.payload().last));
-                } else if (outValid) {
-                    stalledRow = row;
-                }
-
-                boolean inputDone = caseIndex == cases.size();
-                if (inputDone && expected.isEmpty()) {
+                if (driver.offered() == null && caseIndex == cases.size() && expected.isEmpty()) {
                     if (--tail == 0) {
                         break;
                     }
-                } else if (idle > watchdog) {
-                    fail("watchdog: no beat accepted and no row produced for " + idle + " cycles at cycle " + cycles
-                            + " (" + expected.size() + " rows outstanding)");
+                } else if (tb.timedOut(() -> expected.size() + " rows outstanding")) {
                     break;
                 }
-                if (failures > 1000) {
+                if (tb.failures().tooMany()) {
                     break;
                 }
             }
+            refused = driver.refused();
         }
 
-        private void check(long[] row, boolean last) {
+        private void check(long[] row) {
+            int cols = config.cols();
             Expected e = expected.poll();
             if (e == null) {
-                fail("unexpected result row " + Arrays.toString(row) + " after all cases completed");
+                tb.fail("unexpected result row " + Arrays.toString(row) + " after all cases completed");
                 return;
             }
             rowsCompared++;
-            for (int j = 0; j < row.length; j++) {
+            for (int j = 0; j < cols; j++) {
                 if (row[j] != e.values()[j]) {
-                    fail("case '" + e.source().name() + "' C[" + e.row() + "][" + j + "]: expected " + e.values()[j]
+                    tb.fail("case '" + e.source().name() + "' C[" + e.row() + "][" + j + "]: expected " + e.values()[j]
                             + ", got " + row[j]);
                 }
             }
             boolean lastExpected = e.row() == config.rows() - 1;
-            if (last != lastExpected) {
-                fail("case '" + e.source().name() + "' row " + e.row() + ": m_axis_payload_last = " + last
+            if ((row[cols] == 1) != lastExpected) {
+                tb.fail("case '" + e.source().name() + "' row " + e.row() + ": m_axis_payload_last = " + (row[cols] == 1)
                         + ", expected " + lastExpected);
             }
         }
 
         private int randomElement() {
             int span = 1 << config.inputWidth();
-            return rng.nextInt(span) - span / 2;
+            return tb.rng().nextInt(span) - span / 2;
         }
     }
 }

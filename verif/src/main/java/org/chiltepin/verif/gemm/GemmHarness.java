@@ -1,16 +1,13 @@
 package org.chiltepin.verif.gemm;
 
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.math3.random.MersenneTwister;
-import org.apache.commons.math3.random.RandomGenerator;
 import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.gemm.GemmConfig;
 import org.chiltepin.hw.gemm.GemmEngine;
@@ -18,15 +15,21 @@ import org.chiltepin.verif.golden.GemmReference;
 import org.chiltepin.verif.golden.GemmReference.Beat;
 import org.chiltepin.verif.golden.GemmReference.Params;
 import org.chiltepin.verif.golden.GemmReference.Response;
+import org.chiltepin.verif.sim.Failures;
+import org.chiltepin.verif.sim.Harness;
+import org.chiltepin.verif.sim.HarnessReport;
+import org.chiltepin.verif.sim.StreamDriver;
+import org.chiltepin.verif.sim.StreamMonitor;
+import org.chiltepin.verif.sim.Testbench;
 
 /**
- * Co-simulates the emitted {@link GemmEngine} against {@link GemmReference}: drivers feed the
- * command and data streams, monitors take result beats and responses, each stream with its own
- * random stalls. Every result beat is compared in order, every response by tag (units finish
+ * Co-simulates the emitted {@link GemmEngine} against {@link GemmReference}, on the
+ * {@link Testbench} core: drivers feed the command and data streams, monitors take result beats
+ * and responses, each stream with its own random stalls. Every result beat is compared in order, every response by tag (units finish
  * out of order), and a stalled output must hold its beat unchanged. A watchdog fails a run in
  * which nothing moves for too long.
  */
-public final class GemmHarness {
+public final class GemmHarness extends Harness<GemmConfig, GemmEngine> {
     private static final int MAX_REPORTED = 20;
 
     /** Probability, each cycle, that a driver idles or a monitor refuses. */
@@ -41,22 +44,12 @@ public final class GemmHarness {
 
     /** Outcome of one program: counts, cycle of the last response, failures, counter readings by tag. */
     public record Report(int commands, long beatsCompared, long cycles, long lastResponseCycle, long failures,
-            List<String> mismatches, Map<Integer, Long> counterReadings) {
-        public boolean passed() {
-            return failures == 0;
-        }
+            List<String> mismatches, Map<Integer, Long> counterReadings) implements HarnessReport {
     }
 
-    private final GemmConfig config;
-    private final Simulation<GemmEngine> sim;
-
-    private GemmHarness(GemmConfig config, Simulation<GemmEngine> sim) {
-        this.config = config;
-        this.sim = sim;
-    }
-
+    /** Elaborates and Verilates the engine for {@code config} in {@code workspace}. */
     public static GemmHarness compile(GemmConfig config, Path workspace, Simulation.Options options) {
-        return new GemmHarness(config, Simulation.compile(() -> new GemmEngine(config), workspace, options));
+        return new GemmHarness(config, workspace, options);
     }
 
     /** The golden model's view of a configuration. */
@@ -64,44 +57,34 @@ public final class GemmHarness {
         return new Params(c.rows(), c.cols(), c.aDepth(), c.bDepth(), c.accDepth(), c.scaleDepth(), c.weightStationary());
     }
 
-    public GemmConfig config() {
-        return config;
-    }
-
     public Report run(GemmProgram program, int seed, Stalls stalls) {
         GemmReference golden = new GemmReference(program.params());
         golden.run(program.commands(), program.data());
         Run run = new Run(program, golden, seed, stalls);
         sim.run("gemm_seed" + seed, seed, run::drive);
-        return new Report(program.commands().size(), run.beatsCompared, run.cycles, run.lastResponseCycle, run.failures,
-                List.copyOf(run.messages), Map.copyOf(run.counterReadings));
+        return run.report();
     }
 
-    private static BigInteger little(byte[] bytes) {
-        byte[] big = new byte[bytes.length + 1];
-        for (int i = 0; i < bytes.length; i++) {
-            big[big.length - 1 - i] = bytes[i];
-        }
-        return new BigInteger(big);
+    private GemmHarness(GemmConfig config, Path workspace, Simulation.Options options) {
+        super(config, GemmEngine::new, workspace, options);
     }
 
     private final class Run {
         private final GemmProgram program;
-        private final RandomGenerator rng;
+        private final int seed;
         private final Stalls stalls;
         private final List<Beat> expectedBeats;
         private final Map<Integer, Deque<Response>> expectedResponses = new HashMap<>();
         private final Map<Integer, Long> counterReadings = new HashMap<>();
-        private final List<String> messages = new ArrayList<>();
+        private Testbench<GemmEngine> tb;
         private int responsesLeft;
+        private int beatIndex;
         private long beatsCompared;
-        private long cycles;
         private long lastResponseCycle;
-        private long failures;
 
         Run(GemmProgram program, GemmReference golden, int seed, Stalls stalls) {
             this.program = program;
-            this.rng = new MersenneTwister(seed);
+            this.seed = seed;
             this.stalls = stalls;
             this.expectedBeats = golden.beats();
             for (Response r : golden.responses()) {
@@ -110,29 +93,15 @@ public final class GemmHarness {
             responsesLeft = golden.responses().size();
         }
 
-        private void fail(String m) {
-            failures++;
-            if (messages.size() < MAX_REPORTED) {
-                messages.add(m);
-            }
+        Report report() {
+            return new Report(program.commands().size(), beatsCompared, tb.cycles(), lastResponseCycle,
+                    tb.failures().count(), tb.failures().first(), Map.copyOf(counterReadings));
         }
 
-        void drive(Simulation.Cycle<GemmEngine> c) {
-            GemmEngine dut = c.dut();
-            int cols = config.cols();
-            List<GemmReference.Command> commands = program.commands();
-            List<byte[]> data = program.data();
-            int cmdIndex = 0;
-            int dataIndex = 0;
-            int beatIndex = 0;
-            boolean cmdOffer = false;
-            boolean dataOffer = false;
-            long[] heldBeat = null;
-            long[] heldResp = null;
-            long idle = 0;
-            // A long COMPUTE moves nothing on the streams while it runs: allow for the longest.
+        /** The longest legitimate silence: a long COMPUTE moves nothing on the streams while it runs. */
+        private long watchdogLimit() {
             long longest = 0;
-            for (GemmReference.Command cmd : commands) {
+            for (GemmReference.Command cmd : program.commands()) {
                 if (cmd.opcode() == GemmReference.COMPUTE) {
                     long nBlocks = (cmd.n() + config.cols() - 1) / config.cols();
                     long osPasses = (long) ((cmd.count() + config.rows() - 1) / config.rows()) * nBlocks;
@@ -143,101 +112,77 @@ public final class GemmHarness {
                     longest = Math.max(longest, config.weightStationary() ? ws : os);
                 }
             }
-            long watchdog = 2000 + 20L * (config.rows() + config.cols()) + 2 * longest;
+            return 2000 + 20L * (config.rows() + config.cols()) + 2 * longest;
+        }
+
+        void drive(Simulation.Cycle<GemmEngine> c) {
+            GemmEngine dut = c.dut();
+            int cols = config.cols();
+            tb = new Testbench<>(c, seed, new Failures(MAX_REPORTED, 200), watchdogLimit());
+            Iterator<GemmReference.Command> commands = program.commands().iterator();
+            Iterator<byte[]> data = program.data().iterator();
+            StreamDriver<GemmReference.Command> cmd = tb.driver(dut.sAxisCmd, stalls.cmd(),
+                    x -> c.set(dut.sAxisCmd.payload(), x.word()), null);
+            StreamDriver<byte[]> dat = tb.driver(dut.sAxisData, stalls.data(),
+                    x -> c.set(dut.sAxisData.payload(), GemmProgram.littleEndian(x)), null);
+            StreamMonitor out = tb.monitor("m_axis_data", dut.mAxisData, stalls.out(), () -> {
+                long[] beat = new long[cols + 1];
+                for (int j = 0; j < cols; j++) {
+                    beat[j] = c.get(dut.mAxisData.payload().c[j]);
+                }
+                beat[cols] = c.get(dut.mAxisData.payload().last) ? 1 : 0;
+                return beat;
+            });
+            var p = dut.mAxisResp.payload();
+            StreamMonitor resp = tb.monitor("m_axis_resp", dut.mAxisResp, stalls.resp(),
+                    () -> new long[] {c.get(p.tag), c.get(p.opcode), c.get(p.status), c.get(p.value)});
             int tail = 50;
             while (true) {
-                if (!cmdOffer && cmdIndex < commands.size() && rng.nextDouble() >= stalls.cmd()) {
-                    cmdOffer = true;
-                    c.set(dut.sAxisCmd.payload(), commands.get(cmdIndex).word());
+                cmd.drive(() -> commands.hasNext() ? commands.next() : null);
+                dat.drive(() -> data.hasNext() ? data.next() : null);
+                out.drive();
+                resp.drive();
+                tb.tick();
+                cmd.sample();
+                dat.sample();
+                long[] beat = out.sample();
+                if (beat != null) {
+                    checkBeat(beat, cols);
                 }
-                if (!dataOffer && dataIndex < data.size() && rng.nextDouble() >= stalls.data()) {
-                    dataOffer = true;
-                    c.set(dut.sAxisData.payload(), little(data.get(dataIndex)));
+                long[] r = resp.sample();
+                if (r != null) {
+                    lastResponseCycle = tb.cycles();
+                    checkResponse(r);
                 }
-                c.set(dut.sAxisCmd.valid(), cmdOffer);
-                c.set(dut.sAxisData.valid(), dataOffer);
-                boolean outReady = rng.nextDouble() >= stalls.out();
-                boolean respReady = rng.nextDouble() >= stalls.resp();
-                c.set(dut.mAxisData.ready(), outReady);
-                c.set(dut.mAxisResp.ready(), respReady);
-                c.tick();
-                cycles++;
-                idle++;
-
-                if (cmdOffer && c.get(dut.sAxisCmd.ready())) {
-                    cmdOffer = false;
-                    cmdIndex++;
-                    idle = 0;
-                }
-                if (dataOffer && c.get(dut.sAxisData.ready())) {
-                    dataOffer = false;
-                    dataIndex++;
-                    idle = 0;
-                }
-                // Result beats.
-                long[] beat = null;
-                if (c.get(dut.mAxisData.valid())) {
-                    beat = new long[cols + 1];
-                    for (int j = 0; j < cols; j++) {
-                        beat[j] = c.get(dut.mAxisData.payload().c[j]);
-                    }
-                    beat[cols] = c.get(dut.mAxisData.payload().last) ? 1 : 0;
-                }
-                if (heldBeat != null && !Arrays.equals(heldBeat, beat)) {
-                    fail("protocol: m_axis_data beat changed or dropped while stalled, cycle " + cycles);
-                }
-                heldBeat = null;
-                if (beat != null && outReady) {
-                    idle = 0;
-                    if (beatIndex >= expectedBeats.size()) {
-                        fail("unexpected result beat " + Arrays.toString(beat) + " at cycle " + cycles);
-                    } else {
-                        Beat e = expectedBeats.get(beatIndex);
-                        Beat got = new Beat(Arrays.copyOf(beat, cols), beat[cols] == 1);
-                        if (!e.equals(got)) {
-                            fail("result beat " + beatIndex + ": expected " + e + ", got " + got);
-                        }
-                        beatsCompared++;
-                    }
-                    beatIndex++;
-                } else if (beat != null) {
-                    heldBeat = beat;
-                }
-                // Responses.
-                long[] resp = null;
-                if (c.get(dut.mAxisResp.valid())) {
-                    var p = dut.mAxisResp.payload();
-                    resp = new long[] {c.get(p.tag), c.get(p.opcode), c.get(p.status), c.get(p.value)};
-                }
-                if (heldResp != null && !Arrays.equals(heldResp, resp)) {
-                    fail("protocol: m_axis_resp changed or dropped while stalled, cycle " + cycles);
-                }
-                heldResp = null;
-                if (resp != null && respReady) {
-                    idle = 0;
-                    lastResponseCycle = cycles;
-                    checkResponse(resp);
-                } else if (resp != null) {
-                    heldResp = resp;
-                }
-
-                boolean done = cmdIndex == commands.size() && dataIndex == data.size() && responsesLeft == 0
-                        && beatIndex >= expectedBeats.size();
+                boolean done = !commands.hasNext() && cmd.offered() == null && !data.hasNext() && dat.offered() == null
+                        && responsesLeft == 0 && beatIndex >= expectedBeats.size();
                 if (done) {
                     if (--tail == 0) {
                         break;
                     }
-                } else if (idle > watchdog) {
-                    fail("watchdog: nothing moved for " + idle + " cycles at cycle " + cycles + " (commands sent "
-                            + cmdIndex + "/" + commands.size() + ", data " + dataIndex + "/" + data.size()
-                            + ", responses outstanding " + responsesLeft + ", beats " + beatIndex + "/"
-                            + expectedBeats.size() + ")");
+                } else if (tb.timedOut(() -> "commands sent " + cmd.beats() + "/" + program.commands().size()
+                        + ", data " + dat.beats() + "/" + program.data().size() + ", responses outstanding "
+                        + responsesLeft + ", beats " + beatIndex + "/" + expectedBeats.size())) {
                     break;
                 }
-                if (failures > 200) {
+                if (tb.failures().tooMany()) {
                     break;
                 }
             }
+        }
+
+        private void checkBeat(long[] beat, int cols) {
+            if (beatIndex >= expectedBeats.size()) {
+                tb.fail("unexpected result beat " + Arrays.toString(beat));
+            } else {
+                Beat e = expectedBeats.get(beatIndex);
+                Beat got = new Beat(Arrays.copyOf(beat, cols), beat[cols] == 1);
+                if (!e.equals(got)) {
+                    tb.fail("result beat " + beatIndex + ": expected " + e + ", got " + got);
+                }
+                beatsCompared++;
+            }
+            beatIndex++;
         }
 
         private void checkResponse(long[] resp) {
@@ -245,18 +190,18 @@ public final class GemmHarness {
             Deque<Response> q = expectedResponses.get(tag);
             Response e = q == null ? null : q.poll();
             if (e == null) {
-                fail("unexpected response tag " + tag + " opcode " + resp[1] + " status " + resp[2]);
+                tb.fail("unexpected response tag " + tag + " opcode " + resp[1] + " status " + resp[2]);
                 return;
             }
             responsesLeft--;
             if (e.opcode() != resp[1] || e.status() != resp[2]) {
-                fail("response tag " + tag + ": expected opcode " + e.opcode() + " status " + e.status() + ", got opcode "
+                tb.fail("response tag " + tag + ": expected opcode " + e.opcode() + " status " + e.status() + ", got opcode "
                         + resp[1] + " status " + resp[2]);
             }
             if (e.opcode() == GemmReference.READ_COUNTER && e.status() == GemmReference.OK) {
                 counterReadings.put(tag, resp[3]);
             } else if (resp[3] != e.value()) {
-                fail("response tag " + tag + ": expected value " + e.value() + ", got " + resp[3]);
+                tb.fail("response tag " + tag + ": expected value " + e.value() + ", got " + resp[3]);
             }
         }
     }

@@ -1,7 +1,9 @@
 package org.chiltepin.verif.gemm;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.math3.random.RandomGenerator;
 import org.chiltepin.verif.golden.GemmReference;
 import org.chiltepin.verif.golden.GemmReference.Command;
 import org.chiltepin.verif.golden.GemmReference.Params;
@@ -313,5 +315,25 @@ public final class GemmProgram {
 
     static int ceil(int x, int d) {
         return (x + d - 1) / d;
+    }
+
+    /** An {@code r × c} matrix of uniformly random int8 values. */
+    public static int[][] randomInt8(RandomGenerator rng, int r, int c) {
+        int[][] m = new int[r][c];
+        for (int[] row : m) {
+            for (int j = 0; j < c; j++) {
+                row[j] = rng.nextInt(256) - 128;
+            }
+        }
+        return m;
+    }
+
+    /** A data beat's bytes as one little-endian unsigned number (byte 0 in bits 7..0), as {@code s_axis_data} carries it. */
+    public static BigInteger littleEndian(byte[] bytes) {
+        byte[] big = new byte[bytes.length + 1];
+        for (int i = 0; i < bytes.length; i++) {
+            big[big.length - 1 - i] = bytes[i];
+        }
+        return new BigInteger(big);
     }
 }

@@ -55,8 +55,8 @@ public final class HostGemm {
 
     public Result run(HostLink link, int m, int k, int n, long seed) {
         RandomGenerator rng = new MersenneTwister(seed);
-        int[][] a = matrix(rng, m, k);
-        int[][] b = matrix(rng, k, n);
+        int[][] a = GemmProgram.randomInt8(rng, m, k);
+        int[][] b = GemmProgram.randomInt8(rng, k, n);
         int[] mult = new int[n];
         int[] shift = new int[n];
         for (int j = 0; j < n; j++) {
@@ -199,15 +199,5 @@ public final class HostGemm {
             }
         }
         return -1;
-    }
-
-    private static int[][] matrix(RandomGenerator rng, int r, int c) {
-        int[][] x = new int[r][c];
-        for (int[] row : x) {
-            for (int j = 0; j < c; j++) {
-                row[j] = rng.nextInt(256) - 128;
-            }
-        }
-        return x;
     }
 }

@@ -5,23 +5,12 @@ import java.util.function.Function;
 import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.fpga.BoardConfig;
 import org.chiltepin.hw.fpga.BoardTop;
+import org.chiltepin.verif.sim.Harness;
 
 /** The whole {@link BoardTop} built with Verilator, driven through its UART pins by a {@link SimLink}. */
-public final class SimBoard {
-    private final BoardConfig config;
-    private final Simulation<BoardTop> sim;
-
-    private SimBoard(BoardConfig config, Simulation<BoardTop> sim) {
-        this.config = config;
-        this.sim = sim;
-    }
-
+public final class SimBoard extends Harness<BoardConfig, BoardTop> {
     public static SimBoard compile(BoardConfig config, Path workspace, Simulation.Options options) {
-        return new SimBoard(config, Simulation.compile(() -> new BoardTop(config), workspace, options));
-    }
-
-    public BoardConfig config() {
-        return config;
+        return new SimBoard(config, workspace, options);
     }
 
     /** Runs {@code body} on a freshly reset board and returns its result. */
@@ -36,5 +25,9 @@ public final class SimBoard {
         @SuppressWarnings("unchecked")
         R r = (R) result[0];
         return r;
+    }
+
+    private SimBoard(BoardConfig config, Path workspace, Simulation.Options options) {
+        super(config, BoardTop::new, workspace, options);
     }
 }

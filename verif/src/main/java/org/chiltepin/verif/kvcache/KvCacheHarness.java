@@ -15,6 +15,12 @@ import org.chiltepin.verif.golden.KvCacheReference;
 import org.chiltepin.verif.golden.KvCacheReference.Command;
 import org.chiltepin.verif.golden.KvCacheReference.Response;
 import org.chiltepin.verif.golden.KvCacheReference.Result;
+import org.chiltepin.verif.sim.Failures;
+import org.chiltepin.verif.sim.Harness;
+import org.chiltepin.verif.sim.HarnessReport;
+import org.chiltepin.verif.sim.StreamDriver;
+import org.chiltepin.verif.sim.StreamMonitor;
+import org.chiltepin.verif.sim.Testbench;
 
 /**
  * Co-simulates the emitted {@link KvCacheController} (Verilator) against {@link KvCacheReference}.
@@ -25,7 +31,7 @@ import org.chiltepin.verif.golden.KvCacheReference.Result;
  * the scoreboard compares every response field and every gathered value, checks {@code last}, and
  * checks that a stalled beat stays valid and unchanged. A watchdog fails a run that stops moving.
  */
-public final class KvCacheHarness {
+public final class KvCacheHarness extends Harness<KvCacheConfig, KvCacheController> {
     private static final int MAX_REPORTED = 20;
 
     /**
@@ -66,27 +72,12 @@ public final class KvCacheHarness {
      */
     public record Report(int commands, long responses, long rowsCompared, long cycles, long failures,
             List<String> mismatches, long[] statusCounts, long[] opCounts, long copiesOnWrite, List<Timing> timings,
-            List<long[]> rows) {
-        public boolean passed() {
-            return failures == 0;
-        }
-    }
-
-    private final KvCacheConfig config;
-    private final Simulation<KvCacheController> sim;
-
-    private KvCacheHarness(KvCacheConfig config, Simulation<KvCacheController> sim) {
-        this.config = config;
-        this.sim = sim;
+            List<long[]> rows) implements HarnessReport {
     }
 
     /** Elaborates and Verilates the controller for {@code config} in {@code workspace}. */
     public static KvCacheHarness compile(KvCacheConfig config, Path workspace, Simulation.Options options) {
-        return new KvCacheHarness(config, Simulation.compile(() -> new KvCacheController(config), workspace, options));
-    }
-
-    public KvCacheConfig config() {
-        return config;
+        return new KvCacheHarness(config, workspace, options);
     }
 
     /** A golden model with this configuration's geometry. */
@@ -99,18 +90,15 @@ public final class KvCacheHarness {
     public Report run(Source source, int seed, Stalls stalls, boolean keepTimings) {
         Run run = new Run(source, seed, stalls, keepTimings);
         sim.run("kvcache_seed" + seed, seed, run::drive);
-        List<Timing> timings = new ArrayList<>();
-        for (Pending p : run.all) {
-            timings.add(new Timing(p.command, p.expected.response(), p.offered, p.accepted, p.firstRow, p.lastRow,
-                    p.rowsSeen));
-        }
-        return new Report(run.commands, run.responses, run.rowsCompared, run.cycles, run.failures,
-                List.copyOf(run.messages), run.statusCounts, run.opCounts, run.copies, timings,
-                run.seenRows);
+        return run.report();
     }
 
     public Report run(List<Command> commands, int seed, Stalls stalls) {
         return run(Source.of(commands), seed, stalls, false);
+    }
+
+    private KvCacheHarness(KvCacheConfig config, Path workspace, Simulation.Options options) {
+        super(config, KvCacheController::new, workspace, options);
     }
 
     private static final class Pending {
@@ -135,40 +123,83 @@ public final class KvCacheHarness {
 
     private final class Run {
         private final Source source;
-        private final RandomGenerator rng;
+        private final int seed;
         private final Stalls stalls;
         private final boolean keepTimings;
         private final KvCacheReference model = newModel();
         private final Deque<Pending> rspQueue = new ArrayDeque<>();
         private final Deque<ExpectedRow> rowQueue = new ArrayDeque<>();
-        private final List<String> messages = new ArrayList<>();
         private final List<Pending> all = new ArrayList<>();
         private final List<long[]> seenRows = new ArrayList<>();
         private final long[] statusCounts = new long[16];
         private final long[] opCounts = new long[8];
+        private Testbench<KvCacheController> tb;
+        private RandomGenerator rng;
+        private boolean exhausted;
         private int commands;
         private long copies;
         private long responses;
         private long rowsCompared;
-        private long cycles;
-        private long failures;
 
         Run(Source source, int seed, Stalls stalls, boolean keepTimings) {
             this.source = source;
-            this.rng = new MersenneTwister(seed);
+            this.seed = seed;
             this.stalls = stalls;
             this.keepTimings = keepTimings;
         }
 
         private void fail(String message) {
-            failures++;
-            if (messages.size() < MAX_REPORTED) {
-                messages.add("cycle " + cycles + ": " + message);
+            tb.fail(message);
+        }
+
+        Report report() {
+            List<Timing> timings = new ArrayList<>();
+            for (Pending p : all) {
+                timings.add(new Timing(p.command, p.expected.response(), p.offered, p.accepted, p.firstRow, p.lastRow,
+                        p.rowsSeen));
             }
+            return new Report(commands, responses, rowsCompared, tb.cycles(), tb.failures().count(), tb.failures().first(),
+                    statusCounts, opCounts, copies, timings, seenRows);
+        }
+
+        /** The longest legitimate silence: setup, a long gather or copy, a long stall streak, slow memory. */
+        private long watchdogLimit() {
+            double worst = Math.max(stalls.input(), Math.max(stalls.response(), stalls.rows()));
+            return config.initCycles() + 8L * config.maxPagesPerSeq() + 4L * config.pageTokens() + 200
+                    + (long) (60 / Math.max(0.01, 1 - worst)) + 4L * stalls.memoryLatencyMax()
+                    + (long) (4 * config.pageTokens() / Math.max(0.01, 1 - stalls.memory()));
+        }
+
+        /** The next command from the source, applied to the golden model as it is offered; null once exhausted. */
+        private Pending next() {
+            Command c = exhausted ? null : source.next(model);
+            if (c == null) {
+                exhausted = true;
+                return null;
+            }
+            int freeBefore = model.freePages();
+            boolean midPage = c.op() == KvCacheReference.OP_APPEND && model.length(c.seq()) % model.pageTokens() != 0;
+            Result expected = model.apply(c);
+            if (midPage && expected.response().status() == KvCacheReference.OK && expected.response().freePages() < freeBefore) {
+                copies++; // an append into a partly filled page that took a page: a copy
+            }
+            Pending p = new Pending(commands++, c, expected);
+            p.offered = tb.cycles();
+            rspQueue.add(p);
+            if (keepTimings) {
+                all.add(p);
+            }
+            List<byte[]> rows = expected.rows();
+            for (int i = 0; i < rows.size(); i++) {
+                rowQueue.add(new ExpectedRow(p, i, rows.get(i), i == rows.size() - 1));
+            }
+            return p;
         }
 
         void drive(Simulation.Cycle<KvCacheController> sim) {
             KvCacheController dut = sim.dut();
+            tb = new Testbench<>(sim, seed, new Failures(MAX_REPORTED, 1000), watchdogLimit());
+            rng = tb.rng();
             AxiMemoryModel memory = !config.axi() ? null : new AxiMemoryModel(new AxiMemoryModel.Ports(
                     dut.mAxiAwvalid, dut.mAxiAwready, dut.mAxiAwaddr, dut.mAxiAwlen, dut.mAxiAwsize, dut.mAxiAwburst,
                     dut.mAxiWvalid, dut.mAxiWready, dut.mAxiWdata, dut.mAxiWstrb, dut.mAxiWlast, dut.mAxiBvalid,
@@ -176,63 +207,23 @@ public final class KvCacheHarness {
                     dut.mAxiArsize, dut.mAxiArburst, dut.mAxiRvalid, dut.mAxiRready, dut.mAxiRdata, dut.mAxiRresp,
                     dut.mAxiRlast), config.axiDataBits(), new MersenneTwister(rng.nextLong()), stalls.memory(),
                     stalls.memoryLatencyMin(), stalls.memoryLatencyMax(), this::fail);
-            var cmd = dut.sAxisCmd;
-            var rsp = dut.mAxisRsp;
-            var row = dut.mAxisRow;
             int lanes = config.lanes();
-            Pending offering = null;
-            boolean exhausted = false;
-            long[] stalledRsp = null;
-            long[] stalledRow = null;
-            long idle = 0;
-            long started = -1;
-            double worst = Math.max(stalls.input(), Math.max(stalls.response(), stalls.rows()));
-            long watchdog = config.initCycles() + 8L * config.maxPagesPerSeq() + 4L * config.pageTokens() + 200
-                    + (long) (60 / Math.max(0.01, 1 - worst)) + 4L * stalls.memoryLatencyMax()
-                    + (long) (4 * config.pageTokens() / Math.max(0.01, 1 - stalls.memory()));
+            var cmd = dut.sAxisCmd;
+            StreamDriver<Pending> driver = tb.driver(cmd, stalls.input(), p -> drive(sim, cmd.payload(), p.command, lanes),
+                    () -> randomPayload(sim, cmd.payload(), lanes));
+            StreamMonitor rsp = tb.monitor("m_axis_rsp", dut.mAxisRsp, stalls.response(),
+                    () -> readResponse(sim, dut.mAxisRsp.payload()));
+            StreamMonitor row = tb.monitor("m_axis_row", dut.mAxisRow, stalls.rows(),
+                    () -> readRow(sim, dut.mAxisRow.payload(), lanes));
             int tail = 16;
             while (true) {
-                if (offering == null && !exhausted && rng.nextDouble() >= stalls.input()) {
-                    Command c = source.next(model);
-                    if (c == null) {
-                        exhausted = true;
-                    } else {
-                        int freeBefore = model.freePages();
-                        boolean midPage = c.op() == KvCacheReference.OP_APPEND
-                                && model.length(c.seq()) % model.pageTokens() != 0;
-                        Result expected = model.apply(c);
-                        if (midPage && expected.response().status() == KvCacheReference.OK
-                                && expected.response().freePages() < freeBefore) {
-                            copies++; // an append into a partly filled page that took a page: a copy
-                        }
-                        offering = new Pending(commands++, c, expected);
-                        offering.offered = cycles;
-                        if (started < 0) {
-                            started = cycles;
-                        }
-                        rspQueue.add(offering);
-                        if (keepTimings) {
-                            all.add(offering);
-                        }
-                        List<byte[]> rows = expected.rows();
-                        for (int i = 0; i < rows.size(); i++) {
-                            rowQueue.add(new ExpectedRow(offering, i, rows.get(i), i == rows.size() - 1));
-                        }
-                        drive(sim, cmd.payload(), c, lanes);
-                    }
-                }
-                if (offering == null) {
-                    randomPayload(sim, cmd.payload(), lanes);
-                }
-                sim.set(cmd.valid(), offering != null);
-                sim.set(rsp.ready(), rng.nextDouble() >= stalls.response());
-                sim.set(row.ready(), rng.nextDouble() >= stalls.rows());
+                driver.drive(this::next);
+                rsp.drive();
+                row.drive();
                 if (memory != null) {
                     memory.drive();
                 }
-                sim.tick();
-                cycles++;
-                idle++;
+                tb.tick();
                 if (memory != null) {
                     memory.observe();
                     if (sim.get(dut.axiError)) {
@@ -240,53 +231,28 @@ public final class KvCacheHarness {
                         break;
                     }
                 }
-
-                if (offering != null && sim.get(cmd.ready())) {
-                    offering.accepted = cycles;
-                    offering = null;
-                    idle = 0;
+                Pending accepted = driver.sample();
+                if (accepted != null) {
+                    accepted.accepted = tb.cycles();
                 }
-
-                // Response monitor.
-                boolean rv = sim.get(rsp.valid());
-                long[] r = rv ? readResponse(sim, rsp.payload()) : null;
-                if (stalledRsp != null && (!rv || !Arrays.equals(stalledRsp, r))) {
-                    fail("protocol: m_axis_rsp beat changed or dropped while stalled");
-                }
-                stalledRsp = null;
-                if (rv && sim.get(rsp.ready())) {
-                    idle = 0;
+                long[] r = rsp.sample();
+                if (r != null) {
                     checkResponse(r);
-                } else if (rv) {
-                    stalledRsp = r;
                 }
-
-                // Row monitor.
-                boolean wv = sim.get(row.valid());
-                long[] w = wv ? readRow(sim, row.payload(), lanes) : null;
-                if (stalledRow != null && (!wv || !Arrays.equals(stalledRow, w))) {
-                    fail("protocol: m_axis_row beat changed or dropped while stalled");
-                }
-                stalledRow = null;
-                if (wv && sim.get(row.ready())) {
-                    idle = 0;
+                long[] w = row.sample();
+                if (w != null) {
                     checkRow(w, lanes);
-                } else if (wv) {
-                    stalledRow = w;
                 }
-
-                if (exhausted && offering == null && rspQueue.isEmpty() && rowQueue.isEmpty()
+                if (exhausted && driver.offered() == null && rspQueue.isEmpty() && rowQueue.isEmpty()
                         && (memory == null || !memory.busy())) {
                     if (--tail == 0) {
                         break;
                     }
-                } else if (idle > watchdog) {
-                    fail("watchdog: nothing moved for " + idle + " cycles (" + rspQueue.size()
-                            + " responses and " + rowQueue.size() + " rows outstanding; next response due: "
-                            + (rspQueue.isEmpty() ? "-" : rspQueue.peek().command) + ")");
+                } else if (tb.timedOut(() -> rspQueue.size() + " responses and " + rowQueue.size()
+                        + " rows outstanding; next response due: " + (rspQueue.isEmpty() ? "-" : rspQueue.peek().command))) {
                     break;
                 }
-                if (failures > 1000) {
+                if (tb.failures().tooMany()) {
                     break;
                 }
             }
@@ -359,9 +325,9 @@ public final class KvCacheHarness {
             }
             Pending p = e.owner();
             if (p.firstRow < 0) {
-                p.firstRow = cycles;
+                p.firstRow = tb.cycles();
             }
-            p.lastRow = cycles;
+            p.lastRow = tb.cycles();
             p.rowsSeen++;
             for (int i = 0; i < lanes; i++) {
                 if (w[i] != e.data()[i]) {

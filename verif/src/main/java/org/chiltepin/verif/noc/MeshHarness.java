@@ -3,6 +3,7 @@ package org.chiltepin.verif.noc;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import org.apache.commons.math3.random.MersenneTwister;
@@ -14,6 +15,12 @@ import org.chiltepin.hw.noc.NetworkInterface.Message;
 import org.chiltepin.hw.noc.NocConfig;
 import org.chiltepin.verif.golden.NocReference;
 import org.chiltepin.verif.golden.NocReference.Packet;
+import org.chiltepin.verif.sim.Failures;
+import org.chiltepin.verif.sim.Harness;
+import org.chiltepin.verif.sim.HarnessReport;
+import org.chiltepin.verif.sim.StreamDriver;
+import org.chiltepin.verif.sim.StreamMonitor;
+import org.chiltepin.verif.sim.Testbench;
 import spinal.core.Bool;
 import spinal.lib.Stream;
 
@@ -28,7 +35,7 @@ import spinal.lib.Stream;
  * the dependency that deadlocks a single shared network. A watchdog fails the run when no message
  * is accepted or delivered for {@link Traffic#watchdog} cycles while messages are outstanding.
  */
-public final class MeshHarness {
+public final class MeshHarness extends Harness<NocConfig, Mesh> {
     private static final int REQ = 0;
     private static final int RESP = 1;
 
@@ -83,9 +90,22 @@ public final class MeshHarness {
     public record Report(long cycles, long sent, long delivered, long responses, long errors, List<String> faults,
             long lost, boolean deadlock, double offered, double accepted, double latency, double latencyP99,
             double networkLatency, double networkLatencyP99, double minZeroLoadExcess, double zeroLoadExcess,
-            double analyticZeroLoad, long measuredPackets, int maxSourceQueue, double acceptedMinSource) {
+            double analyticZeroLoad, long measuredPackets, int maxSourceQueue, double acceptedMinSource)
+            implements HarnessReport {
+        @Override
         public boolean passed() {
             return errors == 0 && lost == 0 && !deadlock;
+        }
+
+        /** Faults counted (scoreboard errors and harness failures); lost packets and a deadlock fail too. */
+        @Override
+        public long failures() {
+            return errors;
+        }
+
+        @Override
+        public List<String> mismatches() {
+            return faults;
         }
 
         public String summary() {
@@ -97,25 +117,9 @@ public final class MeshHarness {
         }
     }
 
-    private final NocConfig config;
-    private final Simulation<Mesh> sim;
-
-    private MeshHarness(NocConfig config, Simulation<Mesh> sim) {
-        this.config = config;
-        this.sim = sim;
-    }
-
     /** Elaborates and Verilates the mesh for {@code config} in {@code workspace}. */
     public static MeshHarness compile(NocConfig config, Path workspace, Simulation.Options options) {
-        return new MeshHarness(config, Simulation.compile(() -> new Mesh(config), workspace, options));
-    }
-
-    public NocConfig config() {
-        return config;
-    }
-
-    public Simulation<Mesh> simulation() {
-        return sim;
+        return new MeshHarness(config, workspace, options);
     }
 
     /** Runs {@code traffic} on a fresh model; {@code seed} drives destinations, payloads and stalls. */
@@ -123,6 +127,10 @@ public final class MeshHarness {
         Run run = new Run(traffic, seed);
         sim.run("noc_seed" + seed, seed, run::drive);
         return run.report();
+    }
+
+    private MeshHarness(NocConfig config, Path workspace, Simulation.Options options) {
+        super(config, Mesh::new, workspace, options);
     }
 
     /** One packet sent alone through an empty network: its hop count, length and measured latency. */
@@ -293,23 +301,25 @@ public final class MeshHarness {
 
     private final class Run {
         private final Traffic t;
-        private final RandomGenerator rng;
+        private final int seed;
         private final NocReference ref;
         private final int n;
         private final int k;
         @SuppressWarnings("unchecked")
         private final Deque<Pending>[][] queue = new Deque[2][];
-        private final Pending[][] offering = new Pending[2][];
-        private final boolean[][] validSet = new boolean[2][];
-        private final boolean[][] readySet = new boolean[2][];
+        /** Per network and node: the driver of its s_axis and the monitor of its m_axis. */
+        @SuppressWarnings("unchecked")
+        private final StreamDriver<Pending>[][] drivers = new StreamDriver[2][];
+        private final StreamMonitor[][] sinks = new StreamMonitor[2][];
         /** Per network and destination: packets accepted and not yet delivered (by source, FIFO). */
         @SuppressWarnings("unchecked")
         private final Deque<Pending>[][] inFlight = new Deque[2][];
         private final int[][] expectedAt = new int[2][];
-        private final long[][] stalledTag = new long[2][];
         private final long[] nextTag;
         private final DescriptiveStatistics latency = new DescriptiveStatistics();
         private final DescriptiveStatistics netLatency = new DescriptiveStatistics();
+        private Testbench<Mesh> tb;
+        private RandomGenerator rng;
         private double excessSum;
         private double minExcess = Double.MAX_VALUE;
         private double analyticSum;
@@ -317,42 +327,29 @@ public final class MeshHarness {
         private long acceptedFlits;
         private final long[] acceptedBySource = new long[config.nodes()];
         private long responses;
-        private long cycles;
         private long lost;
         private boolean deadlock;
         private int maxQueue;
         private long outstandingMeasured;
-        private final List<String> extraFaults = new ArrayList<>();
-        private long extraFaultCount;
 
         @SuppressWarnings("unchecked")
         Run(Traffic traffic, int seed) {
             this.t = traffic;
-            this.rng = new MersenneTwister(seed);
+            this.seed = seed;
             this.ref = new NocReference(config.k(), config.m());
             this.n = config.nodes();
             this.k = config.k();
             for (int net = 0; net < 2; net++) {
                 queue[net] = new Deque[n];
                 inFlight[net] = new Deque[n];
-                offering[net] = new Pending[n];
-                validSet[net] = new boolean[n];
-                readySet[net] = new boolean[n];
+                drivers[net] = new StreamDriver[n];
+                sinks[net] = new StreamMonitor[n];
                 expectedAt[net] = new int[n];
-                stalledTag[net] = new long[n];
                 for (int i = 0; i < n; i++) {
                     queue[net][i] = new ArrayDeque<>();
-                    stalledTag[net][i] = -1;
                 }
             }
             nextTag = new long[2 * n];
-        }
-
-        private void fault(String s) {
-            extraFaultCount++;
-            if (extraFaults.size() < 20) {
-                extraFaults.add(s);
-            }
         }
 
         private long[] payload(int words) {
@@ -377,126 +374,107 @@ public final class MeshHarness {
             return t.payload >= 0 ? 1 + t.payload : 1 + config.maxPayloadFlits() / 2.0;
         }
 
+        /** A message on {@code s_axis}: destination, length, tag and payload words. */
+        private void write(Simulation.Cycle<Mesh> c, Message msg, Packet p) {
+            int dst = p.dst();
+            c.set(msg.destX, dst % k);
+            c.set(msg.destY, dst / k);
+            c.set(msg.length, p.payload().length);
+            c.set(msg.tag, p.tag());
+            for (int w = 0; w < p.payload().length; w++) {
+                c.set(msg.data[w], p.payload()[w]);
+            }
+        }
+
+        /** A message on {@code m_axis} as {destX, destY, srcX, srcY, length, tag, data...} (the words its length names). */
+        private long[] read(Simulation.Cycle<Mesh> c, Message msg) {
+            long len = c.get(msg.length);
+            int words = (int) Math.min(len, config.maxPayloadFlits());
+            long[] m = new long[6 + words];
+            m[0] = c.get(msg.destX);
+            m[1] = c.get(msg.destY);
+            m[2] = c.get(msg.srcX);
+            m[3] = c.get(msg.srcY);
+            m[4] = len;
+            m[5] = c.get(msg.tag);
+            for (int w = 0; w < words; w++) {
+                m[6 + w] = c.get(msg.data[w]);
+            }
+            return m;
+        }
+
         void drive(Simulation.Cycle<Mesh> c) {
             Mesh dut = c.dut();
+            tb = new Testbench<>(c, seed, new Failures(20, 100), t.watchdog);
+            rng = tb.rng();
+            for (int net = 0; net < 2; net++) {
+                Stream<Message>[] in = net == REQ ? dut.sAxisReq : dut.sAxisResp;
+                Stream<Message>[] out = net == REQ ? dut.mAxisReq : dut.mAxisResp;
+                String name = net == REQ ? "req" : "resp";
+                for (int i = 0; i < n; i++) {
+                    Message inMsg = in[i].payload();
+                    Message outMsg = out[i].payload();
+                    drivers[net][i] = tb.driver(in[i], 0, p -> write(c, inMsg, p.packet), null);
+                    sinks[net][i] = tb.monitor("m_axis_" + name + "[" + i + "]", out[i], t.ejectStall, () -> read(c, outMsg));
+                }
+            }
             long windowStart = t.warmup;
             long windowEnd = t.warmup + (long) t.measure;
             double pStart = Math.min(1.0, t.load / meanFlits());
-            long idle = 0;
             long scanEvery = 64;
             while (true) {
-                long now = cycles;
+                long now = tb.cycles();
                 boolean generating = now < windowEnd;
                 boolean inWindow = now >= windowStart && now < windowEnd;
-                // generators
                 if (generating) {
-                    for (int s = 0; s < n; s++) {
-                        if (rng.nextDouble() < pStart) {
-                            if (t.sourceQueue > 0 && queue[REQ][s].size() >= t.sourceQueue) {
-                                continue;
-                            }
-                            int dst = t.pattern.destination(s, k, config.m(), rng);
-                            Pending p = new Pending(packet(REQ, s, dst, payloadWords()), now, inWindow);
-                            queue[REQ][s].add(p);
-                            maxQueue = Math.max(maxQueue, queue[REQ][s].size());
-                            if (inWindow) {
-                                generatedFlits += p.packet.flits();
-                                outstandingMeasured++;
-                            }
-                        }
-                    }
+                    generate(now, pStart, inWindow);
                 }
-                // drivers and sinks
                 for (int net = 0; net < 2; net++) {
-                    Stream<Message>[] in = net == REQ ? dut.sAxisReq : dut.sAxisResp;
-                    Stream<Message>[] out = net == REQ ? dut.mAxisReq : dut.mAxisResp;
                     for (int i = 0; i < n; i++) {
-                        if (offering[net][i] == null && !queue[net][i].isEmpty()) {
-                            Pending p = queue[net][i].poll();
-                            offering[net][i] = p;
-                            Message msg = in[i].payload();
-                            int dst = p.packet.dst();
-                            c.set(msg.destX, dst % k);
-                            c.set(msg.destY, dst / k);
-                            c.set(msg.length, p.packet.payload().length);
-                            c.set(msg.tag, p.packet.tag());
-                            for (int w = 0; w < p.packet.payload().length; w++) {
-                                c.set(msg.data[w], p.packet.payload()[w]);
-                            }
-                        }
-                        boolean valid = offering[net][i] != null;
-                        if (valid != validSet[net][i]) {
-                            c.set(in[i].valid(), valid);
-                            validSet[net][i] = valid;
-                        }
-                        boolean ready = rng.nextDouble() >= t.ejectStall;
-                        if (net == REQ && t.requestResponse && queue[RESP][i].size() >= t.responseLimit) {
-                            ready = false;
-                        }
-                        if (ready != readySet[net][i]) {
-                            c.set(out[i].ready(), ready);
-                            readySet[net][i] = ready;
-                        }
+                        drivers[net][i].drive(queue[net][i]::poll);
+                        // A node holding responseLimit responses takes no more requests.
+                        sinks[net][i].drive(!(net == REQ && t.requestResponse && queue[RESP][i].size() >= t.responseLimit));
                     }
                 }
-                c.tick();
-                cycles++;
-                idle++;
-                boolean scan = cycles % scanEvery == 0;
+                tb.tick();
+                boolean scan = tb.cycles() % scanEvery == 0;
                 for (int net = 0; net < 2; net++) {
-                    Stream<Message>[] in = net == REQ ? dut.sAxisReq : dut.sAxisResp;
-                    Stream<Message>[] out = net == REQ ? dut.mAxisReq : dut.mAxisResp;
                     Bool[] dropped = net == REQ ? dut.droppedReq : dut.droppedResp;
                     for (int i = 0; i < n; i++) {
-                        Pending p = offering[net][i];
-                        if (p != null && c.get(in[i].ready())) {
-                            idle = 0;
+                        Pending p = drivers[net][i].sample();
+                        if (p != null) {
                             if (c.get(dropped[i])) {
-                                fault("legal packet dropped: " + p.packet);
+                                tb.fail("legal packet dropped: " + p.packet);
                             }
-                            p.accepted = cycles;
+                            p.accepted = tb.cycles();
                             ref.sent(p.packet);
                             inFlightQueue(net, i).add(p);
-                            offering[net][i] = null;
                             expectedAt[net][p.packet.dst()]++;
                         }
-                        if (expectedAt[net][i] == 0 && !scan && stalledTag[net][i] < 0) {
+                        // Only nodes expecting a message are watched every cycle; all of them every scanEvery cycles.
+                        if (expectedAt[net][i] == 0 && !scan && !sinks[net][i].holding()) {
                             continue;
                         }
-                        boolean valid = c.get(out[i].valid());
-                        if (stalledTag[net][i] >= 0) {
-                            if (!valid || c.get(out[i].payload().tag) != stalledTag[net][i]) {
-                                fault("protocol: m_axis message at node " + i + " changed or vanished while stalled, cycle " + cycles);
-                            }
-                            stalledTag[net][i] = -1;
+                        long[] m = sinks[net][i].sample();
+                        if (m != null) {
+                            deliver(net, i, m);
                         }
-                        if (!valid) {
-                            continue;
-                        }
-                        if (!readySet[net][i]) {
-                            stalledTag[net][i] = c.get(out[i].payload().tag);
-                            continue;
-                        }
-                        idle = 0;
-                        deliver(c, net, i, out[i].payload());
                     }
                 }
                 boolean outstanding = ref.outstanding() > 0 || anyQueued();
-                if (cycles >= windowEnd && !outstanding) {
+                if (tb.cycles() >= windowEnd && !outstanding) {
                     break;
                 }
-                if (outstanding && idle > t.watchdog) {
+                if (outstanding && tb.timedOut(() -> ref.outstanding() + " packets in the network")) {
                     deadlock = true;
-                    fault("watchdog: nothing accepted or delivered for " + idle + " cycles at cycle " + cycles + " with "
-                            + ref.outstanding() + " packets in the network");
                     break;
                 }
-                if (cycles > windowEnd + t.drainLimit) {
-                    fault("drain: " + ref.outstanding() + " packets still in the network " + t.drainLimit
+                if (tb.cycles() > windowEnd + t.drainLimit) {
+                    tb.fail("drain: " + ref.outstanding() + " packets still in the network " + t.drainLimit
                             + " cycles after generation stopped");
                     break;
                 }
-                if (ref.errorCount() + extraFaultCount > 100) {
+                if (ref.errorCount() + tb.failures().count() > 100) {
                     break;
                 }
             }
@@ -512,17 +490,36 @@ public final class MeshHarness {
                 Stream<Message>[] out = net == REQ ? dut.mAxisReq : dut.mAxisResp;
                 for (int i = 0; i < n; i++) {
                     if (c.get(out[i].valid())) {
-                        fault("spurious message offered at node " + i + " on " + (net == REQ ? "req" : "resp"));
+                        tb.fail("spurious message offered at node " + i + " on " + (net == REQ ? "req" : "resp"));
                     }
                 }
             }
             lost = ref.outstanding();
         }
 
+        /** Bernoulli sources: each node starts a request with probability pStart, unless its queue is full. */
+        private void generate(long now, double pStart, boolean inWindow) {
+            for (int s = 0; s < n; s++) {
+                if (rng.nextDouble() < pStart) {
+                    if (t.sourceQueue > 0 && queue[REQ][s].size() >= t.sourceQueue) {
+                        continue;
+                    }
+                    int dst = t.pattern.destination(s, k, config.m(), rng);
+                    Pending p = new Pending(packet(REQ, s, dst, payloadWords()), now, inWindow);
+                    queue[REQ][s].add(p);
+                    maxQueue = Math.max(maxQueue, queue[REQ][s].size());
+                    if (inWindow) {
+                        generatedFlits += p.packet.flits();
+                        outstandingMeasured++;
+                    }
+                }
+            }
+        }
+
         private boolean anyQueued() {
             for (int net = 0; net < 2; net++) {
                 for (int i = 0; i < n; i++) {
-                    if (offering[net][i] != null || !queue[net][i].isEmpty()) {
+                    if (drivers[net][i].offered() != null || !queue[net][i].isEmpty()) {
                         return true;
                     }
                 }
@@ -530,16 +527,11 @@ public final class MeshHarness {
             return false;
         }
 
-        private void deliver(Simulation.Cycle<Mesh> c, int net, int at, Message msg) {
-            int len = (int) c.get(msg.length);
-            int src = (int) (c.get(msg.srcY) * k + c.get(msg.srcX));
-            int dst = (int) (c.get(msg.destY) * k + c.get(msg.destX));
-            long tag = c.get(msg.tag);
-            long[] data = new long[Math.min(len, config.maxPayloadFlits())];
-            for (int w = 0; w < data.length; w++) {
-                data[w] = c.get(msg.data[w]);
-            }
-            Packet got = new Packet(net, src, dst, tag, data);
+        private void deliver(int net, int at, long[] m) {
+            int src = (int) (m[3] * k + m[2]);
+            int dst = (int) (m[1] * k + m[0]);
+            long tag = m[5];
+            Packet got = new Packet(net, src, dst, tag, Arrays.copyOfRange(m, 6, m.length));
             // Find the sender's bookkeeping before the scoreboard consumes the packet.
             Pending sent = null;
             if (src >= 0 && src < n) {
@@ -551,6 +543,7 @@ public final class MeshHarness {
             }
             expectedAt[net][at]--;
             if (sent != null) {
+                long cycles = tb.cycles();
                 if (net == REQ && cycles > t.warmup && cycles <= t.warmup + (long) t.measure) {
                     acceptedFlits += got.flits();
                     acceptedBySource[src] += got.flits();
@@ -569,7 +562,7 @@ public final class MeshHarness {
                 }
             }
             if (net == REQ && t.requestResponse) {
-                queue[RESP][at].add(new Pending(packet(RESP, at, src, payloadWords()), cycles, false));
+                queue[RESP][at].add(new Pending(packet(RESP, at, src, payloadWords()), tb.cycles(), false));
             } else if (net == RESP) {
                 responses++;
             }
@@ -597,13 +590,13 @@ public final class MeshHarness {
 
         Report report() {
             double window = Math.max(1, t.measure) * (double) n;
-            List<String> faults = new ArrayList<>(extraFaults);
+            List<String> faults = new ArrayList<>(tb.failures().first());
             faults.addAll(ref.errors());
             if (lost > 0) {
                 ref.undelivered(5).forEach(p -> faults.add("lost: " + p));
             }
             long count = netLatency.getN();
-            return new Report(cycles, ref.sentCount(), ref.deliveredCount(), responses, ref.errorCount() + extraFaultCount,
+            return new Report(tb.cycles(), ref.sentCount(), ref.deliveredCount(), responses, ref.errorCount() + tb.failures().count(),
                     faults, lost, deadlock, generatedFlits / window, acceptedFlits / window,
                     count == 0 ? Double.NaN : latency.getMean(), count == 0 ? Double.NaN : latency.getPercentile(99),
                     count == 0 ? Double.NaN : netLatency.getMean(), count == 0 ? Double.NaN : netLatency.getPercentile(99),

@@ -6,9 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
-import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.noc.NocConfig;
 import org.chiltepin.verif.golden.NocReference;
@@ -21,20 +19,19 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code chiltepin bench noc}: latency against offered load up to and past saturation. */
-@Command(name = "noc", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sweep the offered load of a k × m mesh (request network, Bernoulli injection, always-ready sinks)",
-                "and report average and 99th-percentile latency, accepted throughput, the zero-load latency next to the",
-                "analytic model, and the saturation throughput as a fraction of the channel-load bound (4/k for a k × k",
-                "mesh under uniform traffic)."})
-final class BenchNocCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+@Command(description = {"Sweep the offered load of a k × m mesh (request network, Bernoulli injection, always-ready sinks)",
+        "and report average and 99th-percentile latency, accepted throughput, the zero-load latency next to the",
+        "analytic model, and the saturation throughput as a fraction of the channel-load bound (4/k for a k × k",
+        "mesh under uniform traffic)."})
+final class NocBench implements Benchmark<NocConfig> {
+    /** The mesh is given by --k, --m, --payload and --buffer-depth. */
+    @Override
+    public boolean takesConfig() {
+        return false;
+    }
 
     @Option(names = "--k", paramLabel = "K", required = true, description = "Columns of the mesh (1..8).")
     int k;
@@ -45,9 +42,6 @@ final class BenchNocCommand implements Callable<Integer> {
     @Option(names = "--traffic", paramLabel = "T", defaultValue = "uniform",
             description = "uniform, transpose, bit-complement, hotspot or all-to-one (default: ${DEFAULT-VALUE}).")
     String traffic;
-
-    @Option(names = "--csv", paramLabel = "FILE", required = true, description = "Write the table as CSV.")
-    Path csv;
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Also plot latency against offered load.")
     Path plot;
@@ -68,14 +62,9 @@ final class BenchNocCommand implements Callable<Integer> {
             description = "Offered loads as fractions of the uniform bound (default: 0.02,0.1,0.2,...,1.0,1.2).")
     List<Double> loads;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
-    int seed;
-
-    @Mixin
-    WorkDirOption work = new WorkDirOption();
-
     @Override
-    public Integer call() throws IOException {
+    public int run(BlockRun<NocConfig> run, Path csv) throws IOException {
+        int seed = run.seed();
         int rows = m == null ? k : m;
         TrafficPattern pattern;
         try {
@@ -95,7 +84,7 @@ final class BenchNocCommand implements Callable<Integer> {
                 throw new ConfigException("--loads", "each must be in (0, 10]", f);
             }
         }
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = run.out();
         double bound = NocReference.uniformThroughputBound(k, rows);
         double textbook = 4.0 / Math.max(k, rows);
         o.printf("chiltepin bench noc: %d×%d mesh, %s traffic, %d-flit packets (1 head + %d payload), %d-flit buffers, seed %d%n",
@@ -103,7 +92,7 @@ final class BenchNocCommand implements Callable<Integer> {
         o.printf("  uniform channel-load bound %.4f flits/node/cycle (4/k = %.4f)%n", bound, textbook);
         o.flush();
         long t0 = System.nanoTime();
-        MeshHarness h = MeshHarness.compile(cfg, work.dir, Simulation.Options.DEFAULT);
+        MeshHarness h = MeshHarness.compile(cfg, run.work(), run.simulation());
         o.printf("  model built in %.1f s (%s)%n", (System.nanoTime() - t0) / 1e9, Cli.verilatorVersion());
 
         // Zero load: isolated packets, and the per-hop slope at this packet length.
@@ -163,7 +152,9 @@ final class BenchNocCommand implements Callable<Integer> {
         }
         o.println();
         table.print(o);
-        table.writeCsv(csv);
+        if (csv != null) {
+            table.writeCsv(csv);
+        }
         o.printf("%n  zero-load latency   %.2f cycles measured at %.3f offered (model %.2f); %.3f cycles per hop%n",
                 table.rows().isEmpty() ? Double.NaN : (Double) table.rows().get(0).get(7), xs.isEmpty() ? 0 : xs.get(0),
                 t0Model, perHop.getSlope());
@@ -175,7 +166,9 @@ final class BenchNocCommand implements Callable<Integer> {
             o.printf("  %-19s %.4f flits/node/cycle (channel-load bound of this pattern): %.1f %%%n",
                     pattern.cliName() + " bound", patternBound, 100 * saturation / patternBound);
         }
-        o.printf("  csv                 %s%n", csv);
+        if (csv != null) {
+            o.printf("  csv                 %s%n", csv);
+        }
         if (plot != null) {
             XYChart chart = new XYChartBuilder().width(800).height(500)
                     .title(k + "×" + rows + " mesh, " + pattern.cliName() + ", " + (payload + 1) + "-flit packets")

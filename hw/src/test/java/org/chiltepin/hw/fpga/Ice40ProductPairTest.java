@@ -1,4 +1,4 @@
-package org.chiltepin.gen;
+package org.chiltepin.hw.fpga;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.chiltepin.hdl.Verilog;
+import org.chiltepin.hw.QualityGates;
 import org.chiltepin.hw.array.ProductPair;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class Ice40ProductPairTest {
 
     @Test
     void sbMac16PairMatchesTheBehaviouralProductsExhaustively() throws IOException {
-        Run r = simulate(8, Ice40ProductPair.verilog(8), "int8");
+        Run r = simulate(8, Ice40ProductPair.parameters(), "int8");
         assertEquals(0, r.exit(), r.output());
         assertEquals(VECTORS, r.checked(), r.output());
         assertEquals(0, r.mismatches(), r.output());
@@ -48,7 +49,7 @@ class Ice40ProductPairTest {
 
     @Test
     void narrowOperandsAreSignExtendedIntoTheBytes() throws IOException {
-        Run r = simulate(5, Ice40ProductPair.verilog(5), "int5");
+        Run r = simulate(5, Ice40ProductPair.parameters(), "int5");
         assertEquals(0, r.exit(), r.output());
         assertEquals(3 * 1024, r.checked(), r.output());
         assertEquals(0, r.mismatches(), r.output());
@@ -62,24 +63,30 @@ class Ice40ProductPairTest {
                 Map.entry("BOTOUTPUT_SELECT", "2'b00"), Map.entry("BOT_8x8_MULT_REG", "1'b1"))) {
             var params = Ice40ProductPair.parameters();
             params.put(broken.getKey(), broken.getValue());
-            Run r = simulate(8, Ice40ProductPair.verilog("ProductPair", 8, params), broken.getKey());
+            Run r = simulate(8, params, broken.getKey());
             assertEquals(0, r.exit(), r.output());
             assertEquals(VECTORS, r.checked(), r.output());
             assertTrue(r.mismatches() > 0, broken + " went unnoticed:\n" + r.output());
         }
     }
 
+    /** The mapping's Verilog, emitted from the Java HDL like every other block. */
+    private static String mapping(Path into, int w, Map<String, String> parameters) throws IOException {
+        var e = Verilog.emit(() -> new Ice40ProductPair("ProductPair", w, parameters), "ProductPair", into);
+        return Files.readString(e.files().get(0));
+    }
+
     @Test
     void mappingHasTheEmittedModulesPortsAndNoRegisters() throws IOException {
         var emitted = Verilog.emit(() -> new ProductPair(8), "ProductPair", dir.resolve("rtl"));
-        String v = Ice40ProductPair.verilog(8);
+        String v = mapping(dir.resolve("ice"), 8, Ice40ProductPair.parameters());
         for (Verilog.Port p : emitted.ports()) {
             String decl = p.direction() + "\\s+wire\\s+\\[" + (p.width() - 1) + ":0\\]\\s+" + p.name() + "\\b";
             assertTrue(Pattern.compile(decl).matcher(v).find(), decl + " in\n" + v);
         }
         assertTrue(v.contains("module ProductPair ("), v);
         assertEquals(1, v.split("SB_MAC16 #\\(", -1).length - 1, v);
-        Matcher regs = Pattern.compile("\\.(\\w+_REG\\w*)\\s+\\((\\S+)\\)").matcher(v);
+        Matcher regs = Pattern.compile("\\.(\\w+_REG\\w*)\\s*\\((\\S+?)\\s*\\)").matcher(v);
         int n = 0;
         while (regs.find()) {
             assertEquals("1'b0", regs.group(2), regs.group(1));
@@ -92,7 +99,7 @@ class Ice40ProductPairTest {
      * Compiles the bench with the behavioural module renamed {@code ProductPair_ref} and the
      * mapping under test as {@code ProductPair}, runs it, and reads its summary line.
      */
-    private Run simulate(int w, String mapping, String tag) throws IOException {
+    private Run simulate(int w, Map<String, String> parameters, String tag) throws IOException {
         Assumptions.assumeTrue(onPath("iverilog") && onPath("vvp"),
                 "iverilog/vvp not on PATH: the SB_MAC16 equivalence check needs Icarus Verilog (apt-get install iverilog)");
         Assumptions.assumeTrue(Files.exists(CELLS_SIM), "yosys' iCE40 simulation models not found at " + CELLS_SIM);
@@ -102,16 +109,17 @@ class Ice40ProductPairTest {
         Files.writeString(ref, Files.readString(emitted.files().get(0)).replace("module ProductPair (", "module ProductPair_ref ("));
         assertTrue(Files.readString(ref).contains("module ProductPair_ref ("), "renaming the behavioural module failed");
         Path ice = d.resolve("ProductPair_ice40.v");
-        Files.writeString(ice, mapping);
+        Files.writeString(ice, mapping(d.resolve("ice"), w, parameters));
         Path tb = d.resolve("tb.v");
         Files.writeString(tb, bench(w));
-        List<String> compile = new ArrayList<>(List.of("iverilog", "-g2012", "-o", "tb.vvp", "-s", "tb",
+        Path vvp = d.resolve("tb.vvp").toAbsolutePath();
+        List<String> compile = new ArrayList<>(List.of("iverilog", "-g2012", "-o", vvp.toString(), "-s", "tb",
                 // The models give unconnected SB_* inputs default values with port initializers,
                 // which Icarus 11 rejects; the mapping ties every input anyway.
                 "-DNO_ICE40_DEFAULT_ASSIGNMENTS", CELLS_SIM.toString(), ref.toString(), ice.toString(), tb.toString()));
-        ToolRunner.Result c = ToolRunner.run(compile, d, null, 300);
+        QualityGates.ToolRun c = QualityGates.run(compile, 300);
         assertEquals(0, c.exitCode(), "iverilog:\n" + c.output());
-        ToolRunner.Result r = ToolRunner.run(List.of("vvp", "-n", "tb.vvp"), d, null, 600);
+        QualityGates.ToolRun r = QualityGates.run(List.of("vvp", "-n", vvp.toString()), 600);
         Matcher m = Pattern.compile("SUMMARY checked (\\d+) mismatches (\\d+)").matcher(r.output());
         assertTrue(m.find(), "no summary from the bench:\n" + r.output());
         return new Run(r.exitCode(), r.output(), Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));

@@ -5,9 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.commons.math3.random.MersenneTwister;
-import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.gemm.GemmConfig;
 import org.chiltepin.verif.gemm.GemmHarness;
@@ -18,44 +16,30 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code chiltepin bench gemm}: runs whole tiled GEMMs on the Verilated engine with no stalls and
  * reads the engine's own performance counters: cycles, MAC utilization, and for GEMVs the input
  * port's bytes per cycle. Results are checked against the golden model as they run.
  */
-@Command(name = "gemm", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"MAC utilization = useful MACs / (rows × cols × cycles) of whole GEMMs, tiled with double",
-                "buffering by the host-side tiler; cycles come from the engine's counters (CLEAR_COUNTERS ... FENCE).",
-                "Every result is compared with the golden model; a mismatch fails the benchmark."})
-final class BenchGemmCommand implements Callable<Integer> {
+@Command(description = {"MAC utilization = useful MACs / (rows × cols × cycles) of whole GEMMs, tiled with double",
+        "buffering by the host-side tiler; cycles come from the engine's counters (CLEAR_COUNTERS ... FENCE).",
+        "Every result is compared with the golden model; a mismatch fails the benchmark."})
+final class GemmBench implements Benchmark<GemmConfig> {
     static final String DEFAULT_SHAPES = "1x64x64,1x256x256,16x64x172,64x64x64,128x128x128,256x256x256";
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--shapes", paramLabel = "MxKxN,...", defaultValue = DEFAULT_SHAPES,
             description = "GEMM shapes (default: ${DEFAULT-VALUE}).")
     String shapes;
 
-    @Option(names = "--csv", paramLabel = "FILE", required = true, description = "Write the table as CSV.")
-    Path csv;
-
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw utilization per shape.")
     Path plot;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the operands (default: ${DEFAULT-VALUE}).")
-    int seed;
-
-    @Mixin
-    WorkDirOption work = new WorkDirOption();
+    @Override
+    public void check(GemmConfig config) {
+        parseShapes(shapes);
+    }
 
     record Shape(int m, int k, int n) {
         @Override
@@ -85,13 +69,12 @@ final class BenchGemmCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        GemmConfig cfg = config.resolve(GemmKind.INSTANCE);
+    public int run(BlockRun<GemmConfig> run, Path csv) throws Exception {
+        GemmConfig cfg = run.config();
+        int seed = run.seed();
         List<Shape> list = parseShapes(shapes);
-        PrintWriter o = spec.commandLine().getOut();
-        o.printf("chiltepin bench gemm: %s, %s%n", config.asArguments(), GemmKind.INSTANCE.describe(cfg));
-        o.flush();
-        GemmHarness harness = GemmHarness.compile(cfg, work.dir, Simulation.Options.DEFAULT);
+        PrintWriter o = run.out();
+        GemmHarness harness = GemmHarness.compile(cfg, run.work(), run.simulation());
         var params = GemmHarness.params(cfg);
         BenchTable table = new BenchTable("shape", "macs", "cycles", "ideal_cycles", "mac_utilization",
                 "mac_active_fraction", "operand_bytes_per_cycle", "input_port_utilization", "stall_input", "stall_hazard",
@@ -99,8 +82,8 @@ final class BenchGemmCommand implements Callable<Integer> {
         boolean allPass = true;
         MersenneTwister rng = new MersenneTwister(seed);
         for (Shape s : list) {
-            int[][] a = random(rng, s.m(), s.k());
-            int[][] b = random(rng, s.k(), s.n());
+            int[][] a = GemmProgram.randomInt8(rng, s.m(), s.k());
+            int[][] b = GemmProgram.randomInt8(rng, s.k(), s.n());
             int[] mult = new int[s.n()];
             int[] shift = new int[s.n()];
             for (int j = 0; j < s.n(); j++) {
@@ -155,8 +138,10 @@ final class BenchGemmCommand implements Callable<Integer> {
         }
         o.println();
         table.print(o);
-        table.writeCsv(csv);
-        o.printf("wrote %s%n", csv);
+        if (csv != null) {
+            table.writeCsv(csv);
+            o.printf("wrote %s%n", csv);
+        }
         if (plot != null) {
             CategoryChart chart = new CategoryChartBuilder().width(800).height(450)
                     .title("Chiltepin GEMM engine " + cfg.rows() + "x" + cfg.cols() + ": MAC utilization")
@@ -169,15 +154,5 @@ final class BenchGemmCommand implements Callable<Integer> {
         }
         o.flush();
         return allPass ? 0 : 1;
-    }
-
-    private static int[][] random(MersenneTwister rng, int r, int c) {
-        int[][] m = new int[r][c];
-        for (int[] row : m) {
-            for (int j = 0; j < c; j++) {
-                row[j] = rng.nextInt(256) - 128;
-            }
-        }
-        return m;
     }
 }

@@ -4,8 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.kvcache.KvCacheConfig;
 import org.chiltepin.verif.golden.KvCacheReference;
@@ -13,34 +11,21 @@ import org.chiltepin.verif.kvcache.KvCacheHarness;
 import org.chiltepin.verif.kvcache.KvCacheHarness.Timing;
 import org.chiltepin.verif.kvcache.KvCacheWorkloads;
 import org.chiltepin.verif.kvcache.KvCacheWorkloads.Waste;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code chiltepin bench kvcache}: gather and append throughput measured on the Verilated RTL
  * (every run also checked against the golden model), and memory waste of paged against
  * contiguous max-length allocation on a long-tailed workload.
  */
-@picocli.CommandLine.Command(name = "kvcache", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure the KV-cache controller: gather rows/cycle against sequence length and append rows/cycle",
-                "on the Verilated RTL (no back-pressure; results checked against the golden model), and memory waste",
-                "(allocated but unused token slots / allocated) of paged against contiguous max-length allocation",
-                "on a long-tailed mix of sequence lengths."})
-final class BenchKvCacheCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConfigOptions config = new ConfigOptions();
-
-    @Option(names = "--csv", paramLabel = "FILE",
-            description = "Write the throughput table to FILE and the waste table next to it (FILE's name + '-waste.csv').")
-    Path csv;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the workload (default: ${DEFAULT-VALUE}).")
-    int seed;
+@Command(description = {"Measure the KV-cache controller: gather rows/cycle against sequence length and append rows/cycle",
+        "on the Verilated RTL (no back-pressure; results checked against the golden model), and memory waste",
+        "(allocated but unused token slots / allocated) of paged against contiguous max-length allocation",
+        "on a long-tailed mix of sequence lengths. --csv FILE also writes the waste table to FILE's name + '-waste.csv'."})
+final class KvCacheBench implements Benchmark<KvCacheConfig> {
+    /** The seed of the workload. */
+    private int seed;
 
     @Option(names = "--sequences", paramLabel = "N", defaultValue = "1000",
             description = "Sequences in the waste workload (default: ${DEFAULT-VALUE}).")
@@ -54,12 +39,8 @@ final class BenchKvCacheCommand implements Callable<Integer> {
             description = "Median sequence length of the waste workload, log-normal with sigma 1 (default: ${DEFAULT-VALUE}).")
     double median;
 
-    @Mixin
-    WorkDirOption work = new WorkDirOption();
-
     @Override
-    public Integer call() throws Exception {
-        KvCacheConfig cfg = config.resolve(KvCacheKind.INSTANCE);
+    public void check(KvCacheConfig config) {
         if (sequences < 1 || sequences > 100000) {
             throw new ConfigException("--sequences", "must be in [1, 100000]", sequences);
         }
@@ -69,10 +50,14 @@ final class BenchKvCacheCommand implements Callable<Integer> {
         if (median < 1 || median > maxLen) {
             throw new ConfigException("--median", "must be in [1, --max-len]", median);
         }
-        PrintWriter o = spec.commandLine().getOut();
-        o.printf("chiltepin bench kvcache: %s, %s%n", config.asArguments(), KvCacheKind.INSTANCE.describe(cfg));
-        o.flush();
-        KvCacheHarness harness = KvCacheHarness.compile(cfg, work.dir, Simulation.Options.DEFAULT);
+    }
+
+    @Override
+    public int run(BlockRun<KvCacheConfig> run, Path csv) throws Exception {
+        KvCacheConfig cfg = run.config();
+        seed = run.seed();
+        PrintWriter o = run.out();
+        KvCacheHarness harness = KvCacheHarness.compile(cfg, run.work(), run.simulation());
 
         BenchTable gather = throughput(harness, cfg, o);
         o.println();
