@@ -28,8 +28,11 @@ class StimulusOptionsTest {
         return all;
     }
 
+    /** One command line to look options up in (building one per lookup costs time, not checks). */
+    private static final CommandLine CLI = Cli.commandLine();
+
     private static boolean has(String command, String option) {
-        CommandLine c = Cli.commandLine();
+        CommandLine c = CLI;
         for (String part : command.split(" ")) {
             c = c.getSubcommands().get(part);
         }
