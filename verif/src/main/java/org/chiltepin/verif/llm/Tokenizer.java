@@ -203,27 +203,32 @@ public final class Tokenizer {
     }
 
     /**
-     * run.c's {@code decode(prev, token)} followed by {@code safe_printf}: the token's piece,
-     * without its leading space right after BOS; a byte token {@code <0xNN>} is that one byte;
-     * a piece of a single byte that is neither printable ASCII nor whitespace prints nothing.
+     * run.c's {@code decode(prev, token)} followed by {@code safe_printf}: {@link #decodeRaw}, except
+     * that a piece of a single byte that is neither printable ASCII nor whitespace prints nothing
+     * (so run.c drops the bytes of a character the vocabulary spells with byte tokens).
      */
     public byte[] decode(int prev, int token) {
-        byte[] p = pieces[token];
-        int from = prev == BOS && p.length > 0 && p[0] == ' ' ? 1 : 0;
-        int b = byteToken(p, from);
-        if (b >= 0) {
-            p = new byte[] {(byte) b};
-            from = 0;
-        }
-        if (p.length - from == 1) {
-            int c = p[from] & 0xFF;
+        byte[] p = decodeRaw(prev, token);
+        if (p.length == 1) {
+            int c = p[0] & 0xFF;
             boolean print = c >= 0x20 && c <= 0x7E;
             boolean space = c == ' ' || c >= 0x09 && c <= 0x0D;
             if (!print && !space) {
                 return new byte[0];
             }
         }
-        return Arrays.copyOfRange(p, from, p.length);
+        return p;
+    }
+
+    /**
+     * run.c's {@code decode(prev, token)}: the token's piece, without its leading space right
+     * after BOS; a byte token {@code <0xNN>} is that one byte.
+     */
+    public byte[] decodeRaw(int prev, int token) {
+        byte[] p = pieces[token];
+        int from = prev == BOS && p.length > 0 && p[0] == ' ' ? 1 : 0;
+        int b = byteToken(p, from);
+        return b >= 0 ? new byte[] {(byte) b} : Arrays.copyOfRange(p, from, p.length);
     }
 
     /** What {@code sscanf(piece, "<0x%02hhX>", &b) == 1} accepts: "<0x" and one or two hex digits. */

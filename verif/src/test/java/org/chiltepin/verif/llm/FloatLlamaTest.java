@@ -1,10 +1,14 @@
 package org.chiltepin.verif.llm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,19 +35,33 @@ class FloatLlamaTest {
         return blocks;
     }
 
-    static String generate(String prompt, int steps) {
+    /**
+     * The token ids run.c fed to its forward pass at each position for the two reference runs
+     * (test resource runc-ids.txt, lines: empty prompt, "Once upon a time").
+     */
+    static int[][] referenceIds() {
+        try (var in = FloatLlamaTest.class.getResourceAsStream("runc-ids.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().filter(l -> !l.startsWith("#"))
+                    .map(l -> Arrays.stream(l.trim().split(" ")).mapToInt(Integer::parseInt).toArray()).toArray(int[][]::new);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void check(String prompt, int steps, int reference) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Generator.generate(new FloatLlama(MODEL), TOKENIZER, prompt, steps, out::writeBytes);
-        return out.toString(StandardCharsets.UTF_8);
+        Generator.Result r = Generator.generate(new FloatLlama(MODEL), TOKENIZER, prompt, steps, out::writeBytes);
+        assertEquals(referenceTexts().get(reference), out.toString(StandardCharsets.UTF_8));
+        assertArrayEquals(referenceIds()[reference], r.tokens());
     }
 
     @Test
     void emptyPromptPrintsRunCsText() {
-        assertEquals(referenceTexts().get(0), generate("", 200));
+        check("", 200, 0);
     }
 
     @Test
     void onceUponATimePrintsRunCsText() {
-        assertEquals(referenceTexts().get(1), generate("Once upon a time", 64));
+        check("Once upon a time", 64, 1);
     }
 }
