@@ -96,6 +96,7 @@ final class Cli {
         CommandLine host = new CommandLine(new Host());
         host.addSubcommand("gemm", new HostGemmCommand());
         cl.addSubcommand("host", host);
+        cl.addSubcommand("run", RunCommand.commandLine());
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("chiltepin: error: " + ex.getMessage()
                     + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");

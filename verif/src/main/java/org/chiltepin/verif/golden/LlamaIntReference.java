@@ -176,12 +176,15 @@ public final class LlamaIntReference implements LlamaEngine {
         // p_t·mant_v[t]·2^(e_v[t] − max e_v): every value row at the largest value exponent
         Wide weighted = align(prob, pMant, pExp, 0);
         QVec pq = ops.quantize(new Wide(weighted.v(), -15));
-        for (int i = 0; i < hs; i++) {
-            int sum = 0;
-            for (int t = 0; t < n; t++) {
-                sum += pq.q()[t] * values[l][t][g].q()[i];
+        int[] sums = new int[hs];
+        for (int t = 0; t < n; t++) {
+            byte[] v = values[l][t][g].q();
+            for (int i = 0; i < hs; i++) {
+                sums[i] += pq.q()[t] * v[i]; // wrapping int32, like the GEMM accumulators
             }
-            out[at + i] = sum;
+        }
+        for (int i = 0; i < hs; i++) {
+            out[at + i] = sums[i];
             outMant[at + i] = pq.mant();
             outExp[at + i] = pq.exp() + weighted.exp();
         }

@@ -14,7 +14,8 @@ import java.util.Map;
  * A llama2.c tokenizer ({@code tokenizer.bin} format): an int32 max_token_length, then one record
  * per token of the model's vocabulary — float32 merge score, int32 length, the token's bytes —
  * little-endian, with no count: the vocabulary size comes from the checkpoint. Ids 0–2 are
- * {@code <unk>}, BOS and EOS, ids 3–258 the byte tokens {@code <0x00>}…{@code <0xFF>}.
+ * {@code <unk>}, BOS and EOS, ids 3–258 the byte tokens {@code <0x00>}…{@code <0xFF>}, and some
+ * token is " " (the dummy prefix).
  *
  * <p>{@link #encode} and {@link #decode} do what {@code run.c}'s {@code encode} and
  * {@code decode}/{@code safe_printf} do, byte for byte (see docs/llm.md).
@@ -105,7 +106,11 @@ public final class Tokenizer {
                         + key(pieces[FIRST_BYTE + v]) + "\"");
             }
         }
-        return new Tokenizer(pieces, scores);
+        Tokenizer t = new Tokenizer(pieces, scores);
+        if (t.lookup(new byte[] {' '}, 1) < 0) {
+            throw mismatch(name, vocabSize, "no \" \" token, which run.c's encode prepends to every prompt");
+        }
+        return t;
     }
 
     private static ModelFileException mismatch(String name, int vocabSize, String detail) {
@@ -143,11 +148,7 @@ public final class Tokenizer {
         int n = 0;
         tokens[n++] = BOS;
         if (nul > 0) {
-            int space = lookup(new byte[] {' '}, 1);
-            if (space < 0) {
-                throw new IllegalStateException("the tokenizer has no \" \" token for the dummy prefix");
-            }
-            tokens[n++] = space;
+            tokens[n++] = lookup(new byte[] {' '}, 1); // present: parse checks it
         }
         byte[] buf = new byte[4];
         int len = 0;
