@@ -9,21 +9,34 @@ public final class Agreement {
     private Agreement() {
     }
 
-    /** Positions where {@code a} and {@code b} predicted the same token, feeding both {@code tokens}. */
-    public record Result(int agreed, int positions) {
+    /** The two engines' predictions at each position, fed the same tokens. */
+    public record Result(int[] a, int[] b) {
+        public int positions() {
+            return a.length;
+        }
+
+        public int agreed() {
+            int n = 0;
+            for (int i = 0; i < a.length; i++) {
+                n += a[i] == b[i] ? 1 : 0;
+            }
+            return n;
+        }
+
         public double percent() {
-            return 100.0 * agreed / positions;
+            return 100.0 * agreed() / positions();
         }
     }
 
+    /** Feeds {@code tokens} to both engines, position by position, and records their predictions. */
     public static Result teacherForced(LlamaEngine a, LlamaEngine b, int[] tokens) {
-        int agreed = 0;
+        int[] pa = new int[tokens.length];
+        int[] pb = new int[tokens.length];
         for (int pos = 0; pos < tokens.length; pos++) {
-            if (a.step(tokens[pos], pos) == b.step(tokens[pos], pos)) {
-                agreed++;
-            }
+            pa[pos] = a.step(tokens[pos], pos);
+            pb[pos] = b.step(tokens[pos], pos);
         }
-        return new Result(agreed, tokens.length);
+        return new Result(pa, pb);
     }
 
     /** How many leading entries of {@code a} and {@code b} are equal. */

@@ -1,0 +1,101 @@
+package org.chiltepin.gen;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.chiltepin.hw.ConfigException;
+import org.chiltepin.verif.llm.Agreement;
+import org.chiltepin.verif.llm.FloatLlama;
+import org.chiltepin.verif.llm.Generator;
+import org.chiltepin.verif.llm.LlamaEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code chiltepin bench llama}: the accuracy of an engine against the float reference —
+ * teacher-forced top-1 agreement over the float reference's greedy sequence, and how many
+ * leading tokens of the engine's own greedy sequence equal the float reference's.
+ */
+@Command(name = "llama", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure an engine (default: the integer golden model) against the float reference, which prints",
+                "llama2.c's text: the float reference decodes greedily from the prompt; both are then fed that sequence",
+                "(teacher forcing) and their next-token predictions compared at every position; finally the engine",
+                "decodes on its own and the leading tokens equal to the float reference's are counted. The positions",
+                "where the two disagree are listed with the float reference's margin (top-1 minus top-2 logit)."})
+final class BenchLlamaCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LlamaModelOptions options = new LlamaModelOptions();
+
+    @Option(names = "--prompt", paramLabel = "TEXT", defaultValue = "", description = "Prompt (default: empty).")
+    String prompt;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "200", description = "Positions, prompt included (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write one row per position: token, both predictions, margin.")
+    Path csv;
+
+    @Override
+    public Integer call() throws IOException {
+        ConfigException.requireAtLeast("--steps", steps, 1);
+        LlamaModelOptions.Model m = options.load();
+        PrintWriter o = spec.commandLine().getOut();
+        int[] reference = Generator.generate(new FloatLlama(m.checkpoint()), m.tokenizer(), prompt, steps, b -> { }).tokens();
+        o.printf("chiltepin bench llama: %s, engine %s against float, prompt \"%s\", %d positions%n", m.name(), options.engine,
+                prompt, reference.length);
+        o.flush();
+        LlamaEngine engine = options.engine(m.checkpoint());
+        Agreement.Result forced = Agreement.teacherForced(new FloatLlama(m.checkpoint()), engine, reference);
+        FloatLlama margins = new FloatLlama(m.checkpoint());
+        BenchTable table = new BenchTable("pos", "token", "float", options.engine, "agree", "float_margin");
+        BenchTable misses = new BenchTable("pos", "token", "float", options.engine, "float_margin");
+        for (int pos = 0; pos < reference.length; pos++) {
+            double margin = margin(margins.forward(reference[pos], pos));
+            boolean agree = forced.a()[pos] == forced.b()[pos];
+            table.add((long) pos, (long) reference[pos], (long) forced.a()[pos], (long) forced.b()[pos], agree ? 1L : 0L, margin);
+            if (!agree) {
+                misses.add((long) pos, (long) reference[pos], (long) forced.a()[pos], (long) forced.b()[pos], margin);
+            }
+        }
+        int[] own = Generator.generate(options.engine(m.checkpoint()), m.tokenizer(), prompt, steps, b -> { }).tokens();
+        int lead = Agreement.leadingMatch(reference, own);
+        int promptTokens = m.tokenizer().encode(prompt).length;
+        o.printf("  teacher-forced top-1   %d/%d = %.1f %%%n", forced.agreed(), forced.positions(), forced.percent());
+        o.printf("  free-running greedy    %d leading tokens equal the float reference's (of %d; %d generated)%n", lead,
+                reference.length, Math.max(0, lead - promptTokens));
+        if (misses.rows().isEmpty()) {
+            o.println("  disagreements          none");
+        } else {
+            o.println("  disagreements:");
+            misses.print(o);
+        }
+        if (csv != null) {
+            table.writeCsv(csv);
+            o.printf("wrote %s%n", csv);
+        }
+        o.flush();
+        return 0;
+    }
+
+    /** Top-1 minus top-2 logit. */
+    private static double margin(float[] logits) {
+        float first = Float.NEGATIVE_INFINITY;
+        float second = Float.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            if (v > first) {
+                second = first;
+                first = v;
+            } else if (v > second) {
+                second = v;
+            }
+        }
+        return first - second;
+    }
+}
