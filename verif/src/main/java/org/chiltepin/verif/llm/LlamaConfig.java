@@ -82,16 +82,17 @@ public record LlamaConfig(int dim, int hiddenDim, int nLayers, int nHeads, int n
     }
 
     /**
-     * Bytes an integer model of this checkpoint occupies in the chip's memory: int8 matrices, one
-     * 4-byte scale per output row and 2 bytes per normalization gain, plus the int8 KV cache of one
-     * full sequence with a 4-byte scale per key/value head and position.
+     * Bytes the integer model of this checkpoint occupies in the chip's memory
+     * (docs/llm.md): int8 matrices with an int16 multiplier per output row, int16 normalization
+     * gains, and the int8 KV cache of one full sequence with a 2-byte scale (mantissa, exponent)
+     * per key/value head and position.
      */
     public long int8Bytes() {
         long rows = (long) vocabSize * (sharedClassifier ? 1 : 2)
-                + (long) nLayers * (2L * dim + 2L * kvDim() + 2L * hiddenDim + dim);
+                + (long) nLayers * (3L * dim + 2L * kvDim() + 2L * hiddenDim);
         long gains = (2L * nLayers + 1) * dim;
-        long kv = 2L * nLayers * seqLen * (kvDim() + 4L * nKvHeads);
-        return matrixValues() + 4 * rows + 2 * gains + kv;
+        long kv = 2L * nLayers * seqLen * (kvDim() + 2L * nKvHeads);
+        return matrixValues() + 2 * rows + 2 * gains + kv;
     }
 
     @Override

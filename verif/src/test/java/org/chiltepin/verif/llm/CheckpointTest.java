@@ -1,8 +1,10 @@
 package org.chiltepin.verif.llm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -78,6 +80,34 @@ class CheckpointTest {
         assertEquals("model.bin: too large for chip 'tiny': the int8 model with its KV cache needs " + need
                 + " bytes, the chip has 65536", error(FILE, new Checkpoint.Capacity("tiny", 65536)));
         Checkpoint.load(write(FILE), new Checkpoint.Capacity("exact", need));
+    }
+
+    /** A random checkpoint of another shape, with a separate classifier (negative vocab_size in the header). */
+    @Test
+    void anotherShapeWithItsOwnClassifierLoadsAndRunsOnBothEngines() throws IOException {
+        LlamaConfig c = new LlamaConfig(16, 24, 2, 4, 2, 512, 32, false);
+        ByteBuffer b = ByteBuffer.allocate((int) c.fileBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : new int[] {16, 24, 2, 4, 2, -512, 32}) {
+            b.putInt(v);
+        }
+        java.util.Random r = new java.util.Random(5);
+        while (b.hasRemaining()) {
+            b.putFloat((float) r.nextGaussian());
+        }
+        Checkpoint m = Checkpoint.load(write(b.array()), Checkpoint.Capacity.UNLIMITED);
+        assertEquals(c, m.config());
+        assertEquals(8 * 16, m.wk[1].length); // kvDim = 16·2/4
+        assertEquals(24 * 16, m.w1[0].length);
+        assertNotSame(m.tokenEmbedding, m.classifier);
+        // the classifier is the last vocab × dim floats of the file
+        assertEquals(b.getFloat(b.capacity() - 4), m.classifier[512 * 16 - 1]);
+        Tokenizer tok = BundledModel.tokenizer(512);
+        var golden = new org.chiltepin.verif.golden.LlamaIntReference(new org.chiltepin.verif.golden.LlamaInt8Weights(m),
+                new org.chiltepin.verif.golden.InterimVectorOps(32, 4));
+        for (LlamaEngine e : new LlamaEngine[] {new FloatLlama(m), golden}) {
+            Generator.Result g = Generator.generate(e, tok, "Once", 40, bytes -> { });
+            assertTrue(g.positions() >= 1 && g.positions() <= 32, "40 steps are clamped to seq_len 32: " + g.positions());
+        }
     }
 
     @Test
