@@ -3,12 +3,13 @@ package org.chiltepin.gen;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.verif.llm.Agreement;
 import org.chiltepin.verif.llm.FloatLlama;
 import org.chiltepin.verif.llm.Generator;
-import org.chiltepin.verif.llm.LlamaEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,8 +34,8 @@ final class BenchLlamaCommand implements Callable<Integer> {
     @Mixin
     LlamaModelOptions options = new LlamaModelOptions();
 
-    @Option(names = "--prompt", paramLabel = "TEXT", defaultValue = "", description = "Prompt (default: empty).")
-    String prompt;
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt; repeat for several, measured one after the other (default: empty).")
+    List<String> prompts = new ArrayList<>();
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "200", description = "Positions, prompt included (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -47,33 +48,42 @@ final class BenchLlamaCommand implements Callable<Integer> {
         ConfigException.requireAtLeast("--steps", steps, 1);
         LlamaModelOptions.Model m = options.load();
         PrintWriter o = spec.commandLine().getOut();
-        int[] reference = Generator.generate(new FloatLlama(m.checkpoint()), m.tokenizer(), prompt, steps, b -> { }).tokens();
-        o.printf("chiltepin bench llama: %s, engine %s against float, prompt \"%s\", %d positions%n", m.name(), options.engine,
-                prompt, reference.length);
-        o.flush();
-        LlamaEngine engine = options.engine(m.checkpoint());
-        Agreement.Result forced = Agreement.teacherForced(new FloatLlama(m.checkpoint()), engine, reference);
-        FloatLlama margins = new FloatLlama(m.checkpoint());
-        BenchTable table = new BenchTable("pos", "token", "float", options.engine, "agree", "float_margin");
-        BenchTable misses = new BenchTable("pos", "token", "float", options.engine, "float_margin");
-        for (int pos = 0; pos < reference.length; pos++) {
-            double margin = margin(margins.forward(reference[pos], pos));
-            boolean agree = forced.a()[pos] == forced.b()[pos];
-            table.add((long) pos, (long) reference[pos], (long) forced.a()[pos], (long) forced.b()[pos], agree ? 1L : 0L, margin);
-            if (!agree) {
-                misses.add((long) pos, (long) reference[pos], (long) forced.a()[pos], (long) forced.b()[pos], margin);
+        List<String> list = prompts.isEmpty() ? List.of("") : prompts;
+        o.printf("chiltepin bench llama: %s, engine %s against float, %d prompt(s), %d positions each at most%n", m.name(),
+                options.engine, list.size(), steps);
+        BenchTable table = new BenchTable("prompt", "pos", "token", "float", options.engine, "agree", "float_margin");
+        BenchTable misses = new BenchTable("prompt", "pos", "token", "float", options.engine, "float_margin");
+        int agreed = 0;
+        int positions = 0;
+        for (int p = 0; p < list.size(); p++) {
+            String prompt = list.get(p);
+            int[] reference = Generator.generate(new FloatLlama(m.checkpoint()), m.tokenizer(), prompt, steps, b -> { }).tokens();
+            Agreement.Result forced = Agreement.teacherForced(new FloatLlama(m.checkpoint()), options.engine(m.checkpoint()), reference);
+            FloatLlama margins = new FloatLlama(m.checkpoint());
+            for (int pos = 0; pos < reference.length; pos++) {
+                double margin = margin(margins.forward(reference[pos], pos));
+                boolean agree = forced.a()[pos] == forced.b()[pos];
+                table.add((long) p, (long) pos, (long) reference[pos], (long) forced.a()[pos], (long) forced.b()[pos], agree ? 1L : 0L,
+                        margin);
+                if (!agree) {
+                    misses.add((long) p, (long) pos, (long) reference[pos], (long) forced.a()[pos], (long) forced.b()[pos], margin);
+                }
             }
+            int[] own = Generator.generate(options.engine(m.checkpoint()), m.tokenizer(), prompt, steps, b -> { }).tokens();
+            int lead = Agreement.leadingMatch(reference, own);
+            int promptTokens = m.tokenizer().encode(prompt).length;
+            o.printf("  prompt %d \"%s\": teacher-forced top-1 %d/%d = %.1f %%; free-running: %d leading tokens equal the float"
+                    + " reference's (%d generated)%n", p, prompt, forced.agreed(), forced.positions(), forced.percent(), lead,
+                    Math.max(0, lead - promptTokens));
+            o.flush();
+            agreed += forced.agreed();
+            positions += forced.positions();
         }
-        int[] own = Generator.generate(options.engine(m.checkpoint()), m.tokenizer(), prompt, steps, b -> { }).tokens();
-        int lead = Agreement.leadingMatch(reference, own);
-        int promptTokens = m.tokenizer().encode(prompt).length;
-        o.printf("  teacher-forced top-1   %d/%d = %.1f %%%n", forced.agreed(), forced.positions(), forced.percent());
-        o.printf("  free-running greedy    %d leading tokens equal the float reference's (of %d; %d generated)%n", lead,
-                reference.length, Math.max(0, lead - promptTokens));
+        o.printf("  teacher-forced top-1   %d/%d = %.2f %%%n", agreed, positions, 100.0 * agreed / positions);
         if (misses.rows().isEmpty()) {
             o.println("  disagreements          none");
         } else {
-            o.println("  disagreements:");
+            o.println("  disagreements (the float reference's margin: its top-1 minus top-2 logit):");
             misses.print(o);
         }
         if (csv != null) {

@@ -76,15 +76,18 @@ class RunLlamaCommandTest {
         Path csv = dir.resolve("llama.csv");
         ChiltepinTest.Result r = ChiltepinTest.run("bench", "llama", "--steps", "12", "--csv", csv.toString());
         assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("  prompt 0 \"\": teacher-forced top-1 "), r.out());
         assertTrue(r.out().contains("  teacher-forced top-1   "), r.out());
-        assertTrue(r.out().contains("leading tokens equal the float reference's (of 12;"), r.out());
         var lines = Files.readAllLines(csv);
-        assertEquals("pos,token,float,golden,agree,float_margin", lines.get(0));
+        assertEquals("prompt,pos,token,float,golden,agree,float_margin", lines.get(0));
         assertEquals(13, lines.size());
-        // the float engine against itself agrees everywhere
-        ChiltepinTest.Result self = ChiltepinTest.run("bench", "llama", "--engine", "float", "--steps", "12");
-        assertTrue(self.out().contains("teacher-forced top-1   12/12 = 100.0 %"), self.out());
-        assertTrue(self.out().contains("12 leading tokens equal"), self.out());
+        // the float engine against itself agrees everywhere, on every prompt
+        ChiltepinTest.Result self = ChiltepinTest.run("bench", "llama", "--engine", "float", "--steps", "12", "--prompt", "",
+                "--prompt", "The dog");
+        assertTrue(self.out().contains("  prompt 1 \"The dog\": teacher-forced top-1 12/12 = 100.0 %; free-running: 12 leading"),
+                self.out());
+        assertTrue(self.out().contains("teacher-forced top-1   24/24 = 100.00 %"), self.out());
+        assertTrue(self.out().contains("disagreements          none"), self.out());
     }
 
     @Test

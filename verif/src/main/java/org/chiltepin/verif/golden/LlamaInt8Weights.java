@@ -13,11 +13,6 @@ import org.chiltepin.verif.llm.LlamaConfig;
  * so q ∈ [−127, 127]; s_j = mult_j · 2^exp with mult_j an int16 and exp shared by the matrix
  * (the largest mult is in [16384, 32767]).</li>
  * <li>Query rows carry the attention's 1/sqrt(headSize) in their scale.</li>
- * <li>Feed-forward smoothing (data-free, in the manner of SmoothQuant with α = 0.5): hidden
- * channel i of W3 is divided and column i of W2 multiplied by
- * c_i = sqrt(max|W1 row i|·max|W3 row i| / max|W2 column i|). In real arithmetic nothing
- * changes; it moves the outliers of SiLU(W1x)·W3x, the one activation whose int8 quantization
- * cost accuracy, into W2's per-row scales.</li>
  * <li>RMSNorm gains: int16 with a per-vector power-of-two scale 2^−frac.</li>
  * </ul>
  */
@@ -93,38 +88,13 @@ public final class LlamaInt8Weights {
             wk[l] = quantize(c.wk[l], kv, d, 1);
             wv[l] = quantize(c.wv[l], kv, d, 1);
             wo[l] = quantize(c.wo[l], d, d, 1);
-            float[] smoothW3 = c.w3[l].clone();
-            float[] smoothW2 = c.w2[l].clone();
-            smooth(c.w1[l], smoothW3, smoothW2, h, d);
             w1[l] = quantize(c.w1[l], h, d, 1);
-            w2[l] = quantize(smoothW2, d, h, 1);
-            w3[l] = quantize(smoothW3, h, d, 1);
+            w2[l] = quantize(c.w2[l], d, h, 1);
+            w3[l] = quantize(c.w3[l], h, d, 1);
             rmsAtt[l] = gain(c.rmsAtt[l]);
             rmsFfn[l] = gain(c.rmsFfn[l]);
         }
         rmsFinal = gain(c.rmsFinal);
-    }
-
-    /** Divides hidden channel i of w3 (hidden × dim) by c_i and multiplies column i of w2 (dim × hidden) by it. */
-    static void smooth(float[] w1, float[] w3, float[] w2, int hidden, int dim) {
-        for (int i = 0; i < hidden; i++) {
-            double a1 = 0;
-            double a3 = 0;
-            double a2 = 0;
-            for (int k = 0; k < dim; k++) {
-                a1 = Math.max(a1, Math.abs(w1[i * dim + k]));
-                a3 = Math.max(a3, Math.abs(w3[i * dim + k]));
-                a2 = Math.max(a2, Math.abs(w2[k * hidden + i]));
-            }
-            double c = Math.sqrt(a1 * a3 / a2);
-            if (!(c > 0) || Double.isInfinite(c)) {
-                continue;
-            }
-            for (int k = 0; k < dim; k++) {
-                w3[i * dim + k] = (float) (w3[i * dim + k] / c);
-                w2[k * hidden + i] = (float) (w2[k * hidden + i] * c);
-            }
-        }
     }
 
     /** Per-row symmetric int8 quantization; {@code factor} multiplies every row's scale. */
