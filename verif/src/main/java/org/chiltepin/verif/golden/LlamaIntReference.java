@@ -34,6 +34,10 @@ public final class LlamaIntReference implements LlamaEngine {
     /** Per layer, position and key/value head: the cached int8 rows. */
     private final QVec[][][] keys;
     private final QVec[][][] values;
+    /** Bits that keep the largest scaled score (headSize·127² times a 15-bit mantissa) within int32. */
+    private final int scoreHeadroom;
+    /** Bits that keep the largest scaled head output (seqLen·127² times an 8-bit mantissa) within int32. */
+    private final int headHeadroom;
 
     public LlamaIntReference(LlamaInt8Weights weights, LlamaVectorOps ops) {
         w = weights;
@@ -42,6 +46,12 @@ public final class LlamaIntReference implements LlamaEngine {
         x = new int[c.dim()];
         keys = new QVec[c.nLayers()][c.seqLen()][c.nKvHeads()];
         values = new QVec[c.nLayers()][c.seqLen()][c.nKvHeads()];
+        scoreHeadroom = headroom((long) c.headSize() * 127 * 127 * 32767);
+        headHeadroom = headroom((long) c.seqLen() * 127 * 127 * 255);
+    }
+
+    private static int headroom(long worst) {
+        return Math.max(0, 64 - Long.numberOfLeadingZeros(worst) - 31);
     }
 
     @Override
@@ -142,7 +152,7 @@ public final class LlamaIntReference implements LlamaEngine {
         for (int h = 0; h < c.nHeads(); h++) {
             head(l, pos, h / c.kvMul(), ops.quantize(slice(q, h * hs, hs)), h * hs, heads, headMant, headExp);
         }
-        ops.addResidual(x, FX, gemm(w.wo[l], ops.quantize(align(heads, headMant, headExp, 1))));
+        ops.addResidual(x, FX, gemm(w.wo[l], ops.quantize(align(heads, headMant, headExp, headHeadroom))));
     }
 
     /**
@@ -155,7 +165,6 @@ public final class LlamaIntReference implements LlamaEngine {
         long[] scores = new long[n];
         int[] scoreMant = new int[n];
         int[] scoreExp = new int[n];
-        long[] p = new long[n];
         int[] pMant = new int[n];
         int[] pExp = new int[n];
         for (int t = 0; t < n; t++) {
@@ -171,7 +180,7 @@ public final class LlamaIntReference implements LlamaEngine {
             pMant[t] = v.mant();
             pExp[t] = v.exp();
         }
-        Wide s = align(scores, scoreMant, scoreExp, 2); // |q·k| ≤ 8·127², times 2^15
+        Wide s = align(scores, scoreMant, scoreExp, scoreHeadroom);
         long[] prob = ops.softmax(s.v(), n, s.exp());
         // p_t·mant_v[t]·2^(e_v[t] − max e_v): every value row at the largest value exponent
         Wide weighted = align(prob, pMant, pExp, 0);
