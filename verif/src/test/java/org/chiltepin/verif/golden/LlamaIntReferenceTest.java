@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.chiltepin.verif.llm.Agreement;
 import org.chiltepin.verif.llm.BundledModel;
 import org.chiltepin.verif.llm.Checkpoint;
 import org.chiltepin.verif.llm.FloatLlama;
+import org.chiltepin.verif.llm.FloatLlamaTest;
 import org.junit.jupiter.api.Test;
 
 /** The integer golden model against the float reference on the bundled stories260K. */
@@ -23,20 +20,9 @@ class LlamaIntReferenceTest {
         return new LlamaIntReference(WEIGHTS, new InterimVectorOps(MODEL.config().seqLen(), MODEL.config().headSize()));
     }
 
-    /** run.c's 200 positions from the empty prompt (the float reference reproduces them, FloatLlamaTest). */
-    static int[] runCTokens() {
-        try (var in = FloatLlama.class.getResourceAsStream("runc-ids.txt")) {
-            String line = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().filter(l -> !l.startsWith("#"))
-                    .findFirst().orElseThrow();
-            return Arrays.stream(line.trim().split(" ")).mapToInt(Integer::parseInt).toArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Test
     void teacherForcedTop1AgreesWithTheFloatReferenceAtLeast98PercentOver200Positions() {
-        int[] tokens = runCTokens();
+        int[] tokens = FloatLlamaTest.referenceIds()[0]; // run.c's 200 positions from the empty prompt
         assertEquals(200, tokens.length);
         Agreement.Result r = Agreement.teacherForced(new FloatLlama(MODEL), golden(), tokens);
         assertTrue(r.percent() >= 98.0, "agreement " + r.agreed() + "/" + r.positions());

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * prints exactly what llama2.c's run.c printed for the bundled model (the two texts recorded in
  * the bundled PROVENANCE.md).
  */
-class FloatLlamaTest {
+public class FloatLlamaTest {
     static final Checkpoint MODEL = BundledModel.checkpoint();
     static final Tokenizer TOKENIZER = BundledModel.tokenizer(MODEL.config().vocabSize());
 
@@ -39,7 +39,7 @@ class FloatLlamaTest {
      * The token ids run.c fed to its forward pass at each position for the two reference runs
      * (test resource runc-ids.txt, lines: empty prompt, "Once upon a time").
      */
-    static int[][] referenceIds() {
+    public static int[][] referenceIds() {
         try (var in = FloatLlamaTest.class.getResourceAsStream("runc-ids.txt")) {
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().filter(l -> !l.startsWith("#"))
                     .map(l -> Arrays.stream(l.trim().split(" ")).mapToInt(Integer::parseInt).toArray()).toArray(int[][]::new);
