@@ -10,7 +10,7 @@ import static org.chiltepin.verif.golden.LlamaVectorOps.sat32;
  * specification: when {@code VectorReference} lands, the integer model switches to it and this
  * class goes.
  *
- * <p>Formats: exponentials are 2^z with z in Q16, 2^frac from a 256-entry Q15 table with linear
+ * <p>Formats: exponentials are 2^z with z in Q16, 2^frac from a 257-entry Q15 table with linear
  * interpolation; probabilities and sigmoids in Q15; RoPE cos/sin in Q14 from a table per
  * position; 1/rms and 1/sum by integer division.
  */
@@ -20,6 +20,8 @@ public final class InterimVectorOps implements LlamaVectorOps {
     /** 2^(k/256) in Q15 for k = 0..256. */
     private static final long[] EXP2_TABLE = new long[257];
     private static final int ROPE_FRAC = 14;
+    /** Bits of the reciprocal of a scale mantissa. */
+    private static final int RECIP_BITS = 22;
 
     static {
         for (int k = 0; k <= 256; k++) {
@@ -44,9 +46,6 @@ public final class InterimVectorOps implements LlamaVectorOps {
             }
         }
     }
-
-    /** Bits of the reciprocal of a scale mantissa. */
-    private static final int RECIP_BITS = 22;
 
     @Override
     public QVec quantize(Wide v) {
