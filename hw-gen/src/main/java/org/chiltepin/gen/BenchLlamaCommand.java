@@ -22,11 +22,13 @@ import picocli.CommandLine.Spec;
  * leading tokens of the engine's own greedy sequence equal the float reference's.
  */
 @Command(name = "llama", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure an engine (default: the integer golden model) against the float reference, which prints",
-                "llama2.c's text: the float reference decodes greedily from the prompt; both are then fed that sequence",
-                "(teacher forcing) and their next-token predictions compared at every position; finally the engine",
-                "decodes on its own and the leading tokens equal to the float reference's are counted. The positions",
-                "where the two disagree are listed with the float reference's margin (top-1 minus top-2 logit)."})
+        description = {"Measure an engine (default: the integer golden model) against the float",
+                "reference, which prints llama2.c's text. The float reference decodes greedily",
+                "from the prompt; both are then fed that sequence (teacher forcing) and their",
+                "next-token predictions compared at every position; finally the engine decodes",
+                "on its own and the leading tokens equal to the float reference's are counted.",
+                "Disagreements are listed with the float reference's margin (top-1 minus",
+                "top-2 logit)."})
 final class BenchLlamaCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
  * tokens/s. Engines: the integer golden model and the float reference (docs/llm.md).
  */
 @Command(name = "llama", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generate text with a llama2.c model, greedy, like llama2.c's run.c -t 0: the prompt's tokens",
-                "are fed first, then each predicted token; the text streams as it is produced. Without --model the",
-                "bundled stories260K model and its tok512 tokenizer run (docs/llm.md)."})
+        description = {"Generate text with a llama2.c model, greedy, like llama2.c's run.c -t 0:",
+                "the prompt's tokens are fed first, then each predicted token; the text",
+                "streams as it is produced. Without --model the bundled stories260K model",
+                "and its tok512 tokenizer run (docs/llm.md)."})
 final class RunLlamaCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
