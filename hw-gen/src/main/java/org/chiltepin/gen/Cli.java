@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.chiltepin.hdl.HdlException;
 import org.chiltepin.hw.ConfigException;
+import org.chiltepin.verif.llm.ModelFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -85,6 +86,8 @@ final class Cli {
                 golden.addSubcommand(kind.name(), GoldenCommand.of(kind));
             }
         }
+        // Not a block: the language model's benchmark.
+        bench.addSubcommand("llama", new BenchLlamaCommand());
         cl.addSubcommand("generate", generate);
         cl.addSubcommand("verify", verify);
         cl.addSubcommand("bench", bench);
@@ -97,6 +100,7 @@ final class Cli {
         CommandLine host = new CommandLine(new Host());
         host.addSubcommand("gemm", new HostGemmCommand());
         cl.addSubcommand("host", host);
+        cl.addSubcommand("run", RunCommand.commandLine());
         return handlers(cl);
     }
 
@@ -114,6 +118,10 @@ final class Cli {
             var err = command.getErr();
             if (ex instanceof ConfigException) {
                 err.println("chiltepin: invalid configuration: " + ex.getMessage());
+                return USAGE;
+            }
+            if (ex instanceof ModelFileException) {
+                err.println("chiltepin: invalid model: " + ex.getMessage());
                 return USAGE;
             }
             if (ex instanceof HdlException) {
