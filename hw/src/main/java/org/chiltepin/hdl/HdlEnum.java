@@ -32,6 +32,9 @@ import spinal.core.binarySequential$;
  * {@link Hdl#named}) like any signal, and do not name one after its enumeration (SpinalHDL
  * reserves {@code state} for an enum {@code State}, case-insensitively).
  *
+ * <p>A constant named like a Verilog or VHDL keyword ({@code FORK}, {@code BEGIN}, {@code END}, …)
+ * comes out with a suffix ({@code FORK_1}): pick another name.
+ *
  * <p>Every constant must be used — set, compared, or a case with a body (an empty case is
  * dropped) — or {@code verilator -Wall} reports its localparam as unused. A design that uses only
  * some constants (one backend's states, say) builds the enumeration over those:

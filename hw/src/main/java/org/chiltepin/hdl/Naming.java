@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import spinal.core.Data;
 import spinal.core.Nameable;
 
 /**
@@ -36,7 +37,12 @@ final class Naming {
 
     private static void nameFieldsOf(Object owner, Class<?> base, String prefix, Map<HdlArea, String> areas,
             List<Map.Entry<HdlArea, String>> pending) {
+        // Superclass fields first: a subclass field that only aliases one keeps the first name.
+        List<Class<?>> chain = new ArrayList<>();
         for (Class<?> c = owner.getClass(); c != base && c != null; c = c.getSuperclass()) {
+            chain.add(0, c);
+        }
+        for (Class<?> c : chain) {
             for (Field f : c.getDeclaredFields()) {
                 if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) {
                     continue;
@@ -63,6 +69,9 @@ final class Naming {
     }
 
     private static void nameValue(Object value, String name) {
+        if (value instanceof Data d && d.parent() != null) {
+            return; // an element of a bundle (a stream's payload, say) is named by its bundle
+        }
         if (value instanceof Nameable n) {
             if (n.isUnnamed() || n.isWeak()) {
                 n.setName(name, false);

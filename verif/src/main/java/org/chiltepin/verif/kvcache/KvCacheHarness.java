@@ -169,12 +169,8 @@ public final class KvCacheHarness {
 
         void drive(Simulation.Cycle<KvCacheController> sim) {
             KvCacheController dut = sim.dut();
-            AxiMemoryModel memory = !config.axi() ? null : new AxiMemoryModel(new AxiMemoryModel.Ports(
-                    dut.mAxiAwvalid, dut.mAxiAwready, dut.mAxiAwaddr, dut.mAxiAwlen, dut.mAxiAwsize, dut.mAxiAwburst,
-                    dut.mAxiWvalid, dut.mAxiWready, dut.mAxiWdata, dut.mAxiWstrb, dut.mAxiWlast, dut.mAxiBvalid,
-                    dut.mAxiBready, dut.mAxiBresp, dut.mAxiArvalid, dut.mAxiArready, dut.mAxiAraddr, dut.mAxiArlen,
-                    dut.mAxiArsize, dut.mAxiArburst, dut.mAxiRvalid, dut.mAxiRready, dut.mAxiRdata, dut.mAxiRresp,
-                    dut.mAxiRlast), config.axiDataBits(), new MersenneTwister(rng.nextLong()), stalls.memory(),
+            AxiMemoryModel memory = !config.axi() ? null : new AxiMemoryModel(AxiMemoryModel.Ports.of(dut.mAxi),
+                    config.axiDataBits(), new MersenneTwister(rng.nextLong()), stalls.memory(),
                     stalls.memoryLatencyMin(), stalls.memoryLatencyMax(), this::fail);
             var cmd = dut.sAxisCmd;
             var rsp = dut.mAxisRsp;
