@@ -18,14 +18,14 @@ import spinal.core.binarySequential$;
  * the type are compared and assigned by name:
  *
  * <pre>{@code
- * enum State { IDLE, RUN, DONE }
- * HdlEnum<State> states = HdlEnum.of(State.class);
- * state = states.regInit(State.IDLE);                  // reg [1:0] state; reset to State_IDLE
- * states.on(state, c -> c
- *         .is(State.IDLE, () -> when(go, () -> states.set(state, State.RUN)))
- *         .is(State.RUN, () -> states.set(state, State.DONE))
- *         .is(State.DONE, () -> states.set(state, State.IDLE)));
- * done = states.is(state, State.DONE);                 // assign done = (state == State_DONE);
+ * enum Phase { IDLE, RUN, DONE }
+ * HdlEnum<Phase> phases = HdlEnum.of(Phase.class);
+ * state = phases.regInit(Phase.IDLE);                  // reg [1:0] state; reset to Phase_IDLE
+ * phases.on(state, c -> c
+ *         .is(Phase.IDLE, () -> when(go, () -> phases.set(state, Phase.RUN)))
+ *         .is(Phase.RUN, () -> phases.set(state, Phase.DONE))
+ *         .is(Phase.DONE, () -> phases.set(state, Phase.IDLE)));
+ * done = phases.is(state, Phase.DONE);                 // assign done = (state == Phase_DONE);
  * }</pre>
  *
  * Signals of the type are {@code SpinalEnumCraft<SpinalEnum>}: keep them in fields (or

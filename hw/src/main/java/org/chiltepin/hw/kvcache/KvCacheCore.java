@@ -141,7 +141,7 @@ final class KvCacheCore extends HdlArea {
         gatherPastEnd = or(countPastEnd, gt(cmd.first, gatherLastFirst));
         gatherEmpty = eq(cmd.count, uint(0, lenBits));
         lenFullPages = slice(len, lenBits - 1, slotBits);
-        lenPartial = neq(slotOfLen, uint(0, slotBits));
+        lenPartial = not(pageFull);
         countFullPages = slice(cmd.count, lenBits - 1, slotBits);
         countPartial = neq(slice(cmd.count, slotBits - 1, 0), uint(0, slotBits));
         lenPages = pagesOf(lenFullPages, lenPartial);
