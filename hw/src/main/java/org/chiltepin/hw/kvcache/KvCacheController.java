@@ -12,10 +12,11 @@ import spinal.lib.Stream;
 import spinal.lib.bus.amba4.axi.Axi4;
 
 /**
- * Paged KV-cache memory controller with on-chip SRAM: block tables map each sequence's logical
- * pages to physical pages of {@code pageTokens} token rows, a free-page stack hands pages out and
- * takes them back, pages are shared between forked sequences by reference count and copied on the
- * first write into a shared page (copy-on-write). Parameters and legal ranges: {@link KvCacheConfig}.
+ * Paged KV-cache memory controller, its rows in on-chip SRAM or, over AXI4, in external memory:
+ * block tables map each sequence's logical pages to physical pages of {@code pageTokens} token
+ * rows, a free-page stack hands pages out and takes them back, pages are shared between forked
+ * sequences by reference count and copied on the first write into a shared page
+ * (copy-on-write). Parameters and legal ranges: {@link KvCacheConfig}.
  *
  * <h2>Ports</h2>
  * <ul>
