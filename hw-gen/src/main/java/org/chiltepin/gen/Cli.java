@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.chiltepin.hdl.HdlException;
 import org.chiltepin.hw.ConfigException;
+import org.chiltepin.verif.llm.ModelFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -81,6 +82,7 @@ final class Cli {
         bench.addSubcommand("noc", new BenchNocCommand());
         verify.addSubcommand("kvcache", new VerifyKvCacheCommand());
         bench.addSubcommand("kvcache", new BenchKvCacheCommand());
+        bench.addSubcommand("llama", new BenchLlamaCommand());
         CommandLine golden = new CommandLine(new Golden());
         golden.addSubcommand("array", new GoldenArrayCommand());
         golden.addSubcommand("gemm", new GoldenGemmCommand());
@@ -96,6 +98,7 @@ final class Cli {
         CommandLine host = new CommandLine(new Host());
         host.addSubcommand("gemm", new HostGemmCommand());
         cl.addSubcommand("host", host);
+        cl.addSubcommand("run", RunCommand.commandLine());
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("chiltepin: error: " + ex.getMessage()
                     + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
@@ -105,6 +108,10 @@ final class Cli {
             var err = command.getErr();
             if (ex instanceof ConfigException) {
                 err.println("chiltepin: invalid configuration: " + ex.getMessage());
+                return USAGE;
+            }
+            if (ex instanceof ModelFileException) {
+                err.println("chiltepin: invalid model: " + ex.getMessage());
                 return USAGE;
             }
             if (ex instanceof HdlException) {

@@ -1,0 +1,74 @@
+package org.chiltepin.gen;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.chiltepin.hw.ConfigException;
+import org.chiltepin.verif.golden.InterimVectorOps;
+import org.chiltepin.verif.golden.LlamaInt8Weights;
+import org.chiltepin.verif.golden.LlamaIntReference;
+import org.chiltepin.verif.llm.BundledModel;
+import org.chiltepin.verif.llm.Checkpoint;
+import org.chiltepin.verif.llm.FloatLlama;
+import org.chiltepin.verif.llm.LlamaEngine;
+import org.chiltepin.verif.llm.ModelFileException;
+import org.chiltepin.verif.llm.Tokenizer;
+import picocli.CommandLine.Option;
+
+/** The model, tokenizer and engine options of {@code run llama} and {@code bench llama}. */
+final class LlamaModelOptions {
+    /** Engines by name; the simulated chip will add "sim". */
+    static final Map<String, Function<Checkpoint, LlamaEngine>> ENGINES = new LinkedHashMap<>();
+
+    static {
+        ENGINES.put("golden", c -> new LlamaIntReference(new LlamaInt8Weights(c),
+                new InterimVectorOps(c.config().seqLen(), c.config().headSize())));
+        ENGINES.put("float", FloatLlama::new);
+    }
+
+    @Option(names = "--model", paramLabel = "FILE", description = "llama2.c checkpoint, legacy float32 format (export.py --version 0).")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "Its tokenizer.bin (required with --model).")
+    Path tokenizer;
+
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "golden",
+            description = "golden: the integer golden model; float: the float32 reference, which prints run.c's text (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    /** A checkpoint with its tokenizer and a name for reports. */
+    record Model(Checkpoint checkpoint, Tokenizer tokenizer, String name) {
+    }
+
+    /** Checks the options, then loads the files (a bad file is a {@link ModelFileException}). */
+    Model load() {
+        if (!ENGINES.containsKey(engine)) {
+            throw new ConfigException("--engine", "must be one of " + String.join(", ", ENGINES.keySet()), engine);
+        }
+        if (model == null && tokenizer != null) {
+            throw new ConfigException("--tokenizer", "needs --model (the bundled model has its own tokenizer)", tokenizer);
+        }
+        if (model != null && tokenizer == null) {
+            throw new ConfigException("--model", "needs --tokenizer FILE as well (its vocabulary must match the model's)", model);
+        }
+        if (model == null) {
+            Checkpoint c = BundledModel.checkpoint();
+            return new Model(c, BundledModel.tokenizer(c.config().vocabSize()), "stories260K (bundled)");
+        }
+        Checkpoint c = Checkpoint.load(existing(model), Checkpoint.Capacity.UNLIMITED);
+        return new Model(c, Tokenizer.load(existing(tokenizer), c.config().vocabSize()), model.toString());
+    }
+
+    LlamaEngine engine(Checkpoint c) {
+        return ENGINES.get(engine).apply(c);
+    }
+
+    private static Path existing(Path p) {
+        if (!Files.isRegularFile(p)) {
+            throw new ModelFileException(p.toString(), "no such file");
+        }
+        return p;
+    }
+}

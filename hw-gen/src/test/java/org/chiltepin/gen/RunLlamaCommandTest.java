@@ -1,0 +1,103 @@
+package org.chiltepin.gen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.chiltepin.verif.llm.BundledModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunLlamaCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void floatEngineStreamsRunCsStoryAndReportsTokens() {
+        ChiltepinTest.Result r = ChiltepinTest.run("run", "llama", "--engine", "float", "--prompt", "Once upon a time", "--steps", "64");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("Once upon a time, there was a little girl named Lily. She loved to play outside in the park."
+                + " One day, she saw a big, red ball. She wanted to play with it, but it was too high.\nLily\n"), r.out());
+        assertTrue(r.out().contains("  tokens      64 positions: 5 of the prompt (BOS included), 60 generated\n"), r.out());
+        assertTrue(r.out().contains("tokens/s (float engine"), r.out());
+        assertTrue(r.err().contains("dim 64, hidden 172, 5 layers"), r.err());
+    }
+
+    @Test
+    void goldenEngineRunsTheIntegerModel() {
+        ChiltepinTest.Result r = ChiltepinTest.run("run", "llama", "--prompt", "Once upon a time", "--steps", "8");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("Once upon a time"), r.out());
+        assertTrue(r.out().contains("tokens/s (golden engine"), r.out());
+    }
+
+    @Test
+    void badOptionsAndFilesAreOneLineErrors() throws IOException {
+        Path model = dir.resolve("m.bin");
+        Path tok = dir.resolve("t.bin");
+        byte[] bytes = BundledModel.resource(BundledModel.CHECKPOINT);
+        Files.write(model, Arrays.copyOf(bytes, 5000));
+        Files.write(tok, BundledModel.resource(BundledModel.TOKENIZER));
+        String[][] cases = {
+            {"--steps", "-1"},
+            {"--engine", "sim"},
+            {"--model", model.toString()},
+            {"--tokenizer", tok.toString()},
+            {"--model", model.toString(), "--tokenizer", tok.toString()},
+            {"--model", dir.resolve("none.bin").toString(), "--tokenizer", tok.toString()},
+        };
+        String[] expected = {
+            "chiltepin: invalid configuration: --steps: must be >= 0, got -1",
+            "chiltepin: invalid configuration: --engine: must be one of golden, float, got sim",
+            "chiltepin: invalid configuration: --model: needs --tokenizer FILE as well (its vocabulary must match the model's), got " + model,
+            "chiltepin: invalid configuration: --tokenizer: needs --model (the bundled model has its own tokenizer), got " + tok,
+            "chiltepin: invalid model: " + model + ": truncated: the header (dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads,"
+                    + " vocab 512, seq 512, shared classifier) needs 1056540 bytes, the file has 5000",
+            "chiltepin: invalid model: " + dir.resolve("none.bin") + ": no such file",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = new String[cases[i].length + 2];
+            args[0] = "run";
+            args[1] = "llama";
+            System.arraycopy(cases[i], 0, args, 2, cases[i].length);
+            ChiltepinTest.Result r = ChiltepinTest.run(args);
+            assertEquals(2, r.exit(), String.join(" ", args));
+            assertEquals(expected[i] + "\n", r.err(), String.join(" ", args));
+            assertEquals("", r.out());
+        }
+    }
+
+    @Test
+    void benchComparesTheEngineWithTheFloatReferenceAndWritesCsv() throws IOException {
+        Path csv = dir.resolve("llama.csv");
+        ChiltepinTest.Result r = ChiltepinTest.run("bench", "llama", "--steps", "12", "--csv", csv.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("  prompt 0 \"\": teacher-forced top-1 "), r.out());
+        assertTrue(r.out().contains("  teacher-forced top-1   "), r.out());
+        var lines = Files.readAllLines(csv);
+        assertEquals("prompt,pos,token,float,golden,agree,float_margin", lines.get(0));
+        assertEquals(13, lines.size());
+        // the float engine against itself agrees everywhere, on every prompt
+        ChiltepinTest.Result self = ChiltepinTest.run("bench", "llama", "--engine", "float", "--steps", "12", "--prompt", "",
+                "--prompt", "The dog");
+        assertTrue(self.out().contains("  prompt 1 \"The dog\": teacher-forced top-1 12/12 = 100.0 %; free-running: 12 leading"),
+                self.out());
+        assertTrue(self.out().contains("teacher-forced top-1   24/24 = 100.00 %"), self.out());
+        assertTrue(self.out().contains("disagreements          none"), self.out());
+    }
+
+    @Test
+    void aCharacterSplitAcrossTokensIsWrittenWhole() {
+        var out = new java.io.StringWriter();
+        var s = new RunLlamaCommand.Utf8Stream(new java.io.PrintWriter(out));
+        byte[] snowman = "☃".getBytes(StandardCharsets.UTF_8);
+        s.write(new byte[] {'a', snowman[0]});
+        assertEquals("a", out.toString());
+        s.write(new byte[] {snowman[1], snowman[2], 'b'});
+        assertEquals("a☃b", out.toString());
+    }
+}

@@ -1,0 +1,201 @@
+package org.chiltepin.verif.golden;
+
+import java.util.Arrays;
+import org.chiltepin.verif.golden.LlamaInt8Weights.QMatrix;
+import org.chiltepin.verif.golden.LlamaVectorOps.QVec;
+import org.chiltepin.verif.golden.LlamaVectorOps.Wide;
+import org.chiltepin.verif.llm.LlamaConfig;
+import org.chiltepin.verif.llm.LlamaEngine;
+
+/**
+ * The integer golden model of a llama2.c decode step (docs/llm.md): int8 weights with
+ * per-output-channel scales ({@link LlamaInt8Weights}), int8 activations with dynamic per-vector
+ * scales (8-bit mantissa, power-of-two exponent), GEMMs with wrapping int32 accumulators, and every other
+ * operation through {@link LlamaVectorOps}. No floating point runs here. The chip must produce
+ * the same next token at every position.
+ *
+ * <p>Per position: the token's embedding row becomes the residual stream x (int32, real
+ * x·2^−{@value #FX}); each layer runs RMSNorm → Q, K, V GEMMs → RoPE on Q and K → per-head int8
+ * Q, and K/V rows appended to the cache (int8 + exponent per key/value head) → per head: scores
+ * Q·K (GEMM), scaled by each key row's scale to the largest key exponent → softmax →
+ * probabilities scaled by each value row's scale and quantized → probabilities·V (GEMM) → heads
+ * scaled to one exponent and quantized →
+ * output GEMM → residual add; then RMSNorm → W1 and W3 GEMMs → SiLU(W1x)·W3x quantized → W2 GEMM
+ * → residual add. Finally RMSNorm → classifier GEMM → argmax.
+ */
+public final class LlamaIntReference implements LlamaEngine {
+    /** Fraction bits of the residual stream. */
+    public static final int FX = 16;
+
+    private final LlamaInt8Weights w;
+    private final LlamaConfig c;
+    private final LlamaVectorOps ops;
+    private final int[] x;
+    /** Per layer, position and key/value head: the cached int8 rows. */
+    private final QVec[][][] keys;
+    private final QVec[][][] values;
+    /** Bits that keep the largest scaled score (headSize·127² times a 15-bit mantissa) within int32. */
+    private final int scoreHeadroom;
+    /** Bits that keep the largest scaled head output (seqLen·127² times an 8-bit mantissa) within int32. */
+    private final int headHeadroom;
+
+    public LlamaIntReference(LlamaInt8Weights weights, LlamaVectorOps ops) {
+        w = weights;
+        c = weights.config;
+        this.ops = ops;
+        x = new int[c.dim()];
+        keys = new QVec[c.nLayers()][c.seqLen()][c.nKvHeads()];
+        values = new QVec[c.nLayers()][c.seqLen()][c.nKvHeads()];
+        scoreHeadroom = headroom((long) c.headSize() * 127 * 127 * 32767);
+        headHeadroom = headroom((long) c.seqLen() * 127 * 127 * 255);
+    }
+
+    private static int headroom(long worst) {
+        return Math.max(0, 64 - Long.numberOfLeadingZeros(worst) - 31);
+    }
+
+    @Override
+    public String name() {
+        return "golden";
+    }
+
+    @Override
+    public LlamaConfig config() {
+        return c;
+    }
+
+    /**
+     * A GEMM with per-channel scaling: W·x as wide integers with their exponent. Row j's scale
+     * times the input's mantissa, rounded to an int16, is the multiplier of the GEMM rule.
+     */
+    private Wide gemm(QMatrix m, QVec in) {
+        short[] mult = new short[m.rows()];
+        int[] shift = new int[m.rows()];
+        for (int j = 0; j < m.rows(); j++) {
+            mult[j] = (short) LlamaVectorOps.roundShift((long) m.mult()[j] * in.mant(), 8);
+            shift[j] = m.shift();
+        }
+        return new Wide(ops.rescale(m.multiply(in.q()), mult, shift), in.exp() + m.exp() + 8 + m.shift());
+    }
+
+    /**
+     * Brings values of different scales (mant[i]·2^exp[i], mant ≤ 32767) to the largest exponent
+     * plus {@code headroom} bits, which keep the largest products within int32.
+     */
+    private Wide align(long[] v, int[] mant, int[] exp, int headroom) {
+        int max = Integer.MIN_VALUE;
+        for (int e : exp) {
+            max = Math.max(max, e);
+        }
+        short[] mult = new short[v.length];
+        int[] shift = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            mult[i] = (short) mant[i];
+            shift[i] = max - exp[i] + headroom;
+        }
+        return new Wide(ops.rescale(v, mult, shift), max + headroom);
+    }
+
+    private static Wide slice(Wide v, int from, int len) {
+        long[] s = new long[len];
+        System.arraycopy(v.v(), from, s, 0, len);
+        return new Wide(s, v.exp());
+    }
+
+    @Override
+    public int step(int token, int pos) {
+        return ops.argmax(logits(token, pos));
+    }
+
+    /** The classifier's outputs (int32, one common scale per model) for {@code token} at {@code pos}. */
+    public long[] logits(int token, int pos) {
+        int dim = c.dim();
+        QMatrix e = w.embedding;
+        byte[] row = e.row(token);
+        long[] emb = new long[dim];
+        short[] mult = new short[dim];
+        int[] shift = new int[dim];
+        for (int i = 0; i < dim; i++) {
+            emb[i] = row[i];
+            mult[i] = e.mult()[token];
+            shift[i] = -(e.exp() + FX);
+        }
+        long[] r = ops.rescale(emb, mult, shift);
+        for (int i = 0; i < dim; i++) {
+            x[i] = (int) r[i];
+        }
+        for (int l = 0; l < c.nLayers(); l++) {
+            attention(l, pos);
+            QVec xb = ops.rmsnorm(x, FX, w.rmsFfn[l].g(), w.rmsFfn[l].frac());
+            QVec hidden = ops.siluMul(gemm(w.w1[l], xb), gemm(w.w3[l], xb));
+            ops.addResidual(x, FX, gemm(w.w2[l], hidden));
+        }
+        QVec xf = ops.rmsnorm(x, FX, w.rmsFinal.g(), w.rmsFinal.frac());
+        return gemm(w.classifier, xf).v();
+    }
+
+    private void attention(int l, int pos) {
+        int hs = c.headSize();
+        QVec xb = ops.rmsnorm(x, FX, w.rmsAtt[l].g(), w.rmsAtt[l].frac());
+        Wide q = gemm(w.wq[l], xb);
+        Wide k = gemm(w.wk[l], xb);
+        Wide v = gemm(w.wv[l], xb);
+        ops.rope(q.v(), 0, c.dim(), hs, pos);
+        ops.rope(k.v(), 0, c.kvDim(), hs, pos);
+        for (int g = 0; g < c.nKvHeads(); g++) {
+            keys[l][pos][g] = ops.quantize(slice(k, g * hs, hs));
+            values[l][pos][g] = ops.quantize(slice(v, g * hs, hs));
+        }
+        long[] heads = new long[c.dim()];
+        int[] headMant = new int[c.dim()];
+        int[] headExp = new int[c.dim()];
+        for (int h = 0; h < c.nHeads(); h++) {
+            head(l, pos, h / c.kvMul(), ops.quantize(slice(q, h * hs, hs)), h * hs, heads, headMant, headExp);
+        }
+        ops.addResidual(x, FX, gemm(w.wo[l], ops.quantize(align(heads, headMant, headExp, headHeadroom))));
+    }
+
+    /**
+     * One head's attention over positions 0..pos on key/value head g; writes the head's int32
+     * sums at {@code at} with their scale (mantissa and exponent per element).
+     */
+    private void head(int l, int pos, int g, QVec q, int at, long[] out, int[] outMant, int[] outExp) {
+        int n = pos + 1;
+        int hs = c.headSize();
+        long[] scores = new long[n];
+        int[] scoreMant = new int[n];
+        int[] scoreExp = new int[n];
+        int[] pMant = new int[n];
+        int[] pExp = new int[n];
+        for (int t = 0; t < n; t++) {
+            QVec k = keys[l][t][g];
+            int sum = 0;
+            for (int i = 0; i < hs; i++) {
+                sum += q.q()[i] * k.q()[i];
+            }
+            scores[t] = sum;
+            scoreMant[t] = (int) LlamaVectorOps.roundShift((long) q.mant() * k.mant(), 1); // 16 bits halved into an int16
+            scoreExp[t] = q.exp() + k.exp() + 1;
+            QVec v = values[l][t][g];
+            pMant[t] = v.mant();
+            pExp[t] = v.exp();
+        }
+        Wide s = align(scores, scoreMant, scoreExp, scoreHeadroom);
+        long[] prob = ops.softmax(s.v(), n, s.exp());
+        // p_t·mant_v[t]·2^(e_v[t] − max e_v): every value row at the largest value exponent
+        Wide weighted = align(prob, pMant, pExp, 0);
+        QVec pq = ops.quantize(new Wide(weighted.v(), -15));
+        int[] sums = new int[hs];
+        for (int t = 0; t < n; t++) {
+            byte[] v = values[l][t][g].q();
+            for (int i = 0; i < hs; i++) {
+                sums[i] += pq.q()[t] * v[i]; // wrapping int32, like the GEMM accumulators
+            }
+        }
+        for (int i = 0; i < hs; i++) {
+            out[at + i] = sums[i];
+            outMant[at + i] = pq.mant();
+            outExp[at + i] = pq.exp() + weighted.exp();
+        }
+    }
+}
