@@ -13,7 +13,8 @@ final class CallSite {
     private static final String FACADE = CallSite.class.getPackageName() + ".";
     /** The facade's own classes; other classes in its package (tests, examples) are user code. */
     private static final java.util.Set<String> FACADE_CLASSES = java.util.Set.of(
-            "Block", "CallSite", "Hdl", "HdlBundle", "HdlException", "Naming", "Simulation", "Verilog", "When");
+            "Block", "CallSite", "Hdl", "HdlBundle", "HdlException", "Naming", "Simulation", "Verilog", "When",
+            "HdlArea", "HdlEnum", "Switch", "Axi4Port");
     private static final StackWalker WALKER = StackWalker.getInstance();
 
     private CallSite() {

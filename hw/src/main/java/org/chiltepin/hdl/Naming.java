@@ -2,8 +2,12 @@ package org.chiltepin.hdl;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import spinal.core.Data;
 import spinal.core.Nameable;
 
 /**
@@ -12,14 +16,33 @@ import spinal.core.Nameable;
  * This pass runs when a {@link Block} is closed: every field of the block (up to {@code Block})
  * holding a {@link Nameable}, an array of them or a {@link List} of them gets the field's name in
  * snake_case; array and list elements get {@code name_i} ({@code name_i_j} for 2-D). Names set
- * explicitly with {@link Hdl#named} are kept.
+ * explicitly with {@link Hdl#named} are kept. Fields holding an {@link HdlArea} are named
+ * after the fields of their owner, area by area (see {@link HdlArea}).
  */
 final class Naming {
     private Naming() {
     }
 
     static void nameFields(Block block) {
-        for (Class<?> c = block.getClass(); c != Block.class && c != null; c = c.getSuperclass()) {
+        Map<HdlArea, String> areas = new IdentityHashMap<>();
+        List<Map.Entry<HdlArea, String>> pending = new ArrayList<>();
+        nameFieldsOf(block, Block.class, "", areas, pending);
+        // Areas after the fields of their owner, breadth first: a signal an area only refers
+        // to is named where it is declared.
+        for (int i = 0; i < pending.size(); i++) {
+            HdlArea area = pending.get(i).getKey();
+            nameFieldsOf(area, HdlArea.class, pending.get(i).getValue(), areas, pending);
+        }
+    }
+
+    private static void nameFieldsOf(Object owner, Class<?> base, String prefix, Map<HdlArea, String> areas,
+            List<Map.Entry<HdlArea, String>> pending) {
+        // Superclass fields first: a subclass field that only aliases one keeps the first name.
+        List<Class<?>> chain = new ArrayList<>();
+        for (Class<?> c = owner.getClass(); c != base && c != null; c = c.getSuperclass()) {
+            chain.add(0, c);
+        }
+        for (Class<?> c : chain) {
             for (Field f : c.getDeclaredFields()) {
                 if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) {
                     continue;
@@ -27,16 +50,28 @@ final class Naming {
                 Object value;
                 try {
                     f.setAccessible(true);
-                    value = f.get(block);
+                    value = f.get(owner);
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     continue;
                 }
-                nameValue(value, snake(f.getName()));
+                String name = prefix + snake(f.getName());
+                if (value instanceof HdlArea area) {
+                    if (!areas.containsKey(area)) {
+                        String inner = area.prefixed() ? name + "_" : prefix;
+                        areas.put(area, inner);
+                        pending.add(Map.entry(area, inner));
+                    }
+                } else {
+                    nameValue(value, name);
+                }
             }
         }
     }
 
     private static void nameValue(Object value, String name) {
+        if (value instanceof Data d && d.parent() != null) {
+            return; // an element of a bundle (a stream's payload, say) is named by its bundle
+        }
         if (value instanceof Nameable n) {
             if (n.isUnnamed() || n.isWeak()) {
                 n.setName(name, false);

@@ -98,7 +98,9 @@ public final class Verilog {
                         RISING$.MODULE$, SYNC$.MODULE$, HIGH$.MODULE$, HIGH$.MODULE$, HIGH$.MODULE$),
                 "oneFilePerComponent", true,
                 "headerWithRepoHash", false,
-                "printFilelist", false);
+                "printFilelist", false,
+                // No `<enum>_string` debug registers: verilator -Wall flags them as unused.
+                "_withEnumString", false);
         c.targetDirectory_$eq(targetDirectory.toString());
         return c;
     }

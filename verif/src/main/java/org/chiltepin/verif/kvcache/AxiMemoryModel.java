@@ -12,6 +12,7 @@ import org.apache.commons.math3.random.RandomGenerator;
 import spinal.core.BaseType;
 import spinal.core.BitVector;
 import spinal.core.Bool;
+import spinal.lib.bus.amba4.axi.Axi4;
 
 /**
  * An AXI4 slave memory for co-simulation, driven cycle by cycle from Java: INCR bursts on AR/R
@@ -31,6 +32,17 @@ public final class AxiMemoryModel {
             Bool bready, BitVector bresp, Bool arvalid, Bool arready, BitVector araddr, BitVector arlen,
             BitVector arsize, BitVector arburst, Bool rvalid, Bool rready, BitVector rdata, BitVector rresp,
             Bool rlast) {
+        /** The signals of an AXI4 port (the master's {@code m_axi}). */
+        public static Ports of(Axi4 axi) {
+            var aw = axi.aw().payload();
+            var w = axi.w().payload();
+            var ar = axi.ar().payload();
+            var r = axi.r().payload();
+            return new Ports(axi.aw().valid(), axi.aw().ready(), aw.addr(), aw.len(), aw.size(), aw.burst(),
+                    axi.w().valid(), axi.w().ready(), w.data(), w.strb(), w.last(), axi.b().valid(), axi.b().ready(),
+                    axi.b().payload().resp(), axi.ar().valid(), axi.ar().ready(), ar.addr(), ar.len(), ar.size(),
+                    ar.burst(), axi.r().valid(), axi.r().ready(), r.data(), r.resp(), r.last());
+        }
     }
 
     private static final spinal.core.sim.package$ SIM = spinal.core.sim.package$.MODULE$;

@@ -200,12 +200,8 @@ public final class KvCacheHarness extends Harness<KvCacheConfig, KvCacheControll
             KvCacheController dut = sim.dut();
             tb = new Testbench<>(sim, seed, new Failures(MAX_REPORTED, 1000), watchdogLimit());
             rng = tb.rng();
-            AxiMemoryModel memory = !config.axi() ? null : new AxiMemoryModel(new AxiMemoryModel.Ports(
-                    dut.mAxiAwvalid, dut.mAxiAwready, dut.mAxiAwaddr, dut.mAxiAwlen, dut.mAxiAwsize, dut.mAxiAwburst,
-                    dut.mAxiWvalid, dut.mAxiWready, dut.mAxiWdata, dut.mAxiWstrb, dut.mAxiWlast, dut.mAxiBvalid,
-                    dut.mAxiBready, dut.mAxiBresp, dut.mAxiArvalid, dut.mAxiArready, dut.mAxiAraddr, dut.mAxiArlen,
-                    dut.mAxiArsize, dut.mAxiArburst, dut.mAxiRvalid, dut.mAxiRready, dut.mAxiRdata, dut.mAxiRresp,
-                    dut.mAxiRlast), config.axiDataBits(), new MersenneTwister(rng.nextLong()), stalls.memory(),
+            AxiMemoryModel memory = !config.axi() ? null : new AxiMemoryModel(AxiMemoryModel.Ports.of(dut.mAxi),
+                    config.axiDataBits(), new MersenneTwister(rng.nextLong()), stalls.memory(),
                     stalls.memoryLatencyMin(), stalls.memoryLatencyMax(), this::fail);
             int lanes = config.lanes();
             var cmd = dut.sAxisCmd;
