@@ -100,7 +100,9 @@ public final class Verilog {
                 "headerWithRepoHash", false,
                 "printFilelist", false,
                 // No `<enum>_string` debug registers: verilator -Wall flags them as unused.
-                "_withEnumString", false);
+                "_withEnumString", false,
+                // Tables (Hdl.rom) as initial blocks in the module, not $readmemb files beside it.
+                "inlineRom", true);
         c.targetDirectory_$eq(targetDirectory.toString());
         return c;
     }
