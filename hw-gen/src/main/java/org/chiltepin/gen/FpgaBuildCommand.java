@@ -178,15 +178,12 @@ final class FpgaBuildCommand implements Callable<Integer> {
         return pairs.size();
     }
 
-    /**
-     * The smallest legal engine (1×1 array, 16-word memories): not useful for speed, but it shows
-     * whether the flow itself works when a real preset does not fit.
-     */
-    static final GemmConfig MICRO = new GemmConfig(1, 1, 16, 16, 16, 16);
+    /** The smallest legal engine ({@link GemmKind#MICRO}): it shows whether the flow itself works. */
+    static final GemmConfig MICRO = GemmKind.INSTANCE.preset(GemmKind.MICRO);
 
-    /** An engine preset, or {@code micro} ({@link #MICRO}). */
+    /** An engine preset of {@code gemm} ({@code micro} among them). */
     static GemmConfig resolvePreset(String name) {
-        return name.equals("micro") ? MICRO : GemmConfig.preset(name);
+        return GemmKind.INSTANCE.preset(name);
     }
 
     /** Variables for fpga/Makefile. */
