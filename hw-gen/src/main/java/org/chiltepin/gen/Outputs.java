@@ -86,6 +86,9 @@ final class Outputs {
 
     /** Removes a file or folder tree; what cannot be removed stays. */
     static void deleteQuietly(Path root) {
+        if (root == null) {
+            return;
+        }
         try {
             deleteTree(root);
         } catch (IOException | UncheckedIOException e) {
