@@ -107,6 +107,7 @@ final class Cli {
         cl.addSubcommand("golden", golden);
         cl.addSubcommand("regress", new RegressCommand());
         cl.addSubcommand("presets", new Presets());
+        cl.addSubcommand("names", new NamesCommand());
         CommandLine fpga = new CommandLine(new Fpga());
         fpga.addSubcommand("build", new FpgaBuildCommand());
         cl.addSubcommand("fpga", fpga);

@@ -60,8 +60,11 @@ final class GemmKind extends BlockKind.Base<GemmConfig> {
         t.put("macsPerCycle", c.macsPerCycle());
         t.put("dataBytesPerBeat", c.dataBytes());
         t.put("commandBits", 128);
-        t.put("computeDrainCycles", c.rows() + c.cols() + 3);
-        t.put("storeLatencyCycles", 4);
+        GemmEngine.Latencies l = GemmEngine.latencies(c);
+        t.put("decodeCycles", l.decodeCycles());
+        t.put("immediateResponseCycles", l.immediateResponseCycles());
+        t.put("computeDrainCycles", l.computeDrainCycles());
+        t.put("storeLatencyCycles", l.storeLatencyCycles());
         t.put("description", "COMPUTE streams ceil(M/rows)*ceil(N/cols) array passes of K beats back to back and "
                 + "responds when its last row is in the accumulators; load, compute and output units run concurrently "
                 + "on non-overlapping address ranges; see docs/gemm.md for the command encoding");

@@ -113,6 +113,8 @@ public final class Verilog {
                 "oneFilePerComponent", true,
                 "headerWithRepoHash", false,
                 "printFilelist", false,
+                // No when_File_lNNN names: a condition is named by its field or Hdl.when(name, …), or stays inline.
+                "nameWhenByFile", false,
                 // No `<enum>_string` debug registers: verilator -Wall flags them as unused.
                 "_withEnumString", false);
         c.targetDirectory_$eq(targetDirectory.toString());
