@@ -1,8 +1,11 @@
 package org.chiltepin.gen;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -25,7 +28,14 @@ import org.chiltepin.hw.ConfigException;
  * one-line message: an unknown key, a value of the wrong type, a value the record rejects.
  */
 final class ConfigLoader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Strict JSON: a key given twice ({@code {"rows":2,"rows":4}}) and text after the object are
+     * errors, not silently resolved (Jackson's own checks).
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private ConfigLoader() {
     }
@@ -38,8 +48,10 @@ final class ConfigLoader {
             throw new ConfigException("--config", "must name a readable file", file);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new ConfigException("--config", "must be valid JSON (error at line " + loc.getLineNr() + ", column "
-                    + loc.getColumnNr() + ": " + e.getOriginalMessage().lines().findFirst().orElse("") + ")", file);
+            String at = loc == null ? "" : "at line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
+            String why = e.getOriginalMessage().startsWith("Trailing token") ? "text after the JSON object"
+                    : e.getOriginalMessage().lines().findFirst().orElse("");
+            throw new ConfigException("--config", "must be valid JSON (error " + at + why + ")", file);
         } catch (IOException e) {
             throw new ConfigException("--config", "must name a readable file (" + e.getMessage() + ")", file);
         }
