@@ -2,7 +2,9 @@ package org.chiltepin.verif.chip;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +32,9 @@ import org.chiltepin.verif.sim.Testbench;
  * list of phases; the host driver offers a phase's commands on {@code s_axis_cmd} with random idle
  * cycles and starts the next phase once every response of this one is in (the barrier a host
  * keeps between DMA moves that depend on each other, docs/chip.md §3). Responses are taken under
- * random back-pressure and matched by (node, tag) with every field compared; external memory is
+ * random back-pressure and matched by (node, tag) with every field compared (a tag may repeat on
+ * a node when the two commands cannot be in flight together, e.g. 256 commands apart: then in
+ * program order); external memory is
  * an {@link AxiMemoryModel} with random stalls, latency and an optional bandwidth limit, and at
  * the end every memory word is compared with the golden model's. A watchdog fails a run in which
  * nothing moves (neither a host beat nor a memory beat) for too long.
@@ -88,7 +92,9 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
         private final int seed;
         private final Stalls stalls;
         private final ChipReference model;
-        private final List<Map<Key, Response>> expected = new ArrayList<>();
+        /** Per phase, the responses still due by (node, tag), in program order. */
+        private final List<Map<Key, Deque<Response>>> expected = new ArrayList<>();
+        private final List<Integer> due = new ArrayList<>();
         private final long[] statusCounts = new long[16];
         private Testbench<Chip> tb;
         private int phase;
@@ -106,19 +112,17 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
             for (List<HostCommand> ph : phases) {
                 int before = model.responses().size();
                 model.run(ph);
-                Map<Key, Response> want = new HashMap<>();
+                Map<Key, Deque<Response>> want = new HashMap<>();
                 for (Response r : model.responses().subList(before, model.responses().size())) {
-                    if (want.put(new Key(r.node(), r.tag()), r) != null) {
-                        throw new IllegalArgumentException("phase " + expected.size() + ": two commands with node "
-                                + r.node() + " and tag " + r.tag());
-                    }
+                    want.computeIfAbsent(new Key(r.node(), r.tag()), x -> new ArrayDeque<>()).add(r);
                 }
                 expected.add(want);
+                due.add(model.responses().size() - before);
             }
         }
 
         private HostCommand next() {
-            while (phase < phases.size() && offered == phases.get(phase).size() && expected.get(phase).isEmpty()) {
+            while (phase < phases.size() && offered == phases.get(phase).size() && due.get(phase) == 0) {
                 phase++;
                 offered = 0;
             }
@@ -175,13 +179,14 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
                     check(r);
                 }
                 boolean done = phase >= phases.size() || phase == phases.size() - 1
-                        && offered == phases.get(phase).size() && expected.get(phase).isEmpty();
+                        && offered == phases.get(phase).size() && due.get(phase) == 0;
                 if (done && driver.offered() == null && !memory.busy()) {
                     if (--tail == 0) {
                         break;
                     }
                 } else if (tb.timedOut(() -> "phase " + phase + ": " + (phase < expected.size()
-                        ? expected.get(phase).size() + " responses outstanding, e.g. " + expected.get(phase).values().stream().findFirst()
+                        ? due.get(phase) + " responses outstanding, e.g. " + expected.get(phase).values().stream()
+                                .filter(d -> !d.isEmpty()).findFirst()
                         : "-"))) {
                     break;
                 }
@@ -207,14 +212,16 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
         }
 
         private void check(long[] r) {
-            Map<Key, Response> want = phase < expected.size() ? expected.get(phase) : Map.of();
-            Response e = want.remove(new Key((int) r[0], (int) r[1]));
+            Map<Key, Deque<Response>> want = phase < expected.size() ? expected.get(phase) : Map.of();
+            Deque<Response> q = want.get(new Key((int) r[0], (int) r[1]));
+            Response e = q == null ? null : q.poll();
             if (e == null) {
                 tb.fail("unexpected response [node, tag, opcode, status, value] " + java.util.Arrays.toString(r)
                         + " in phase " + phase);
                 return;
             }
             responses++;
+            due.set(phase, due.get(phase) - 1);
             statusCounts[(int) r[3]]++;
             long value = e.opcode() == GemmReference.READ_COUNTER && e.status() == GemmReference.OK ? r[4] : e.value();
             long[] w = {e.node(), e.tag(), e.opcode(), e.status(), value};
