@@ -47,6 +47,10 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
     public static final int MAX_BURST = 16;
     /** Tag bits the chip's message header needs (docs/chip.md §4). */
     public static final int TAG_BITS = 41;
+    /** Status of a command for a node without a GEMM tile (docs/chip.md §2). */
+    public static final int BAD_TILE = 4;
+    /** Status of a DMA move past the end of external memory. */
+    public static final int BAD_MEM = 5;
     /** Words of a GEMM tile's DMA data queue. */
     public static final int DATA_QUEUE = 2 * MAX_BURST;
 
