@@ -6,15 +6,16 @@ import spinal.idslplugin.Location;
 /**
  * The Java call site of a hardware statement: the first stack frame outside this facade and
  * outside the engine. SpinalHDL's Scala plugin passes such a {@link Location} implicitly; from
- * Java we take it from the stack, so names such as {@code when_ProcessingElement_l57} and the
- * engine's diagnostics point at Java lines.
+ * Java we take it from the stack, so the engine's diagnostics point at Java lines. (SpinalHDL
+ * would also name {@code when} conditions after it, {@code when_File_l57}; {@link Verilog#config}
+ * turns that off, so no emitted name depends on a Java line.)
  */
 final class CallSite {
     private static final String FACADE = CallSite.class.getPackageName() + ".";
     /** The facade's own classes; other classes in its package (tests, examples) are user code. */
     private static final java.util.Set<String> FACADE_CLASSES = java.util.Set.of(
             "Block", "CallSite", "Hdl", "HdlBundle", "HdlException", "Naming", "Simulation", "Verilog", "When",
-            "HdlArea", "HdlEnum", "Switch", "Axi4Port");
+            "HdlArea", "HdlEnum", "Switch", "Axi4Port", "VerilogNames");
     private static final StackWalker WALKER = StackWalker.getInstance();
 
     private CallSite() {

@@ -176,9 +176,27 @@ public final class Hdl {
 
     // ---------------------------------------------------------------- control
 
-    /** {@code when(cond) { body }}; chain {@link When#elseWhen} and {@link When#otherwise}. */
+    /**
+     * {@code when(cond) { body }}; chain {@link When#elseWhen} and {@link When#otherwise}. A
+     * condition held in a field is named after it; any other condition stays an inline expression
+     * (or an anonymous wire): SpinalHDL's names from Java lines ({@code when_File_lNNN}) are off.
+     * To name a decision that is not in a field, use {@link #when(String, Bool, Runnable)}.
+     */
     public static When when(Bool cond, Runnable body) {
         return new When(when$.MODULE$.apply(cond, unit(body), CallSite.location()));
+    }
+
+    /** {@code when(cond) { body }} with the condition named {@code name} in the Verilog (unless it already has a name). */
+    public static When when(String name, Bool cond, Runnable body) {
+        return when(nameDecision(cond, name), body);
+    }
+
+    /** Names an unnamed (or weakly named) condition; a signal that already has a name keeps it. */
+    static Bool nameDecision(Bool cond, String name) {
+        if (cond.isUnnamed() || cond.isWeak()) {
+            cond.setName(name, false);
+        }
+        return cond;
     }
 
     static scala.Function0<BoxedUnit> unit(Runnable body) {

@@ -15,6 +15,11 @@ public final class When {
         return new When(context.elsewhen(cond, Hdl.unit(body), CallSite.location()));
     }
 
+    /** {@code elseWhen} with the condition named {@code name} (unless it already has a name). */
+    public When elseWhen(String name, Bool cond, Runnable body) {
+        return elseWhen(Hdl.nameDecision(cond, name), body);
+    }
+
     public void otherwise(Runnable body) {
         context.otherwise(Hdl.unit(body));
     }

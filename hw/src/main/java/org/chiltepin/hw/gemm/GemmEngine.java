@@ -90,6 +90,8 @@ public final class GemmEngine extends Block {
      * enough entries to cover the credit round trip at one word per {@code groups} cycles.
      */
     private static final int OUTPUT_LATENCY = 5;
+    /** Decode register stages between {@code s_axis_cmd} and the dispatcher: cmd_word, dec_*. */
+    private static final int DECODE_CYCLES = 2;
 
     private final GemmConfig config;
     public final Stream<Bits> sAxisCmd;
@@ -889,6 +891,26 @@ public final class GemmEngine extends Block {
 
     public GemmConfig config() {
         return config;
+    }
+
+    /**
+     * The engine's latencies, in clock cycles; the manifest reports these, and a co-simulation
+     * test ({@code GemmLatencyCosimTest}) measures them.
+     *
+     * @param decodeCycles from a command's acceptance on {@code s_axis_cmd} to its issue (cmd_word, dec_*)
+     * @param immediateResponseCycles from acceptance to the response of a command the dispatcher answers
+     *     itself (FENCE, READ_COUNTER, CLEAR_COUNTERS, an illegal command) on an idle engine
+     * @param storeLatencyCycles from issue to the first beat of a STORE or READ_ACC on {@code m_axis_data}
+     *     (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue)
+     * @param computeDrainCycles from a COMPUTE's last array beat to its rows in the accumulators
+     */
+    public record Latencies(int decodeCycles, int immediateResponseCycles, int storeLatencyCycles,
+            int computeDrainCycles) {
+    }
+
+    /** The latencies of an engine built from {@code config}. */
+    public static Latencies latencies(GemmConfig config) {
+        return new Latencies(DECODE_CYCLES, DECODE_CYCLES + 1, OUTPUT_LATENCY + 2, config.rows() + config.cols() + 3);
     }
 
     /** What the dataflow-specific issue side tells the shared write-back. */
