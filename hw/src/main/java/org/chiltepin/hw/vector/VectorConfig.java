@@ -36,6 +36,13 @@ public record VectorConfig(int lanes, int words) {
         };
     }
 
+    /** The presets by name, smallest first. */
+    public static java.util.Map<String, VectorConfig> presets() {
+        java.util.Map<String, VectorConfig> m = new java.util.LinkedHashMap<>();
+        PRESETS.forEach(n -> m.put(n, preset(n)));
+        return m;
+    }
+
     /** Rows of the scratchpad (lanes words each). */
     public int rows() {
         return words / lanes;
