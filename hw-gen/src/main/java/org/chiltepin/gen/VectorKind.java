@@ -23,6 +23,7 @@ final class VectorKind extends BlockKind.Base<VectorConfig> {
         verifyWith(Verify::new);
         goldenWith(Golden::new);
         benchWith(VectorBench::new);
+        regressWith(List.of("cosim", "cocotb"), List.of("tiny"), List.of("tiny", "default", "large"), 300, 2000);
     }
 
     @Override
