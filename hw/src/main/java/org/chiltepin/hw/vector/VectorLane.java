@@ -186,7 +186,7 @@ public final class VectorLane extends Block {
     }
 
     /** v (64 bits) saturated to int32 (sel 0), int16 (1) or int8 (2), as an int32. */
-    private static SInt saturate(SInt v, UInt sel) {
+    static SInt saturate(SInt v, UInt sel) {
         SInt s32 = clamp(v, 32);
         SInt s16 = resize(clamp(v, 16), 32);
         SInt s8 = resize(clamp(v, 8), 32);

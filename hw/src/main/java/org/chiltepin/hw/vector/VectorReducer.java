@@ -86,24 +86,9 @@ public final class VectorReducer extends Block {
         shiftZero = eq(shift, uint(0, 6));
         shifted = shiftRight(sum, sub(shift, uint(1, 6)));
         SInt rounded = mux(shiftZero, sum, VectorLane.halfUp(shifted));
-        assign(sumResult, saturateTo(rounded, sat));
-        assign(sumInt32, saturateTo(sum, uint(0, 2)));
+        assign(sumResult, VectorLane.saturate(rounded, sat));
+        assign(sumInt32, VectorLane.saturate(sum, uint(0, 2)));
         assign(maxValue, best);
         assign(maxIndex, bestIndex);
-    }
-
-    private static SInt saturateTo(SInt v, UInt sel) {
-        SInt s32 = clamp(v, 32);
-        SInt s16 = resize(clamp(v, 16), 32);
-        SInt s8 = resize(clamp(v, 8), 32);
-        return mux(eq(sel, uint(0, 2)), s32, mux(eq(sel, uint(1, 2)), s16, s8));
-    }
-
-    /** v saturated to a signed width. */
-    static SInt clamp(SInt v, int width) {
-        long max = (1L << (width - 1)) - 1;
-        int w = widthOf(v);
-        return mux(gt(v, sint(max, w)), sint(max, width),
-                mux(lt(v, sint(-max - 1, w)), sint(-max - 1, width), resize(v, width)));
     }
 }
