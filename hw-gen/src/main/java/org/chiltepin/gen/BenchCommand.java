@@ -16,6 +16,7 @@ final class BenchCommand<C extends Record> extends BlockCommand<C> {
     private final Benchmark<C> bench;
     private final Csv csv = new Csv();
     private final Work work = new Work();
+    private final SimOptions.Quiet quiet = new SimOptions.Quiet();
 
     /** {@code --csv FILE}. */
     static final class Csv {
@@ -32,7 +33,7 @@ final class BenchCommand<C extends Record> extends BlockCommand<C> {
     static <C extends Record> CommandLine of(BlockKind<C> kind) {
         Benchmark<C> bench = kind.benchmark();
         BenchCommand<C> c = new BenchCommand<>(kind, bench);
-        return c.assemble(c.config, bench, c.csv, c.seed, c.work);
+        return c.assemble(c.config, bench, c.csv, c.seed, c.work, c.quiet);
     }
 
     @Override
@@ -40,9 +41,18 @@ final class BenchCommand<C extends Record> extends BlockCommand<C> {
         C cfg = resolveConfig();
         BlockRun<C> run = new BlockRun<>(cfg, configArgs(), seed.get(), 0, 0, work.dir, Simulation.Options.DEFAULT, out());
         bench.check(cfg);
+        if (csv.file != null) {
+            // Checked now, not after a long run.
+            Outputs.checkFile("--csv", csv.file);
+        }
         if (cfg != null) {
             header("bench", cfg);
         }
-        return bench.run(run, csv.file);
+        var err = spec.commandLine().getErr();
+        try (var lock = WorkspaceLock.acquire(work.dir, "bench " + kind.name(), quiet.on ? null : err);
+                var step = Heartbeat.start(err, quiet.on, "benchmarking " + kind.name()
+                        + " (a Verilator build, then the simulations)")) {
+            return bench.run(run, csv.file);
+        }
     }
 }

@@ -48,6 +48,9 @@ final class BenchLlamaCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ConfigException.requireAtLeast("--steps", steps, 1);
+        if (csv != null) {
+            Outputs.checkFile("--csv", csv);
+        }
         LlamaModelOptions.Model m = options.load();
         PrintWriter o = spec.commandLine().getOut();
         List<String> list = prompts.isEmpty() ? List.of("") : prompts;

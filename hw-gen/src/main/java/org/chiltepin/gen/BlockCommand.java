@@ -34,21 +34,7 @@ abstract class BlockCommand<C extends Record> implements Callable<Integer> {
      * comes from the block hook's {@code @Command}.
      */
     final CommandLine assemble(Object... mixins) {
-        CommandSpec s = CommandSpec.forAnnotatedObject(this);
-        int i = 0;
-        for (Object m : mixins) {
-            if (m == null) {
-                continue;
-            }
-            CommandSpec mixin = CommandSpec.forAnnotatedObjectLenient(m);
-            if (mixin.argGroups().isEmpty()) {
-                s.addMixin("options" + i++, mixin);
-            } else {
-                // addMixin would list a group's options twice (once as options, once in the group).
-                mixin.argGroups().forEach(s::addArgGroup);
-            }
-        }
-        return new CommandLine(s);
+        return Cli.assemble(this, mixins);
     }
 
     final C resolveConfig() {

@@ -2,17 +2,58 @@ package org.chiltepin.gen;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.chiltepin.hdl.HdlException;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.verif.llm.ModelFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Shared CLI plumbing: error handling, defaults, tool versions. */
 final class Cli {
     /** Exit code for a bad configuration or command line. */
     static final int USAGE = 2;
+    /** Exit code after Ctrl-C (SIGINT), as shells report it: 128 + 2. */
+    static final int INTERRUPTED = 130;
+
+    /** Set when the process is being stopped (Ctrl-C, SIGTERM): errors after that are its consequence. */
+    static volatile boolean interrupted;
+
+    /**
+     * In the real CLI process only: Ctrl-C (SIGINT) is noted at once, then the JVM shuts down
+     * with exit 130 (shutdown hooks remove staging folders, regress writes its partial report);
+     * SIGTERM and the like are noted as they shut down.
+     */
+    static void watchInterrupts() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> interrupted = true));
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
+                interrupted = true;
+                System.exit(INTERRUPTED);
+            });
+        } catch (IllegalArgumentException e) {
+            // no SIGINT here: the JVM's default handling stays
+        }
+    }
+
+    /**
+     * Whether the process is being interrupted. A tool that Ctrl-C stopped can fail a moment
+     * before the JVM hears of the signal: an error gets that moment before it is reported.
+     */
+    static boolean interruptedAfterError() {
+        for (int i = 0; i < 10 && !interrupted; i++) {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+        return interrupted;
+    }
 
     private Cli() {
     }
@@ -75,7 +116,7 @@ final class Cli {
         CommandLine golden = new CommandLine(new Golden());
         // One generic command per verb serves every block; the block's hooks supply the rest.
         for (BlockKind<?> kind : Chiltepin.BLOCKS) {
-            generate.addSubcommand(kind.name(), new GenerateCommand<>(kind));
+            generate.addSubcommand(kind.name(), GenerateCommand.of(kind));
             if (kind.verifier() != null) {
                 verify.addSubcommand(kind.name(), VerifyCommand.of(kind));
             }
@@ -102,7 +143,55 @@ final class Cli {
         host.addSubcommand("gemm", new HostGemmCommand());
         cl.addSubcommand("host", host);
         cl.addSubcommand("run", RunCommand.commandLine());
+        summaries(cl);
         return handlers(cl);
+    }
+
+    /**
+     * A command line from {@code command}'s own annotations, then each mixin in order (null ones
+     * left out), so the help lists the options in that order. A mixin's option group is added as
+     * a group only: picocli's addMixin would list its options twice.
+     */
+    static CommandLine assemble(Object command, Object... mixins) {
+        CommandSpec s = CommandSpec.forAnnotatedObject(command);
+        int i = 0;
+        for (Object m : mixins) {
+            if (m == null) {
+                continue;
+            }
+            CommandSpec mixin = CommandSpec.forAnnotatedObjectLenient(m);
+            if (mixin.argGroups().isEmpty()) {
+                s.addMixin("options" + i++, mixin);
+            } else {
+                mixin.argGroups().forEach(s::addArgGroup);
+            }
+        }
+        return new CommandLine(s);
+    }
+
+    /**
+     * Every command's list of subcommands shows each one's first sentence (picocli shows the
+     * first line of the description, which may stop mid-sentence).
+     */
+    static void summaries(CommandLine cl) {
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> {
+            if (help.subcommands().isEmpty()) {
+                return "";
+            }
+            Map<String, String> rows = new LinkedHashMap<>();
+            help.subcommands().forEach((name, sub) -> rows.put(name, summary(sub.commandSpec())));
+            return help.createTextTable(rows).toString();
+        });
+        cl.getSubcommands().values().forEach(Cli::summaries);
+    }
+
+    /** The first sentence of a command's description (or its header, when it has one). */
+    static String summary(CommandSpec command) {
+        String[] lines = command.usageMessage().header().length > 0 ? command.usageMessage().header()
+                : command.usageMessage().description();
+        String text = String.join(" ", lines).strip();
+        int end = text.indexOf(". ");
+        return end < 0 ? text : text.substring(0, end + 1);
     }
 
     /**
@@ -123,6 +212,19 @@ final class Cli {
             }
             if (ex instanceof ModelFileException) {
                 err.println("chiltepin: invalid model: " + ex.getMessage());
+                return USAGE;
+            }
+            if (!(ex instanceof ConfigException) && !(ex instanceof ModelFileException) && interruptedAfterError()) {
+                // Ctrl-C also stops the tools we run; their failure is not the news.
+                err.println("chiltepin: interrupted");
+                return INTERRUPTED;
+            }
+            java.nio.file.FileSystemException fs = ex instanceof java.nio.file.FileSystemException f ? f
+                    : ex instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.nio.file.FileSystemException f2
+                    ? f2 : null;
+            if (fs != null) {
+                err.println("chiltepin: cannot write or read " + fs.getFile()
+                        + (fs.getReason() != null ? ": " + fs.getReason() : " (" + fs.getClass().getSimpleName() + ")"));
                 return USAGE;
             }
             if (ex instanceof HdlException) {

@@ -1,8 +1,11 @@
 package org.chiltepin.gen;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -25,7 +28,14 @@ import org.chiltepin.hw.ConfigException;
  * one-line message: an unknown key, a value of the wrong type, a value the record rejects.
  */
 final class ConfigLoader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Strict JSON: a key given twice ({@code {"rows":2,"rows":4}}) and text after the object are
+     * errors, not silently resolved (Jackson's own checks).
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private ConfigLoader() {
     }
@@ -38,8 +48,10 @@ final class ConfigLoader {
             throw new ConfigException("--config", "must name a readable file", file);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new ConfigException("--config", "must be valid JSON (error at line " + loc.getLineNr() + ", column "
-                    + loc.getColumnNr() + ": " + e.getOriginalMessage().lines().findFirst().orElse("") + ")", file);
+            String at = loc == null ? "" : "at line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
+            String why = e.getOriginalMessage().startsWith("Trailing token") ? "text after the JSON object"
+                    : e.getOriginalMessage().lines().findFirst().orElse("");
+            throw new ConfigException("--config", "must be valid JSON (error " + at + why + ")", file);
         } catch (IOException e) {
             throw new ConfigException("--config", "must name a readable file (" + e.getMessage() + ")", file);
         }
@@ -79,7 +91,7 @@ final class ConfigLoader {
                 throw new ConfigException(key, "is not a configuration key (known: " + String.join(", ", known) + ")",
                         e.getValue());
             }
-            values.put(key, convert(key, e.getValue(), values.get(key).getClass()));
+            values.put(key, convertValue(key, e.getValue(), values.get(key)));
         }
         return construct(type, components, values);
     }
@@ -90,6 +102,45 @@ final class ConfigLoader {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A JSON value for a component whose preset value is {@code current}: a list of enum labels
+     * for a list of enums, a preset name or an object (with an optional "preset") for a nested
+     * configuration record with a static {@code presets()}; otherwise as {@link #convert}.
+     */
+    @SuppressWarnings("unchecked")
+    private static Object convertValue(String key, JsonNode v, Object current) {
+        if (current instanceof List<?> list && !list.isEmpty() && list.get(0).getClass().isEnum()) {
+            if (!v.isArray()) {
+                throw new ConfigException(key, "must be an array of " + List.of(list.get(0).getClass().getEnumConstants()), v);
+            }
+            List<Object> out = new ArrayList<>();
+            for (JsonNode item : v) {
+                out.add(convert(key, item, list.get(0).getClass()));
+            }
+            return out;
+        }
+        if (current instanceof Record r) {
+            Map<String, Record> nested;
+            try {
+                nested = (Map<String, Record>) r.getClass().getMethod("presets").invoke(null);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("no presets() on " + r.getClass(), e);
+            }
+            if (v.isTextual()) {
+                Record p = nested.get(v.asText());
+                if (p == null) {
+                    throw new ConfigException(key, "must be one of " + nested.keySet(), v.asText());
+                }
+                return p;
+            }
+            if (!v.isObject()) {
+                throw new ConfigException(key, "must be a preset name or an object", v);
+            }
+            return fromJson((ObjectNode) v, (Class<Record>) r.getClass(), nested);
+        }
+        return convert(key, v, current.getClass());
     }
 
     private static Object convert(String key, JsonNode v, Class<?> target) {

@@ -76,7 +76,75 @@ final class FpgaBuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        o = spec.commandLine().getOut();
+        // Everything printed also goes to OUT/build-report.txt.
+        PrintWriter terminal = spec.commandLine().getOut();
+        java.io.StringWriter report = new java.io.StringWriter();
+        o = new PrintWriter(new java.io.Writer() {
+            @Override
+            public void write(char[] c, int off, int len) {
+                terminal.write(c, off, len);
+                report.write(c, off, len);
+            }
+
+            @Override
+            public void flush() {
+                terminal.flush();
+            }
+
+            @Override
+            public void close() {
+                terminal.flush();
+            }
+        });
+        try {
+            return build();
+        } finally {
+            o.flush();
+            if (dir != null && Files.isDirectory(dir)) {
+                Files.writeString(dir.resolve(REPORT), report.toString());
+            }
+        }
+    }
+
+    /** The build's printed report, saved in the output folder. */
+    static final String REPORT = "build-report.txt";
+
+    private Path dir;
+
+    /**
+     * Moves the bitstream of an earlier build aside ({@code BOARD.bin.previous}) and removes its
+     * placed design, so a build that fails or is interrupted leaves nothing that {@code make prog}
+     * would flash; returns whether there was one.
+     */
+    static boolean retireBitstream(Path dir, String board) throws IOException {
+        Path bin = dir.resolve(board + ".bin");
+        Files.deleteIfExists(dir.resolve(board + ".asc"));
+        Files.deleteIfExists(dir.resolve("report.json"));
+        if (!Files.exists(bin)) {
+            return false;
+        }
+        Files.move(bin, dir.resolve(board + ".bin.previous"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return true;
+    }
+
+    /**
+     * One line for a failed place-and-route: nextpnr's first ERROR and every resource over 100 %
+     * of the device, from its log.
+     */
+    static String pnrFailure(String log) {
+        String error = log.lines().map(String::strip).filter(l -> l.startsWith("ERROR:")).findFirst()
+                .map(l -> l.substring(6).strip()).orElse("no ERROR line");
+        List<String> over = new ArrayList<>();
+        Matcher m = Pattern.compile("(ICESTORM_\\w+|SB_\\w+):\\s+(\\d+)/\\s*(\\d+)\\s+(\\d+)%").matcher(log);
+        while (m.find()) {
+            if (Integer.parseInt(m.group(2)) > Integer.parseInt(m.group(3))) {
+                over.add(m.group(1) + " " + m.group(2) + "/" + m.group(3));
+            }
+        }
+        return error + (over.isEmpty() ? "" : "; over the device: " + String.join(", ", over));
+    }
+
+    private Integer build() throws IOException {
         FpgaBoard board = FpgaBoard.named(boardName);
         String presetName = preset != null ? preset : board.defaultPreset();
         GemmConfig gemm = resolvePreset(presetName);
@@ -90,7 +158,8 @@ final class FpgaBuildCommand implements Callable<Integer> {
                     + UP5K_DSPS + " SB_MAC16s, so rows × cols / 2 must be <= " + UP5K_DSPS, presetName + " ("
                     + gemm.rows() + "×" + gemm.cols() + " array: " + plannedPairs + " pairs)");
         }
-        Path dir = (out != null ? out : Path.of("build", "fpga", board.name())).toAbsolutePath();
+        Path target = (out != null ? out : Path.of("build", "fpga", board.name())).toAbsolutePath();
+        Outputs.checkDirectory("--out", target);
 
         IcePll pll = null;
         int divider = 1;
@@ -114,11 +183,17 @@ final class FpgaBuildCommand implements Callable<Integer> {
         }
         BoardConfig bc = BoardConfig.forClock(gemm, clockHz, baud);
         // Every value is checked: only now is anything written.
+        dir = target;
         Files.createDirectories(dir);
+        boolean retired = retireBitstream(dir, board.name());
         double mhz = clockHz / 1e6;
         o.printf("chiltepin fpga build: %s (%s), preset %s (%s), clock %.3f MHz%s, UART %d baud (%d clocks/bit)%n",
                 board.name(), board.device(), presetName, GemmKind.INSTANCE.describe(gemm), mhz,
                 pll != null ? " from the PLL" : divider > 1 ? " (12 MHz / " + divider + " in the fabric)" : " (oscillator)", baud, bc.clocksPerBit());
+        if (retired) {
+            o.printf("  previous    %s.bin moved to %s.bin.previous: until this build succeeds there is no bitstream%n",
+                    board.name(), board.name());
+        }
         o.flush();
 
         // Verilog: the board's top level from Java (clock, reset, pins around chiltepin_board), the constraints.
@@ -178,15 +253,12 @@ final class FpgaBuildCommand implements Callable<Integer> {
         return pairs.size();
     }
 
-    /**
-     * The smallest legal engine (1×1 array, 16-word memories): not useful for speed, but it shows
-     * whether the flow itself works when a real preset does not fit.
-     */
-    static final GemmConfig MICRO = new GemmConfig(1, 1, 16, 16, 16, 16);
+    /** The smallest legal engine ({@link GemmKind#MICRO}): it shows whether the flow itself works. */
+    static final GemmConfig MICRO = GemmKind.INSTANCE.preset(GemmKind.MICRO);
 
-    /** An engine preset, or {@code micro} ({@link #MICRO}). */
+    /** An engine preset of {@code gemm} ({@code micro} among them). */
     static GemmConfig resolvePreset(String name) {
-        return name.equals("micro") ? MICRO : GemmConfig.preset(name);
+        return GemmKind.INSTANCE.preset(name);
     }
 
     /** Variables for fpga/Makefile. */
@@ -270,8 +342,9 @@ final class FpgaBuildCommand implements Callable<Integer> {
                 "--seed", String.valueOf(seed.get()), "--report", "report.json", "--log", "nextpnr.log", "--timing-allow-fail", "-q"), dir, null, 3600);
         Path report = dir.resolve("report.json");
         if (pnr.exitCode() != 0 || !Files.exists(report)) {
-            o.printf("  pnr         nextpnr-ice40 failed in %.0f s (%s):%n", pnr.seconds(), dir.resolve("nextpnr.log"));
-            tail(pnr.output().isBlank() && Files.exists(dir.resolve("nextpnr.log")) ? Files.readString(dir.resolve("nextpnr.log")) : pnr.output(), 15);
+            String log = Files.exists(dir.resolve("nextpnr.log")) ? Files.readString(dir.resolve("nextpnr.log")) : "";
+            o.printf("  pnr         nextpnr-ice40 failed in %.0f s: %s (log: %s)%n", pnr.seconds(),
+                    pnrFailure(log + "\n" + pnr.output()), dir.resolve("nextpnr.log"));
             o.println("FAIL");
             o.flush();
             return 1;

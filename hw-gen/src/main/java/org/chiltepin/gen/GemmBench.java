@@ -39,6 +39,9 @@ final class GemmBench implements Benchmark<GemmConfig> {
     @Override
     public void check(GemmConfig config) {
         parseShapes(shapes);
+        if (plot != null) {
+            Outputs.checkFile("--plot", plot);
+        }
     }
 
     record Shape(int m, int k, int n) {

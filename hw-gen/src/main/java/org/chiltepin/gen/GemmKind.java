@@ -19,11 +19,33 @@ final class GemmKind extends BlockKind.Base<GemmConfig> {
     static final GemmKind INSTANCE = new GemmKind();
 
     private GemmKind() {
-        super("gemm", GemmConfig.class, GemmConfig.presets(), "gemm_engine", GemmEngine::new);
+        super("gemm", GemmConfig.class, presetsWithMicro(), "gemm_engine", GemmEngine::new);
         verifyWith(Verify::new);
         goldenWith(Golden::new);
         benchWith(GemmBench::new);
         regressWith(List.of("cosim", "cocotb"), List.of("tiny-split"), List.of("tiny", "tiny-split", "fpga-small"), 8, 30);
+    }
+
+    /**
+     * The smallest legal engine (1×1 array, 16-word memories), the iCEBreaker's default: not
+     * useful for speed, but the largest that fits the UP5K today.
+     */
+    static final String MICRO = "micro";
+
+    /** The engine's presets and {@link #MICRO}, so every command lists and accepts it. */
+    private static java.util.Map<String, GemmConfig> presetsWithMicro() {
+        var p = new java.util.LinkedHashMap<>(GemmConfig.presets());
+        p.put(MICRO, new GemmConfig(1, 1, 16, 16, 16, 16));
+        return java.util.Collections.unmodifiableMap(p);
+    }
+
+    /** A preset by name (micro included), or a one-line error listing them. */
+    GemmConfig preset(String name) {
+        GemmConfig c = presets().get(name);
+        if (c == null) {
+            throw new org.chiltepin.hw.ConfigException("--preset", "must be one of " + presets().keySet(), name);
+        }
+        return c;
     }
 
     @Override

@@ -48,6 +48,7 @@ final class GoldenCommand<C extends Record> extends BlockCommand<C> {
         C cfg = resolveConfig();
         BlockRun<C> run = new BlockRun<>(cfg, configArgs(), seed.get(), cases.get(), stall.get(), null, null, out());
         golden.check(cfg);
+        Outputs.checkFile("--out", out.file);
         ObjectNode root = JSON.createObjectNode();
         root.put("block", kind.name());
         root.put("configArgs", run.configArgs());

@@ -65,8 +65,11 @@ final class HostGemmCommand implements Callable<Integer> {
     @Mixin
     SimOptions.Work work = new SimOptions.Work();
 
+    @Mixin
+    SimOptions.Quiet quiet = new SimOptions.Quiet();
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         for (var e : new int[][] {{m, 'm'}, {k, 'k'}, {n, 'n'}}) {
             if (e[0] < 1 || e[0] > 4096) {
                 throw new ConfigException("--" + (char) e[1], "must be in [1, 4096]", e[0]);
@@ -76,6 +79,8 @@ final class HostGemmCommand implements Callable<Integer> {
         if (n > gemm.scaleDepth() * 64) {
             throw new ConfigException("--n", "too large for the preset's scale memory", n);
         }
+        // The port first: a wrong one is the likeliest mistake, and its error should stand alone.
+        HostLink serial = target.sim ? null : new SerialLink(target.port, baud);
         PrintWriter o = spec.commandLine().getOut();
         o.printf("chiltepin host gemm: %d×%d·%d×%d, seed %d, preset %s (%s), %s%n", m, k, k, n, seed.get(), preset,
                 GemmKind.INSTANCE.describe(gemm), target.sim ? "simulated board (Verilator)" : target.port + " at " + baud + " baud");
@@ -86,17 +91,25 @@ final class HostGemmCommand implements Callable<Integer> {
         if (target.sim) {
             bc = BoardConfig.simulation(gemm);
             long t0 = System.nanoTime();
-            SimBoard board = SimBoard.compile(bc, work.dir, Simulation.Options.DEFAULT);
-            o.printf("  board model %s, built in %.1f s; UART %d clocks/bit%n", Cli.verilatorVersion(),
-                    (System.nanoTime() - t0) / 1e9, bc.clocksPerBit());
-            o.flush();
-            r = board.run("host_gemm", seed.get(), link -> {
-                client[0] = new HostClient(link, gemm.cols(), gemm.dataBytes(), timeoutMs);
-                return check(o, client[0], bc, link);
-            });
+            var err = spec.commandLine().getErr();
+            try (var lock = WorkspaceLock.acquire(work.dir, "host gemm --sim", quiet.on ? null : err)) {
+                SimBoard board;
+                try (var step = Heartbeat.start(err, quiet.on, "building the Verilator model of the board top in " + work.dir)) {
+                    board = SimBoard.compile(bc, work.dir, Simulation.Options.DEFAULT);
+                }
+                o.printf("  board model %s, built in %.1f s; UART %d clocks/bit%n", Cli.verilatorVersion(),
+                        (System.nanoTime() - t0) / 1e9, bc.clocksPerBit());
+                o.flush();
+                try (var step = Heartbeat.start(err, quiet.on, "simulating the board, its UART bit by bit")) {
+                    r = board.run("host_gemm", seed.get(), link -> {
+                        client[0] = new HostClient(link, gemm.cols(), gemm.dataBytes(), timeoutMs);
+                        return check(o, client[0], bc, link);
+                    });
+                }
+            }
         } else {
             bc = BoardConfig.forClock(gemm, FpgaBoard.ICEBREAKER.defaultClockHz(), baud);
-            try (HostLink link = new SerialLink(target.port, baud)) {
+            try (HostLink link = serial) {
                 client[0] = new HostClient(link, gemm.cols(), gemm.dataBytes(), timeoutMs);
                 r = check(o, client[0], bc, link);
             }

@@ -63,6 +63,13 @@ final class NocBench implements Benchmark<NocConfig> {
     List<Double> loads;
 
     @Override
+    public void check(NocConfig config) {
+        if (plot != null) {
+            Outputs.checkFile("--plot", plot);
+        }
+    }
+
+    @Override
     public int run(BlockRun<NocConfig> run, Path csv) throws IOException {
         int seed = run.seed();
         int rows = m == null ? k : m;

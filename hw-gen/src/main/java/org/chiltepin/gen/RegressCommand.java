@@ -214,6 +214,12 @@ final class RegressCommand implements Callable<Integer> {
 
     private Path root;
     private Path jar;
+    /** The temporary copy of the CLI the entries run (null: none). */
+    private volatile Path cliCopy;
+    private volatile boolean cancelled;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress lines on stderr.")
+    boolean quiet;
     private Instant started;
 
     @Override
@@ -235,11 +241,20 @@ final class RegressCommand implements Callable<Integer> {
             }
         }
         ConfigException.requireAtLeast("--jobs", jobs, 1);
+        ConfigException.requireAtLeast("--timeout", timeout, 1);
+        Outputs.checkDirectory("--out", out);
         if (rtl != null && !Files.isDirectory(rtl)) {
             throw new ConfigException("--rtl", "must be a directory of generated Verilog", rtl);
         }
         int[] sh = parseShard(shard);
         List<Entry> all = matrix(plans, configs, full, seedList, suites);
+        if (rtl != null) {
+            List<String> chosen = all.stream().map(e -> e.block() + " " + e.config()).distinct().toList();
+            if (chosen.size() > 1) {
+                throw new ConfigException("--rtl", "is the Verilog of one block and config; choose one with --blocks and "
+                        + "--configs (the matrix has " + String.join(", ", chosen) + ")", rtl);
+            }
+        }
         List<Entry> mine = shard(all, sh[0], sh[1]);
         PrintWriter o = spec.commandLine().getOut();
         if (list) {
@@ -247,17 +262,16 @@ final class RegressCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        locate();
         out = out.toAbsolutePath().normalize();
-        Files.createDirectories(out.resolve("logs"));
-        Files.createDirectories(out.resolve("waves"));
+        freshOutput(out);
+        locate();
         clearCoverage(out.resolve("coverage"));
         started = Instant.now();
         o.printf("chiltepin regress: %d of %d entries (shard %d/%d), %d jobs, out %s%n", mine.size(), all.size(), sh[0],
                 sh[1], jobs, out);
         o.flush();
 
-        Progress progress = new Progress(mine.size(), o, started);
+        Progress progress = new Progress(mine.size(), quiet ? null : spec.commandLine().getErr(), started);
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         // The co-simulations of one configuration share a Verilator workspace: the first builds
         // the model, the others reuse the cached build. SpinalSim's workspace is not safe for
@@ -273,7 +287,28 @@ final class RegressCommand implements Callable<Integer> {
         java.util.Collections.reverse(order);
         order.sort(Comparator.comparingInt(g -> g.get(0).suite().equals("cosim") ? 0 : 1));
         List<Result> results = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread killer = new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy));
+        // Ctrl-C: stop the entries' processes, and write the reports of what finished, the rest
+        // marked as interrupted.
+        Thread killer = new Thread(() -> {
+            cancelled = true;
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+            try {
+                List<Result> partial = new ArrayList<>(results);
+                for (Entry e : mine) {
+                    if (partial.stream().noneMatch(r -> r.entry().equals(e))) {
+                        partial.add(new Result(e, "ERROR", 0, "", "interrupted (Ctrl-C) before it finished", reproduce(e),
+                                null, null));
+                    }
+                }
+                writeReports(partial, mine, all.size(), sh, Map.of());
+                spec.commandLine().getErr().println("chiltepin regress: interrupted; partial report in "
+                        + out.resolve("summary.md"));
+                spec.commandLine().getErr().flush();
+            } catch (IOException | RuntimeException ex) {
+                // on the way out: nothing more to do
+            }
+            Outputs.deleteQuietly(cliCopy);
+        });
         Runtime.getRuntime().addShutdownHook(killer);
         List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
         for (List<Entry> g : order) {
@@ -285,17 +320,11 @@ final class RegressCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(killer);
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.MINUTES);
+        Outputs.deleteQuietly(cliCopy);
         double wall = Duration.between(started, Instant.now()).toMillis() / 1000.0;
 
-        List<Result> sorted = new ArrayList<>(results);
-        sorted.sort(Comparator.comparingInt(r -> mine.indexOf(r.entry())));
         Map<String, Coverage.Summary> coverage = noCoverage ? Map.of() : coverage(plans);
-        String command = "bin/chiltepin " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        RegressReport report = new RegressReport(command, sorted, all.size(), sh[0], sh[1], jobs, wall, coverage,
-                started);
-        report.writeJUnit(out.resolve("junit.xml"));
-        Files.writeString(out.resolve("summary.md"), report.markdown());
-        Files.writeString(out.resolve("summary.html"), report.html());
+        List<Result> sorted = writeReports(results, mine, all.size(), sh, coverage);
 
         long failed = sorted.stream().filter(r -> !r.passed()).count();
         coverage.forEach((k, v) -> o.printf("  coverage %-22s %s%n", k, v));
@@ -311,6 +340,32 @@ final class RegressCommand implements Callable<Integer> {
         o.println(failed == 0 ? "PASS" : "FAIL");
         o.flush();
         return failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * Prepares OUT for a run: empty {@code logs} and {@code waves} (a passing re-run keeps no
+     * earlier failure's log or waveform) and no copy of the CLI left by an older version.
+     */
+    static void freshOutput(Path out) throws IOException {
+        for (String d : List.of("logs", "waves", "cli")) {
+            Outputs.deleteTree(out.resolve(d));
+        }
+        Files.createDirectories(out.resolve("logs"));
+        Files.createDirectories(out.resolve("waves"));
+    }
+
+    /** junit.xml, summary.md and summary.html of {@code results}, in matrix order; returns them sorted. */
+    private List<Result> writeReports(List<Result> results, List<Entry> mine, int matrixSize, int[] sh,
+            Map<String, Coverage.Summary> coverage) throws IOException {
+        double wall = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+        List<Result> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.comparingInt(r -> mine.indexOf(r.entry())));
+        String command = "bin/chiltepin " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        RegressReport report = new RegressReport(command, sorted, matrixSize, sh[0], sh[1], jobs, wall, coverage, started);
+        report.writeJUnit(out.resolve("junit.xml"));
+        Files.writeString(out.resolve("summary.md"), report.markdown());
+        Files.writeString(out.resolve("summary.html"), report.html());
+        return sorted;
     }
 
     private List<BlockPlan> selectPlans() {
@@ -362,9 +417,11 @@ final class RegressCommand implements Callable<Integer> {
         jar = self.toString().endsWith(".jar") ? self : null;
         if (jar != null) {
             // Entries run from a copy, so a rebuild of the CLI during a long regression cannot break them.
-            // The jar's manifest finds its dependencies in lib/ beside it: copy both.
+            // The jar's manifest finds its dependencies in lib/ beside it: copy both, into a
+            // temporary folder removed at the end (not into OUT: it is tens of MB).
             try {
-                Path cli = out.toAbsolutePath().resolve("cli");
+                Path cli = Files.createTempDirectory("chiltepin-regress-cli-");
+                cliCopy = cli;
                 Files.createDirectories(cli.resolve("lib"));
                 try (Stream<Path> libs = Files.list(jar.getParent().resolve("lib"))) {
                     for (Path l : libs.toList()) {
@@ -459,6 +516,9 @@ final class RegressCommand implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        if (cancelled) {
+            return new Result(e, "ERROR", seconds, "", "interrupted (Ctrl-C) before it finished", reproduce(e), log, null);
+        }
         List<String> lines = readLines(log);
         String simulator = lines.stream().filter(l -> l.startsWith("  simulator"))
                 .map(l -> l.substring(13).replaceAll(", model built in .*$", "").strip()).findFirst().orElse("");
@@ -630,6 +690,9 @@ final class RegressCommand implements Callable<Integer> {
             done++;
             if (!r.passed()) {
                 failed++;
+            }
+            if (o == null) {
+                return r;
             }
             double elapsed = Duration.between(start, Instant.now()).toMillis() / 1000.0;
             double eta = done == 0 ? 0 : elapsed / done * (total - done);

@@ -19,6 +19,12 @@ final class SimOptions {
         Path dir = Cli.defaultWorkDir();
     }
 
+    /** {@code -q, --quiet}: no progress lines on stderr. */
+    static final class Quiet {
+        @Option(names = {"-q", "--quiet"}, description = "No progress lines on stderr (builds, simulations).")
+        boolean on;
+    }
+
     /** {@code --wave}: a VCD waveform of the run, under the workspace. */
     static final class Wave {
         @Option(names = "--wave", description = "Write a VCD waveform of the run into the workspace.")

@@ -22,6 +22,7 @@ final class VerifyCommand<C extends Record, H> extends BlockCommand<C> {
     private final Stall stall = new Stall();
     private final Work work = new Work();
     private final Wave wave = new Wave();
+    private final SimOptions.Quiet quiet = new SimOptions.Quiet();
     private final CoverageFlag coverage;
 
     private VerifyCommand(BlockKind<C> kind, Verifier<C, H> verifier) {
@@ -38,7 +39,7 @@ final class VerifyCommand<C extends Record, H> extends BlockCommand<C> {
 
     private static <C extends Record, H> CommandLine of(BlockKind<C> kind, Verifier<C, H> verifier) {
         VerifyCommand<C, H> c = new VerifyCommand<>(kind, verifier);
-        return c.assemble(c.config, c.seed, c.cases, c.stall, verifier, c.work, c.wave, c.coverage);
+        return c.assemble(c.config, c.seed, c.cases, c.stall, verifier, c.work, c.wave, c.coverage, c.quiet);
     }
 
     @Override
@@ -49,12 +50,24 @@ final class VerifyCommand<C extends Record, H> extends BlockCommand<C> {
         verifier.check(cfg);
         PrintWriter o = out();
         header("verify", cfg);
+        var err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
-        H harness = verifier.compile(run);
-        o.printf("  simulator   %s via SpinalSim, model built in %.1f s%n", Cli.verilatorVersion(), secondsSince(t0));
-        o.flush();
-        long t1 = System.nanoTime();
-        Verifier.Outcome r = verifier.run(harness, run);
+        long t1;
+        Verifier.Outcome r;
+        // The workspace is this run's from the build to the end of the simulation.
+        try (var lock = WorkspaceLock.acquire(work.dir, "verify " + kind.name(), quiet.on ? null : err)) {
+            H harness;
+            try (var step = Heartbeat.start(err, quiet.on, "building the Verilator model of " + kind.name() + " in "
+                    + work.dir)) {
+                harness = verifier.compile(run);
+            }
+            o.printf("  simulator   %s via SpinalSim, model built in %.1f s%n", Cli.verilatorVersion(), secondsSince(t0));
+            o.flush();
+            t1 = System.nanoTime();
+            try (var step = Heartbeat.start(err, quiet.on, "simulating " + kind.name())) {
+                r = verifier.run(harness, run);
+            }
+        }
         if (r.cycles() >= 0) {
             o.printf("  simulated   %d cycles in %.1f s%n", r.cycles(), secondsSince(t1));
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -149,6 +150,45 @@ class FpgaBuildTest {
         List<String> sources = Files.readAllLines(out.resolve("sources.txt"));
         assertTrue(sources.contains("rtl/ProductPair.v"), sources.toString());
         assertFalse(Files.exists(out.resolve("rtl/" + FpgaBuildCommand.ICE40_PAIR_FILE)));
+    }
+
+    @Test
+    void anEarlierBitstreamIsMovedAsideAndTheReportIsSavedAsAFile() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("ecp5-again"));
+        Files.writeString(out.resolve("ulx3s.bin"), "old bitstream");
+        Files.writeString(out.resolve("ulx3s.asc"), "old placement");
+        var r = ChiltepinTest.run("fpga", "build", "--board", "ulx3s", "--preset", "tiny", "--no-synth", "--out", out.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertFalse(Files.exists(out.resolve("ulx3s.bin")), "no bitstream until a build makes one");
+        assertFalse(Files.exists(out.resolve("ulx3s.asc")));
+        assertEquals("old bitstream", Files.readString(out.resolve("ulx3s.bin.previous")));
+        assertTrue(r.out().contains("ulx3s.bin moved to ulx3s.bin.previous"), r.out());
+        assertEquals(r.out(), Files.readString(out.resolve(FpgaBuildCommand.REPORT)));
+    }
+
+    @Test
+    void aPlaceAndRouteFailureIsOneLine() {
+        String log = """
+                Info: Device utilisation:
+                Info: 	         ICESTORM_LC:  6012/ 5280   113%
+                Info: 	        ICESTORM_RAM:     4/   30    13%
+                Info: 	         ICESTORM_DSP:     8/    8   100%
+                ERROR: Unable to place cell 'u_engine.acc_q_SB_DFF_Q', no BELs remaining to implement cell type 'ICESTORM_LC'
+                0 warnings, 1 error
+                """;
+        assertEquals("Unable to place cell 'u_engine.acc_q_SB_DFF_Q', no BELs remaining to implement cell type "
+                + "'ICESTORM_LC'; over the device: ICESTORM_LC 6012/5280", FpgaBuildCommand.pnrFailure(log));
+        assertEquals("no ERROR line", FpgaBuildCommand.pnrFailure("Info: nothing\n"));
+    }
+
+    @Test
+    void anOutUnderAFileIsOneLineExit2BeforeAnythingRuns() throws IOException {
+        Path file = Files.writeString(dir.resolve("f"), "x");
+        var r = ChiltepinTest.run("fpga", "build", "--board", "icebreaker", "--out", file.resolve("b").toString());
+        assertEquals(Cli.USAGE, r.exit());
+        assertEquals("chiltepin: invalid configuration: --out: must be under a folder, but " + file + " is a file, got "
+                + file.resolve("b"), r.err().strip());
+        assertEquals("", r.out());
     }
 
     /** The real bitstream build: minutes of yosys and nextpnr. {@code -Dchiltepin.fpga=true} turns it on. */

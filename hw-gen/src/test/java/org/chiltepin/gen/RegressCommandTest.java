@@ -123,4 +123,37 @@ class RegressCommandTest {
         assertEquals(new Coverage.Count(1, 2), s.line());
         assertEquals(new Coverage.Count(1, 2), s.toggle());
     }
+
+    @Test
+    void badOptionCombinationsAreRejectedBeforeAnythingRuns() throws IOException {
+        Path out = dir.resolve("never");
+        var r = ChiltepinTest.run("regress", "--blocks", "array,gemm", "--rtl", dir.toString(), "--out", out.toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().startsWith("chiltepin: invalid configuration: --rtl: is the Verilog of one block and config"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        r = ChiltepinTest.run("regress", "--timeout", "0", "--out", out.toString());
+        assertEquals("chiltepin: invalid configuration: --timeout: must be >= 1, got 0", r.err().strip());
+        Path file = Files.writeString(dir.resolve("f"), "x");
+        r = ChiltepinTest.run("regress", "--out", file.toString());
+        assertEquals(2, r.exit());
+        assertEquals("chiltepin: invalid configuration: --out: must be a folder, not a file, got " + file, r.err().strip());
+        assertTrue(!Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void aReRunStartsWithoutTheEarlierRunsWaveformsLogsOrCliCopy() throws IOException {
+        Path out = dir.resolve("reg");
+        Files.createDirectories(out.resolve("waves"));
+        Files.writeString(out.resolve("waves/array-tiny-s1-cosim.vcd"), "old failure");
+        Files.createDirectories(out.resolve("logs"));
+        Files.writeString(out.resolve("logs/old.log"), "old");
+        Files.createDirectories(out.resolve("cli/lib"));
+        Files.writeString(out.resolve("cli/lib/big.jar"), "x");
+        Files.writeString(out.resolve("summary.md"), "kept until the new one replaces it");
+        RegressCommand.freshOutput(out);
+        assertEquals(List.of(), Files.list(out.resolve("waves")).toList());
+        assertEquals(List.of(), Files.list(out.resolve("logs")).toList());
+        assertTrue(!Files.exists(out.resolve("cli")));
+        assertTrue(Files.exists(out.resolve("summary.md")));
+    }
 }

@@ -28,7 +28,9 @@ public abstract class Block extends Component {
 
     /** Sets the Verilog module name of this block (default: the Java class name). */
     protected final void moduleName(String name) {
-        setDefinitionName(name, false);
+        // The emission's module-name prefix (Verilog.emit with a prefix), which SpinalHDL itself
+        // applies only to modules without an explicit name.
+        setDefinitionName(spinal.core.GlobalData$.MODULE$.get().config().globalPrefix() + name, false);
     }
 
     void recordRegister(Data reg, String site) {

@@ -53,11 +53,19 @@ public final class Verilog {
      * failed run leaves {@code dir} as it was.
      */
     public static <T extends Block> Emitted<T> emit(Supplier<T> top, String topName, Path dir) {
+        return emit(top, topName, dir, "");
+    }
+
+    /**
+     * As {@link #emit(Supplier, String, Path)}, with {@code prefix} in front of every module name
+     * (the top's included), so two generations can live in one design.
+     */
+    public static <T extends Block> Emitted<T> emit(Supplier<T> top, String topName, Path dir, String prefix) {
         try {
             Files.createDirectories(dir);
             Path staging = Files.createTempDirectory(dir.toAbsolutePath().getParent(), ".chiltepin-staging-");
             try {
-                SpinalReport<T> report = elaborate(top, topName, staging);
+                SpinalReport<T> report = elaborate(top, topName, staging, prefix);
                 List<Path> files = new ArrayList<>();
                 for (String src : CollectionConverters.asJava(report.generatedSourcesPaths())) {
                     Path from = Path.of(src);
@@ -82,7 +90,7 @@ public final class Verilog {
         try {
             Path staging = Files.createTempDirectory("chiltepin-elab-");
             try {
-                return elaborate(top, null, staging).toplevel();
+                return elaborate(top, null, staging, "").toplevel();
             } finally {
                 deleteTree(staging);
             }
@@ -93,7 +101,13 @@ public final class Verilog {
 
     /** The SpinalHDL configuration every Chiltepin emission and simulation uses. */
     public static SpinalConfig config(Path targetDirectory) {
+        return config(targetDirectory, "");
+    }
+
+    /** {@link #config(Path)} with {@code prefix} in front of every module name. */
+    public static SpinalConfig config(Path targetDirectory, String prefix) {
         SpinalConfig c = withOverrides(
+                "globalPrefix", prefix,
                 "defaultConfigForClockDomains", ClockDomainConfig$.MODULE$.apply(
                         RISING$.MODULE$, SYNC$.MODULE$, HIGH$.MODULE$, HIGH$.MODULE$, HIGH$.MODULE$),
                 "oneFilePerComponent", true,
@@ -107,8 +121,9 @@ public final class Verilog {
         return c;
     }
 
-    private static <T extends Block> SpinalReport<T> elaborate(Supplier<T> top, String topName, Path staging) {
-        SpinalConfig config = config(staging);
+    private static <T extends Block> SpinalReport<T> elaborate(Supplier<T> top, String topName, Path staging,
+            String prefix) {
+        SpinalConfig config = config(staging, prefix);
         Supplier<T> named = () -> {
             T t = Hdl.build(top);
             if (topName != null) {

@@ -59,6 +59,20 @@ class HdlTest {
     }
 
     @Test
+    void aPrefixGoesInFrontOfEveryModuleNameTheTopsIncluded() throws IOException {
+        var emitted = Verilog.emit(Toys.Pair::new, "Pair", dir, "cfg1_");
+        assertEquals("cfg1_Pair", emitted.topName());
+        assertEquals(List.of("cfg1_Accumulator.v", "cfg1_Pair.v"),
+                emitted.files().stream().map(f -> f.getFileName().toString()).sorted().toList());
+        String v = Files.readString(dir.resolve("cfg1_Pair.v"));
+        assertTrue(v.contains("module cfg1_Pair ("), v);
+        assertTrue(v.contains("cfg1_Accumulator left ("), v);
+        assertTrue(Files.readString(dir.resolve("cfg1_Accumulator.v")).contains("module cfg1_Accumulator ("));
+        // No prefix: the names as before.
+        assertEquals("Pair", Verilog.emit(Toys.Pair::new, "Pair", dir.resolve("plain")).topName());
+    }
+
+    @Test
     void topNameIsChosenByTheCaller() {
         var emitted = Verilog.emit(Toys.Accumulator::new, "my_top", dir);
         assertEquals("my_top", emitted.topName());
