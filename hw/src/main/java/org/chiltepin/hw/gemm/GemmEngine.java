@@ -521,9 +521,10 @@ public final class GemmEngine extends Block {
                 and(dec.isStore, loadsS));
         Bool allIdle = and(not(loadActive), and(not(compActive), not(outActive)));
 
-        // A LOAD with a bad range still consumes its data beats (discarded), keeping the data
-        // stream aligned with the command stream; every other dec.error answers at once.
-        Bool loadDiscardNow = and(dec.isLoad, and(not(dec.sizeBad), dec.rangeBad));
+        // A rejected LOAD (reserved bits set: BAD_OPCODE, or a bad range: BAD_RANGE) still
+        // consumes its data beats, discarded, keeping the data stream aligned with the command
+        // stream and the memory unchanged; every other dec.error answers at once.
+        Bool loadDiscardNow = and(dec.isLoad, and(not(dec.sizeBad), dec.error));
         Bool toLoad = and(dec.isLoad, not(dec.sizeBad));
         Bool toCompute = and(dec.isCompute, not(dec.error));
         Bool toOutput = and(dec.isOutput, not(dec.error));

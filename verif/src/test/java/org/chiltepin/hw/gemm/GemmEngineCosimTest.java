@@ -70,6 +70,35 @@ class GemmEngineCosimTest {
         assertEquals(golden.beats().size(), r.beatsCompared());
     }
 
+    /**
+     * A LOAD_A with reserved bit 13 set (issue 12): BAD_OPCODE, its data beat consumed and
+     * discarded, memory unchanged: C = [[1,1],[1,1]], not the [[5,5],[5,5]] of a load that wrote.
+     */
+    @Test
+    void aLoadWithAReservedBitChangesNoMemory() {
+        GemmConfig cfg = GemmConfig.preset("tiny");
+        var params = GemmHarness.params(cfg);
+        GemmProgram prog = new GemmProgram(params);
+        prog.loadA(0, List.of(new int[] {1, 1}));
+        prog.loadB(0, List.of(new int[] {1, 1}));
+        prog.add(new GemmReference.Command(GemmReference.LOAD_A, 0x77, false, 0, 0, 0, 1, 0, 0, 1));
+        byte[] fives = new byte[params.dataBytes()];
+        fives[0] = 5;
+        fives[1] = 5;
+        prog.addData(fives);
+        prog.compute(0, 0, 0, 2, 2, 1, false);
+        prog.readAcc(0, 2, 2);
+        prog.fence();
+        GemmReference golden = new GemmReference(params);
+        golden.run(prog.commands(), prog.data());
+        assertEquals(GemmReference.BAD_OPCODE, golden.responses().get(2).status());
+        assertEquals(List.of(List.of(1L, 1L), List.of(1L, 1L)), golden.beats().stream()
+                .map(b -> java.util.Arrays.stream(b.lanes()).boxed().toList()).toList());
+        Report r = harness(cfg).run(prog, 1, Stalls.NONE);
+        assertPassed(r);
+        assertEquals(2, r.beatsCompared());
+    }
+
     @Test
     void randomProgramsWithIllegalCommandsAndRandomStalls() {
         // 16-word scratchpads force K to be split into accumulating chunks; requantLanes < cols
