@@ -91,7 +91,7 @@ final class ConfigLoader {
                 throw new ConfigException(key, "is not a configuration key (known: " + String.join(", ", known) + ")",
                         e.getValue());
             }
-            values.put(key, convert(key, e.getValue(), values.get(key).getClass()));
+            values.put(key, convertValue(key, e.getValue(), values.get(key)));
         }
         return construct(type, components, values);
     }
@@ -102,6 +102,45 @@ final class ConfigLoader {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A JSON value for a component whose preset value is {@code current}: a list of enum labels
+     * for a list of enums, a preset name or an object (with an optional "preset") for a nested
+     * configuration record with a static {@code presets()}; otherwise as {@link #convert}.
+     */
+    @SuppressWarnings("unchecked")
+    private static Object convertValue(String key, JsonNode v, Object current) {
+        if (current instanceof List<?> list && !list.isEmpty() && list.get(0).getClass().isEnum()) {
+            if (!v.isArray()) {
+                throw new ConfigException(key, "must be an array of " + List.of(list.get(0).getClass().getEnumConstants()), v);
+            }
+            List<Object> out = new ArrayList<>();
+            for (JsonNode item : v) {
+                out.add(convert(key, item, list.get(0).getClass()));
+            }
+            return out;
+        }
+        if (current instanceof Record r) {
+            Map<String, Record> nested;
+            try {
+                nested = (Map<String, Record>) r.getClass().getMethod("presets").invoke(null);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("no presets() on " + r.getClass(), e);
+            }
+            if (v.isTextual()) {
+                Record p = nested.get(v.asText());
+                if (p == null) {
+                    throw new ConfigException(key, "must be one of " + nested.keySet(), v.asText());
+                }
+                return p;
+            }
+            if (!v.isObject()) {
+                throw new ConfigException(key, "must be a preset name or an object", v);
+            }
+            return fromJson((ObjectNode) v, (Class<Record>) r.getClass(), nested);
+        }
+        return convert(key, v, current.getClass());
     }
 
     private static Object convert(String key, JsonNode v, Class<?> target) {

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.chiltepin.hw.ConfigException;
-import org.chiltepin.verif.golden.InterimVectorOps;
+import org.chiltepin.verif.golden.VectorReference;
 import org.chiltepin.verif.golden.LlamaInt8Weights;
 import org.chiltepin.verif.golden.LlamaIntReference;
 import org.chiltepin.verif.llm.BundledModel;
@@ -24,7 +24,7 @@ final class LlamaModelOptions {
 
     static {
         ENGINES.put("golden", c -> new LlamaIntReference(new LlamaInt8Weights(c),
-                new InterimVectorOps(c.config().seqLen(), c.config().headSize())));
+                new VectorReference(c.config().seqLen(), c.config().headSize())));
         ENGINES.put("float", FloatLlama::new);
     }
 

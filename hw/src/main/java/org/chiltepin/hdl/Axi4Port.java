@@ -68,4 +68,9 @@ public final class Axi4Port {
     public static Axi4 slave(Axi4Config config) {
         return Axi4SpecRenamer$.MODULE$.apply(slave$.MODULE$.apply(new Axi4(config)));
     }
+
+    /** Connects all five channels of {@code master} to {@code slave} (spinal.lib's {@code master >> slave}). */
+    public static void connect(Axi4 master, Axi4 slave) {
+        master.$greater$greater(slave);
+    }
 }

@@ -74,6 +74,10 @@ public final class AxiMemoryModel {
     private BigInteger heldW;
     private long readBursts;
     private long writeBursts;
+    private double bytesPerCycle = Double.POSITIVE_INFINITY;
+    private double tokens;
+    private long bytesRead;
+    private long bytesWritten;
 
     public AxiMemoryModel(Ports ports, int dataBits, RandomGenerator rng, double stall, int minLatency, int maxLatency,
             Consumer<String> fail) {
@@ -87,6 +91,42 @@ public final class AxiMemoryModel {
         byte[] pattern = new byte[bytes];
         java.util.Arrays.fill(pattern, (byte) 0xA5);
         this.fresh = new BigInteger(1, pattern);
+    }
+
+    /**
+     * Limits the port to {@code bytesPerCycle} data bytes per cycle, reads and writes together
+     * (a token bucket: an R or W beat moves only with a whole beat's bytes saved up, at most two
+     * beats' worth). Unlimited by default: one R and one W beat per cycle.
+     */
+    public void limitBandwidth(double bytesPerCycle) {
+        if (!(bytesPerCycle > 0)) {
+            throw new IllegalArgumentException("bytesPerCycle: must be > 0, got " + bytesPerCycle);
+        }
+        this.bytesPerCycle = bytesPerCycle;
+        this.tokens = 0;
+    }
+
+    /** Stores {@code word} at byte address {@code addr} (aligned to the bus width), as if written earlier. */
+    public void put(long addr, BigInteger word) {
+        words.put(addr, word);
+    }
+
+    /** The word at byte address {@code addr}: the last write taken with its B response, or the fresh pattern. */
+    public BigInteger peek(long addr) {
+        return words.getOrDefault(addr, fresh);
+    }
+
+    /** Data bytes moved by R beats / W beats so far. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    private boolean beatAllowed() {
+        return tokens >= bytes;
     }
 
     public long readBursts() {
@@ -116,10 +156,17 @@ public final class AxiMemoryModel {
 
     /** Sets the slave's outputs for the coming edge. */
     public void drive() {
+        if (bytesPerCycle != Double.POSITIVE_INFINITY) {
+            tokens = Math.min(tokens + bytesPerCycle, 2.0 * bytes);
+        } else {
+            tokens = 2.0 * bytes;
+        }
         set(p.arready(), rng.nextDouble() >= stall ? 1 : 0);
         set(p.awready(), rng.nextDouble() >= stall ? 1 : 0);
-        set(p.wready(), rng.nextDouble() >= stall ? 1 : 0);
-        if (!rShown && !reads.isEmpty() && reads.peek().readyAt() <= now && rng.nextDouble() >= stall / 2) {
+        boolean wOk = rng.nextDouble() >= stall && (bytesPerCycle == Double.POSITIVE_INFINITY || beatAllowed());
+        set(p.wready(), wOk ? 1 : 0);
+        if (!rShown && !reads.isEmpty() && reads.peek().readyAt() <= now && rng.nextDouble() >= stall / 2
+                && (bytesPerCycle == Double.POSITIVE_INFINITY || beatAllowed())) {
             rShown = true;
         }
         if (rShown) {
@@ -195,6 +242,8 @@ public final class AxiMemoryModel {
                     fail.accept("axi: partial WSTRB");
                 }
                 writeBeats.add(w);
+                bytesWritten += bytes;
+                tokens -= bytesPerCycle == Double.POSITIVE_INFINITY ? 0 : bytes;
                 writeLasts.add(get(p.wlast()));
                 commitWrites();
             } else {
@@ -207,6 +256,8 @@ public final class AxiMemoryModel {
         // R
         if (rShown && get(p.rready())) {
             rShown = false;
+            bytesRead += bytes;
+            tokens -= bytesPerCycle == Double.POSITIVE_INFINITY ? 0 : bytes;
             if (++readBeat == reads.peek().beats()) {
                 reads.poll();
                 readBeat = 0;

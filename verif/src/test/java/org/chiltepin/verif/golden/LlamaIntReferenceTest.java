@@ -17,7 +17,7 @@ class LlamaIntReferenceTest {
     static final LlamaInt8Weights WEIGHTS = new LlamaInt8Weights(MODEL);
 
     static LlamaIntReference golden() {
-        return new LlamaIntReference(WEIGHTS, new InterimVectorOps(MODEL.config().seqLen(), MODEL.config().headSize()));
+        return new LlamaIntReference(WEIGHTS, new VectorReference(MODEL.config().seqLen(), MODEL.config().headSize()));
     }
 
     @Test

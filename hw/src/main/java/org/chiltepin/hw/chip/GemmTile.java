@@ -1,0 +1,329 @@
+package org.chiltepin.hw.chip;
+
+import static org.chiltepin.hdl.Hdl.*;
+
+import org.chiltepin.hdl.Block;
+import org.chiltepin.hw.gemm.GemmCommand;
+import org.chiltepin.hw.gemm.GemmConfig;
+import org.chiltepin.hw.gemm.GemmEngine;
+import org.chiltepin.hw.noc.NetworkInterface.Message;
+import org.chiltepin.hw.noc.NocConfig;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.Mem;
+import spinal.core.UInt;
+import spinal.lib.Stream;
+
+/**
+ * A GEMM tile: a {@link GemmEngine} behind a network adapter that adds DMA to its commands
+ * (docs/chip.md §3): LOAD_A / LOAD_B / LOAD_SCALE fetch their words from external memory with
+ * READ messages to the memory tile, STORE writes its result beats there with WRITE messages.
+ *
+ * <h2>Ports</h2>
+ * {@code req_in_*} (CMD messages in), {@code req_out_*} (READ / WRITE out), {@code resp_in_*}
+ * (RDATA / WACK in), {@code resp_out_*} (DONE out), on this node's two network interfaces.
+ *
+ * <h2>Behaviour</h2>
+ * <ul>
+ *   <li>CMDs enter a {@code cmdCredits}-deep queue (the control tile's credits keep it from
+ *       overflowing, so {@code req_in} is always taken). The head is checked: a DMA range past
+ *       {@code memWords} answers BAD_MEM, READ_ACC and reserved bits answer BAD_OPCODE, all here
+ *       (the engine itself would take a LOAD's data despite reserved bits); every other
+ *       command goes to the engine, a load with words to fetch also to the fetch queue, and a
+ *       STORE waits until the previous STORE's response has left.</li>
+ *   <li>The fetcher splits a load into READs that end at 16-word boundaries and sends one only
+ *       when the {@link ChipConfig#DATA_QUEUE}-word data queue has room for all its words (they
+ *       are reserved then), so RDATA is always taken: copied into an unpack buffer, then one
+ *       word per cycle into the data queue, whose low dataBytes bytes feed {@code s_axis_data}.</li>
+ *   <li>STORE beats are packed (byte j = lane j's low 8 bits) into WRITE messages that end at
+ *       16-word boundaries or at the last beat. The STORE's engine response is held until every
+ *       beat is packed, sent and acknowledged (WACK).</li>
+ * </ul>
+ */
+public final class GemmTile extends Block {
+    public final Stream<Message> reqIn;
+    public final Stream<Message> reqOut;
+    public final Stream<Message> respIn;
+    public final Stream<Message> respOut;
+    final GemmEngine engine;
+
+    final Mem<Bits> cmdQueue;
+    final UInt cqWr;
+    final UInt cqRd;
+    final UInt cqCount;
+    final Bool memBad;
+    final Bool localErr;
+    final Bool errValid;
+    final UInt errTag;
+    final UInt errOpcode;
+    final UInt errStatus;
+    final Bool holdEngine;
+    final Bool storeBusy;
+    final Bool storeLastSeen;
+    final UInt storeAddr;
+
+    final Mem<Bits> jobQueue;
+    final UInt jqWr;
+    final UInt jqRd;
+    final UInt jqCount;
+    final Bool fetchBusy;
+    final UInt fetchAddr;
+    final UInt fetchLeft;
+    final UInt reserved;
+    final Bool readLocked;
+
+    final Bool ubBusy;
+    final UInt ubIndex;
+    final UInt ubLast;
+    final Bits[] ubWords;
+    final Mem<Bits> dataQueue;
+    final UInt dqWr;
+    final UInt dqRd;
+    final UInt dqCount;
+
+    final Bits[] pkWords;
+    final UInt pkCount;
+    final UInt pkAddr;
+    final Bool pkFull;
+    final UInt writesOut;
+
+    public GemmTile(ChipConfig config) {
+        NocConfig noc = config.noc();
+        GemmConfig g = config.gemm();
+        int ab = config.memAddrBits();
+        int w = ChipConfig.FLIT_WIDTH;
+        int maxLen = ChipConfig.MAX_BURST;
+        int k = config.k();
+        int mem = config.node(ChipConfig.TileKind.MEMORY);
+        int ctl = config.node(ChipConfig.TileKind.CONTROL);
+        UInt memX = uint(mem % k, noc.xBits());
+        UInt memY = uint(mem / k, noc.yBits());
+        reqIn = slaveStream(type(() -> new Message(noc, true)));
+        reqOut = masterStream(type(() -> new Message(noc, false)));
+        respIn = slaveStream(type(() -> new Message(noc, true)));
+        respOut = masterStream(type(() -> new Message(noc, false)));
+        engine = build(() -> new GemmEngine(g));
+
+        // ---------------- command queue
+        int cq = config.cmdCredits();
+        int cqBits = Math.max(1, Integer.numberOfTrailingZeros(cq));
+        cmdQueue = mem(bits(160), cq);
+        cqWr = regInit(uint(cqBits), uint(0, cqBits));
+        cqRd = regInit(uint(cqBits), uint(0, cqBits));
+        cqCount = regInit(uint(cqBits + 1), uint(0, cqBits + 1));
+        Message in = reqIn.payload();
+        Bool isCmd = ChipMessage.isKind(in, ChipMessage.CMD);
+        assign(reqIn.ready(), or(not(isCmd), lt(cqCount, uint(cq, cqBits + 1))));
+        Bool push = and(reqIn.fire(), isCmd);
+        write(cmdQueue, cqWr, concat(ChipMessage.addr(in, 32), concat(in.data[1], in.data[0])), push);
+        when(push, () -> assign(cqWr, add(cqWr, uint(1, cqBits))));
+        Bits head = named(bits(160), "cmd_head");
+        assign(head, readAsync(cmdQueue, cqRd));
+        Bits cmd = slice(head, 127, 0);
+        UInt headAddr = asUInt(slice(head, 159, 128));
+        Bool headValid = neq(cqCount, uint(0, cqBits + 1));
+
+        // ---------------- decode and checks
+        UInt op = asUInt(slice(cmd, 3, 0));
+        UInt count = asUInt(slice(cmd, 79, 64));
+        UInt n = asUInt(slice(cmd, 95, 80));
+        Bool resBits = or(neq(asUInt(slice(cmd, 15, 13)), uint(0, 3)), neq(asUInt(slice(cmd, 127, 112)), uint(0, 16)));
+        Bool isLoad = and(ge(op, uint(GemmCommand.LOAD_A, 4)), le(op, uint(GemmCommand.LOAD_SCALE, 4)));
+        Bool isStore = eq(op, uint(GemmCommand.STORE, 4));
+        Bool isReadAcc = eq(op, uint(GemmCommand.READ_ACC, 4));
+        int colBits = Integer.numberOfTrailingZeros(g.cols());
+        UInt nBlocks = shiftRight(add(resize(n, 17), uint(g.cols() - 1, 17)), colBits);
+        UInt storeWords = resize(mul(count, nBlocks), 34);
+        UInt words = mux(isStore, storeWords, resize(count, 34));
+        UInt end = add(resize(headAddr, 34), words);
+        memBad = named(bool(), "mem_bad");
+        assign(memBad, and(or(isLoad, isStore), and(neq(words, uint(0, 34)), gt(end, uint(config.memWords(), 34)))));
+        localErr = named(bool(), "local_err");
+        assign(localErr, or(memBad, or(isReadAcc, resBits)));
+        UInt fetchWords = mux(isLoad, count, uint(0, 16));
+        Bool needFetch = neq(fetchWords, uint(0, 16));
+
+        errValid = regInit(bool(), bool(false));
+        errTag = reg(uint(8));
+        errOpcode = reg(uint(4));
+        errStatus = reg(uint(4));
+        storeBusy = regInit(bool(), bool(false));
+        storeLastSeen = regInit(bool(), bool(false));
+        storeAddr = reg(uint(ab));
+
+        int jq = 4;
+        jobQueue = mem(bits(ab + 16), jq);
+        jqWr = regInit(uint(2), uint(0, 2));
+        jqRd = regInit(uint(2), uint(0, 2));
+        jqCount = regInit(uint(3), uint(0, 3));
+        Bool jobRoom = lt(jqCount, uint(jq, 3));
+
+        var ec = engine.sAxisCmd;
+        assign(ec.valid(), and(headValid, and(not(localErr), and(or(not(isStore), not(storeBusy)),
+                or(not(needFetch), jobRoom)))));
+        assign(ec.payload(), cmd);
+        Bool errTake = and(headValid, and(localErr, not(errValid)));
+        Bool pop = or(ec.fire(), errTake);
+        when(pop, () -> assign(cqRd, add(cqRd, uint(1, cqBits))));
+        when(and(push, not(pop)), () -> assign(cqCount, add(cqCount, uint(1, cqBits + 1))))
+                .elseWhen(and(pop, not(push)), () -> assign(cqCount, sub(cqCount, uint(1, cqBits + 1))));
+        when(errTake, () -> {
+            assign(errValid, bool(true));
+            assign(errTag, asUInt(slice(cmd, 11, 4)));
+            assign(errOpcode, op);
+            assign(errStatus, mux(memBad, uint(ChipConfig.BAD_MEM, 4), uint(GemmCommand.BAD_OPCODE, 4)));
+        });
+        Bool jobPush = and(ec.fire(), needFetch);
+        write(jobQueue, jqWr, concat(fetchWords, resize(headAddr, ab)), jobPush);
+        when(jobPush, () -> assign(jqWr, add(jqWr, uint(1, 2))));
+        when(and(ec.fire(), isStore), () -> {
+            assign(storeBusy, bool(true));
+            assign(storeLastSeen, bool(false));
+            assign(storeAddr, resize(headAddr, ab));
+        });
+
+        // ---------------- fetcher: READs of at most 16 words, never across a 16-word boundary
+        fetchBusy = regInit(bool(), bool(false));
+        fetchAddr = reg(uint(ab));
+        fetchLeft = reg(uint(17));
+        reserved = regInit(uint(6), uint(0, 6));
+        Bits job = named(bits(ab + 16), "fetch_job");
+        assign(job, readAsync(jobQueue, jqRd));
+        Bool jobPop = and(not(fetchBusy), neq(jqCount, uint(0, 3)));
+        when(jobPop, () -> {
+            assign(fetchBusy, bool(true));
+            assign(fetchAddr, asUInt(slice(job, ab - 1, 0)));
+            assign(fetchLeft, resize(asUInt(slice(job, ab + 15, ab)), 17));
+            assign(jqRd, add(jqRd, uint(1, 2)));
+        });
+        when(and(jobPush, not(jobPop)), () -> assign(jqCount, add(jqCount, uint(1, 3))))
+                .elseWhen(and(jobPop, not(jobPush)), () -> assign(jqCount, sub(jqCount, uint(1, 3))));
+        UInt toBoundary = sub(uint(16, 17), resize(asUInt(slice(asBits(fetchAddr), 3, 0)), 17));
+        UInt chunk = named(uint(5), "fetch_chunk");
+        assign(chunk, resize(mux(lt(fetchLeft, toBoundary), fetchLeft, toBoundary), 5));
+        Bool readValid = and(fetchBusy, le(add(resize(reserved, 7), resize(chunk, 7)), uint(ChipConfig.DATA_QUEUE, 7)));
+
+        // ---------------- store packer
+        pkWords = new Bits[maxLen];
+        for (int i = 0; i < maxLen; i++) {
+            pkWords[i] = named(reg(bits(w)), "pk_word_" + i);
+        }
+        pkCount = regInit(uint(5), uint(0, 5));
+        pkAddr = reg(uint(ab));
+        pkFull = regInit(bool(), bool(false));
+        writesOut = regInit(uint(8), uint(0, 8));
+        var ed = engine.mAxisData;
+        assign(ed.ready(), not(pkFull));
+        Bits packed = asBits(slice(asBits(ed.payload().c[0]), 7, 0));
+        for (int j = 1; j < g.cols(); j++) {
+            packed = concat(slice(asBits(ed.payload().c[j]), 7, 0), packed);
+        }
+        Bits word = asBits(resize(asUInt(packed), w));
+        when(ed.fire(), () -> {
+            for (int i = 0; i < maxLen; i++) {
+                Bits target = pkWords[i];
+                when(eq(pkCount, uint(i, 5)), () -> assign(target, word));
+            }
+            when(eq(pkCount, uint(0, 5)), () -> assign(pkAddr, storeAddr));
+            assign(pkCount, add(pkCount, uint(1, 5)));
+            assign(storeAddr, add(storeAddr, uint(1, ab)));
+            Bool boundary = eq(asUInt(slice(asBits(storeAddr), 3, 0)), uint(15, 4));
+            when(or(ed.payload().last, boundary), () -> assign(pkFull, bool(true)));
+            when(ed.payload().last, () -> assign(storeLastSeen, bool(true)));
+        });
+
+        // ---------------- request network: WRITE before READ unless a READ is already offered
+        readLocked = regInit(bool(), bool(false));
+        Bool offerRead = and(readValid, or(not(pkFull), readLocked));
+        Bool offerWrite = and(pkFull, not(readLocked));
+        assign(reqOut.valid(), or(offerRead, offerWrite));
+        UInt wm1 = sub(chunk, uint(1, 5));
+        ChipMessage.drive(reqOut.payload(), memX, memY,
+                mux(offerWrite, ChipMessage.tag(noc.tagWidth(), ChipMessage.WRITE, pkAddr, uint(0, 1)),
+                        ChipMessage.tag(noc.tagWidth(), ChipMessage.READ, fetchAddr, wm1)),
+                mux(offerWrite, pkCount, uint(0, 5)), pkWords);
+        assign(readLocked, and(offerRead, not(reqOut.ready())));
+        Bool readSent = and(reqOut.fire(), offerRead);
+        Bool writeSent = and(reqOut.fire(), offerWrite);
+        when(readSent, () -> {
+            assign(fetchAddr, add(fetchAddr, resize(chunk, ab)));
+            assign(fetchLeft, sub(fetchLeft, resize(chunk, 17)));
+            when(eq(fetchLeft, resize(chunk, 17)), () -> assign(fetchBusy, bool(false)));
+        });
+        when(writeSent, () -> {
+            assign(pkFull, bool(false));
+            assign(pkCount, uint(0, 5));
+        });
+
+        // ---------------- response network in: RDATA into the unpack buffer, WACKs counted
+        ubBusy = regInit(bool(), bool(false));
+        ubIndex = reg(uint(4));
+        ubLast = reg(uint(4));
+        ubWords = new Bits[maxLen];
+        for (int i = 0; i < maxLen; i++) {
+            ubWords[i] = named(reg(bits(w)), "ub_word_" + i);
+        }
+        Message ri = respIn.payload();
+        Bool isData = ChipMessage.isKind(ri, ChipMessage.RDATA);
+        Bool isAck = ChipMessage.isKind(ri, ChipMessage.WACK);
+        assign(respIn.ready(), or(not(isData), not(ubBusy)));
+        when(and(respIn.fire(), isData), () -> {
+            assign(ubBusy, bool(true));
+            assign(ubIndex, uint(0, 4));
+            assign(ubLast, resize(sub(ri.length, uint(1, widthOf(ri.length))), 4));
+            for (int i = 0; i < maxLen; i++) {
+                assign(ubWords[i], ri.data[i]);
+            }
+        });
+        Bool ackIn = and(respIn.fire(), isAck);
+        when(and(writeSent, not(ackIn)), () -> assign(writesOut, add(writesOut, uint(1, 8))))
+                .elseWhen(and(ackIn, not(writeSent)), () -> assign(writesOut, sub(writesOut, uint(1, 8))));
+
+        int dq = ChipConfig.DATA_QUEUE;
+        int dqBits = Integer.numberOfTrailingZeros(dq);
+        dataQueue = mem(bits(w), dq);
+        dqWr = regInit(uint(dqBits), uint(0, dqBits));
+        dqRd = regInit(uint(dqBits), uint(0, dqBits));
+        dqCount = regInit(uint(dqBits + 1), uint(0, dqBits + 1));
+        Bits ubWord = ubWords[0];
+        for (int i = 1; i < maxLen; i++) {
+            ubWord = mux(eq(ubIndex, uint(i, 4)), ubWords[i], ubWord);
+        }
+        Bool dqPush = and(ubBusy, lt(dqCount, uint(dq, dqBits + 1)));
+        write(dataQueue, dqWr, ubWord, dqPush);
+        when(dqPush, () -> {
+            assign(dqWr, add(dqWr, uint(1, dqBits)));
+            assign(ubIndex, add(ubIndex, uint(1, 4)));
+            when(eq(ubIndex, ubLast), () -> assign(ubBusy, bool(false)));
+        });
+        var sd = engine.sAxisData;
+        Bits dqHead = named(bits(w), "data_head");
+        assign(dqHead, readAsync(dataQueue, dqRd));
+        assign(sd.valid(), neq(dqCount, uint(0, dqBits + 1)));
+        assign(sd.payload(), slice(dqHead, 8 * g.dataBytes() - 1, 0));
+        when(sd.fire(), () -> assign(dqRd, add(dqRd, uint(1, dqBits))));
+        when(and(dqPush, not(sd.fire())), () -> assign(dqCount, add(dqCount, uint(1, dqBits + 1))))
+                .elseWhen(and(sd.fire(), not(dqPush)), () -> assign(dqCount, sub(dqCount, uint(1, dqBits + 1))));
+        UInt readWords = mux(readSent, resize(chunk, 6), uint(0, 6));
+        assign(reserved, sub(add(reserved, readWords), mux(sd.fire(), uint(1, 6), uint(0, 6))));
+
+        // ---------------- completions: local errors first, a STORE's response once its writes are in
+        var er = engine.mAxisResp;
+        Bool storeResp = eq(er.payload().opcode, uint(GemmCommand.STORE, 4));
+        Bool drained = and(storeLastSeen, and(not(pkFull), eq(writesOut, uint(0, 8))));
+        Bool release = or(not(storeResp), or(neq(er.payload().status, uint(GemmCommand.OK, 4)), drained));
+        // an offered DONE stays offered until taken: a refused engine response holds off an error
+        holdEngine = regInit(bool(), bool(false));
+        Bool pickErr = and(errValid, not(holdEngine));
+        assign(er.ready(), and(not(pickErr), and(respOut.ready(), release)));
+        assign(respOut.valid(), or(pickErr, and(er.valid(), release)));
+        assign(holdEngine, and(not(pickErr), and(er.valid(), and(release, not(respOut.ready())))));
+        Bits engineDone = concat(er.payload().value, concat(er.payload().status, concat(er.payload().opcode, er.payload().tag)));
+        Bits errDone = concat(uint(0, 48), concat(errStatus, concat(errOpcode, errTag)));
+        ChipMessage.drive(respOut.payload(), uint(ctl % k, noc.xBits()), uint(ctl / k, noc.yBits()),
+                ChipMessage.tag(noc.tagWidth(), ChipMessage.DONE, uint(0, 1), uint(0, 1)), uint(1, 1),
+                new Bits[] {mux(pickErr, errDone, engineDone)});
+        when(and(respOut.fire(), pickErr), () -> assign(errValid, bool(false)));
+        when(and(er.fire(), storeResp), () -> assign(storeBusy, bool(false)));
+    }
+}

@@ -1,0 +1,43 @@
+package org.chiltepin.hw.chip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.chiltepin.hdl.Verilog;
+import org.chiltepin.hw.ConfigException;
+import org.chiltepin.hw.QualityGates;
+import org.chiltepin.hw.gemm.GemmConfig;
+import org.junit.jupiter.api.Test;
+
+class ChipTest {
+    @Test
+    void minimalPresetEmitsLintCleanVerilog() throws Exception {
+        Path dir = Files.createTempDirectory("chip");
+        var emitted = Verilog.emit(() -> new Chip(ChipConfig.preset("minimal")), "chip", dir);
+        var lint = QualityGates.lint(emitted.files(), "chip");
+        assertTrue(emitted.files().size() > 3);
+        assertTrue(emitted.ports().stream().anyMatch(p -> p.name().equals("m_axi_arvalid")));
+    }
+
+    @Test
+    void configRejectsBadTilesInOneLine() {
+        List<ChipConfig.TileKind> noMemory = new ArrayList<>(ChipConfig.layout(4, 2));
+        noMemory.set(1, ChipConfig.TileKind.GEMM);
+        var e = assertThrows(ConfigException.class,
+                () -> new ChipConfig(2, 2, noMemory, 4, GemmConfig.preset("tiny"), 4096, 4));
+        assertEquals("tiles: must hold exactly 1 memory tile(s), got 0", e.getMessage());
+        var big = assertThrows(ConfigException.class,
+                () -> new ChipConfig(2, 2, ChipConfig.layout(4, 2), 4, GemmConfig.preset("large"), 4096, 4));
+        assertEquals("gemm", big.field());
+        var mem = assertThrows(ConfigException.class,
+                () -> new ChipConfig(2, 2, ChipConfig.layout(4, 2), 4, GemmConfig.preset("tiny"), 1000, 4));
+        assertEquals("memWords: must be a power of two in [16, 2^29], got 1000", mem.getMessage());
+        assertEquals(4, ChipConfig.preset("default").gemmNodes().size());
+        assertEquals(8, ChipConfig.preset("large").gemmNodes().size());
+    }
+}

@@ -1,0 +1,87 @@
+package org.chiltepin.hw.chip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.chiltepin.hdl.Simulation;
+import org.chiltepin.verif.chip.ChipHarness;
+import org.chiltepin.verif.chip.ChipHarness.Report;
+import org.chiltepin.verif.chip.ChipHarness.Stalls;
+import org.chiltepin.verif.chip.ChipPrograms;
+import org.chiltepin.verif.chip.ChipPrograms.Program;
+import org.chiltepin.verif.golden.ChipReference;
+import org.chiltepin.verif.golden.GemmReference;
+import org.junit.jupiter.api.Test;
+
+/** The emitted chip (minimal preset), Verilated, against the chip golden model. */
+class ChipCosimTest {
+    private static final Path WORK = Path.of("target", "sim-chip");
+    private static ChipHarness minimal;
+
+    static synchronized ChipHarness minimal() {
+        if (minimal == null) {
+            minimal = ChipHarness.compile(ChipConfig.preset("minimal"), WORK, Simulation.Options.DEFAULT);
+        }
+        return minimal;
+    }
+
+    static void assertPassed(Report r, String what) {
+        assertTrue(r.passed(), what + ": " + r.failures() + " failures, first: " + String.join("\n", r.mismatches()));
+    }
+
+    /** One GEMM per tile through memory, then each misaddressed kind once; no stalls. */
+    @Test
+    void directedGemmsAndErrors() {
+        ChipHarness h = minimal();
+        ChipReference.Params p = ChipHarness.params(h.config());
+        long[] mem = new long[p.memWords()];
+        java.util.Random rng = new java.util.Random(1);
+        for (int i = 0; i < mem.length; i++) {
+            mem[i] = rng.nextLong();
+        }
+        java.util.List<ChipReference.HostCommand> cmds = new java.util.ArrayList<>();
+        int tag = 0;
+        for (int node : new int[] {2, 3}) {
+            cmds.add(new ChipReference.HostCommand(node, 10, GemmReference.Command.of(GemmReference.LOAD_A, tag++, false, 0, 0, 0, 6, 0, 0)));
+            cmds.add(new ChipReference.HostCommand(node, 30, GemmReference.Command.of(GemmReference.LOAD_B, tag++, false, 0, 0, 0, 6, 0, 0)));
+            cmds.add(new ChipReference.HostCommand(node, 50, GemmReference.Command.of(GemmReference.LOAD_SCALE, tag++, false, 0, 0, 0, 4, 0, 0)));
+            cmds.add(new ChipReference.HostCommand(node, 0, GemmReference.Command.of(GemmReference.COMPUTE, tag++, false, 0, 0, 0, 4, 4, 3)));
+            cmds.add(new ChipReference.HostCommand(node, 2048 + 100 * node, GemmReference.Command.of(GemmReference.STORE, tag++, false, 0, 0, 0, 4, 4, 0)));
+        }
+        cmds.add(new ChipReference.HostCommand(1, 0, GemmReference.Command.of(GemmReference.FENCE, tag++, false, 0, 0, 0, 0, 0, 0)));
+        cmds.add(new ChipReference.HostCommand(2, 4095, GemmReference.Command.of(GemmReference.LOAD_A, tag++, false, 0, 0, 0, 2, 0, 0)));
+        cmds.add(new ChipReference.HostCommand(3, 0, GemmReference.Command.of(GemmReference.READ_ACC, tag++, false, 0, 0, 0, 1, 1, 0)));
+        Report r = h.run(java.util.List.of(cmds), mem, 1, Stalls.NONE);
+        assertPassed(r, "directed");
+        assertEquals(cmds.size(), r.responses());
+    }
+
+    @Test
+    void randomProgramsWithIllegalCommandsAndStalls() {
+        ChipHarness h = minimal();
+        int phases = Boolean.getBoolean("chiltepin.full") ? 60 : 6;
+        Program prog = ChipPrograms.random(ChipHarness.params(h.config()), 3, phases, 120, true);
+        Report r = h.run(prog.phases(), prog.memory(), 3, Stalls.RANDOM);
+        assertPassed(r, "random");
+        assertEquals(prog.commands(), r.responses());
+        assertEquals(h.config().memWords(), r.wordsCompared());
+        long[] s = r.statusCounts();
+        for (int st : new int[] {GemmReference.OK, GemmReference.BAD_OPCODE, GemmReference.BAD_SIZE, GemmReference.BAD_RANGE,
+            ChipReference.BAD_TILE, ChipReference.BAD_MEM}) {
+            assertTrue(s[st] > 0, "status " + st + " produced: " + Arrays.toString(s));
+        }
+        assertTrue(r.bytesWritten() > 0 && r.bytesRead() > 0, "memory moved both ways");
+    }
+
+    /** Back-to-back legal work with a slow memory and no idle host: no loss, no duplicate, no deadlock. */
+    @Test
+    void saturationWithSlowMemory() {
+        ChipHarness h = minimal();
+        Program prog = ChipPrograms.random(ChipHarness.params(h.config()), 9, 2, 256, false);
+        Report r = h.run(prog.phases(), prog.memory(), 9, new Stalls(0, 0.5, 0.3, 20, 40, 3));
+        assertPassed(r, "saturation");
+        assertEquals(prog.commands(), r.responses());
+    }
+}

@@ -1,0 +1,98 @@
+package org.chiltepin.verif.golden;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.chiltepin.verif.golden.ChipReference.HostCommand;
+import org.chiltepin.verif.golden.ChipReference.Response;
+import org.chiltepin.verif.golden.GemmReference.Command;
+import org.junit.jupiter.api.Test;
+
+class ChipReferenceTest {
+    private static final GemmReference.Params TINY = new GemmReference.Params(2, 2, 256, 256, 128, 16);
+    private static final ChipReference.Params CHIP = new ChipReference.Params(4, Set.of(2, 3), TINY, 256);
+
+    /** A 2×3 · 3×2 GEMM on tile 3, all operands through memory; the stored words equal the direct GEMM. */
+    @Test
+    void gemmThroughMemoryMatchesDirectGemm() {
+        Random rng = new Random(5);
+        int[][] a = new int[2][3];
+        int[][] b = new int[3][2];
+        int[] mult = {rng.nextInt(30000) + 1, -rng.nextInt(30000) - 1};
+        int[] shift = {9, 12};
+        for (int[] row : a) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = rng.nextInt(256) - 128;
+            }
+        }
+        for (int[] row : b) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = rng.nextInt(256) - 128;
+            }
+        }
+        long[] mem = new long[256];
+        for (int k = 0; k < 3; k++) {
+            mem[10 + k] = (a[0][k] & 0xFF) | (a[1][k] & 0xFF) << 8;
+            mem[20 + k] = (b[k][0] & 0xFF) | (b[k][1] & 0xFF) << 8;
+        }
+        for (int j = 0; j < 2; j++) {
+            mem[30 + j] = (mult[j] & 0xFFFF) | (long) shift[j] << 16;
+        }
+        List<HostCommand> prog = List.of(
+                new HostCommand(3, 10, Command.of(GemmReference.LOAD_A, 1, false, 0, 0, 0, 3, 0, 0)),
+                new HostCommand(3, 20, Command.of(GemmReference.LOAD_B, 2, false, 0, 0, 0, 3, 0, 0)),
+                new HostCommand(3, 30, Command.of(GemmReference.LOAD_SCALE, 3, false, 0, 0, 0, 2, 0, 0)),
+                new HostCommand(3, 0, Command.of(GemmReference.COMPUTE, 4, false, 0, 0, 0, 2, 2, 3)),
+                new HostCommand(3, 40, Command.of(GemmReference.STORE, 5, false, 0, 0, 0, 2, 2, 0)));
+        ChipReference chip = new ChipReference(CHIP, mem);
+        chip.run(prog);
+        int[][] c = GemmReference.gemm(a, b, mult, shift, false);
+        for (int r = 0; r < 2; r++) {
+            long expect = (c[r][0] & 0xFF) | (c[r][1] & 0xFF) << 8;
+            assertEquals(expect, chip.memory()[40 + r], "row " + r);
+        }
+        for (Response r : chip.responses()) {
+            assertEquals(GemmReference.OK, r.status(), r.toString());
+            assertEquals(3, r.node());
+        }
+        assertEquals(0, mem[40], "the caller's array is not written");
+    }
+
+    /** Misaddressed and out-of-range commands answer an error and change no memory. */
+    @Test
+    void illegalCommandsChangeNothing() {
+        long[] mem = new long[256];
+        for (int i = 0; i < mem.length; i++) {
+            mem[i] = i * 0x0101010101L;
+        }
+        Command store = Command.of(GemmReference.STORE, 7, false, 0, 0, 0, 2, 2, 0);
+        List<HostCommand> prog = new ArrayList<>(List.of(
+                new HostCommand(0, 0, store),
+                new HostCommand(9, 0, store),
+                new HostCommand(2, 255, store),
+                new HostCommand(2, 250, Command.of(GemmReference.LOAD_A, 8, false, 0, 0, 0, 7, 0, 0)),
+                new HostCommand(2, 0, Command.of(GemmReference.READ_ACC, 9, false, 0, 0, 0, 1, 1, 0)),
+                new HostCommand(2, 0, Command.of(GemmReference.STORE, 10, false, 0, 0, 0, 0, 2, 0))));
+        ChipReference chip = new ChipReference(CHIP, mem);
+        chip.run(prog);
+        int[] statuses = chip.responses().stream().mapToInt(Response::status).toArray();
+        assertArrayEquals(new int[] {ChipReference.BAD_TILE, ChipReference.BAD_TILE, ChipReference.BAD_MEM,
+            ChipReference.BAD_MEM, GemmReference.BAD_OPCODE, GemmReference.BAD_SIZE}, statuses);
+        assertArrayEquals(mem, chip.memory());
+        assertEquals(List.of(0, 9, 2, 2, 2, 2), chip.responses().stream().map(Response::node).toList());
+    }
+
+    /** A STORE that ends exactly at the last memory word is legal; one word further is not. */
+    @Test
+    void memoryRangeEdge() {
+        Command store = Command.of(GemmReference.STORE, 1, false, 0, 0, 0, 3, 4, 0); // 3 rows × 2 segments
+        ChipReference chip = new ChipReference(CHIP, new long[256]);
+        chip.run(List.of(new HostCommand(2, 250, store), new HostCommand(2, 251, store)));
+        assertEquals(GemmReference.OK, chip.responses().get(0).status());
+        assertEquals(ChipReference.BAD_MEM, chip.responses().get(1).status());
+    }
+}
