@@ -89,14 +89,19 @@ class GemmEngineCosimTest {
         prog.compute(0, 0, 0, 2, 2, 1, false);
         prog.readAcc(0, 2, 2);
         prog.fence();
-        GemmReference golden = new GemmReference(params);
-        golden.run(prog.commands(), prog.data());
+        GemmReference golden = goldenAndEngine(cfg, prog, List.of(List.of(1L, 1L), List.of(1L, 1L)));
         assertEquals(GemmReference.BAD_OPCODE, golden.responses().get(2).status());
-        assertEquals(List.of(List.of(1L, 1L), List.of(1L, 1L)), golden.beats().stream()
-                .map(b -> java.util.Arrays.stream(b.lanes()).boxed().toList()).toList());
+    }
+
+    /** Runs {@code prog} on the golden model, whose result beats must be {@code beats}, and on the engine, which must match it. */
+    private static GemmReference goldenAndEngine(GemmConfig cfg, GemmProgram prog, List<List<Long>> beats) {
+        GemmReference golden = new GemmReference(GemmHarness.params(cfg));
+        golden.run(prog.commands(), prog.data());
+        assertEquals(beats, golden.beats().stream().map(b -> java.util.Arrays.stream(b.lanes()).boxed().toList()).toList());
         Report r = harness(cfg).run(prog, 1, Stalls.NONE);
         assertPassed(r);
-        assertEquals(2, r.beatsCompared());
+        assertEquals(beats.size(), r.beatsCompared());
+        return golden;
     }
 
     /**
@@ -123,16 +128,10 @@ class GemmEngineCosimTest {
         // READ_ACC N = 1 on a 2-wide array: lane 1, past N, is 0 although the accumulator holds 3·5.
         prog.readAcc(0, 2, 1);
         prog.fence();
-        GemmReference golden = new GemmReference(params);
-        golden.run(prog.commands(), prog.data());
-        var statuses = golden.responses().stream().map(GemmReference.Response::status).toList();
+        GemmReference golden = goldenAndEngine(cfg, prog, List.of(List.of(8L, 0L), List.of(12L, 0L)));
         assertEquals(List.of(GemmReference.OK, GemmReference.OK, GemmReference.OK, GemmReference.BAD_OPCODE,
-                GemmReference.BAD_SIZE, GemmReference.OK, GemmReference.OK, GemmReference.OK), statuses);
-        assertEquals(List.of(List.of(8L, 0L), List.of(12L, 0L)), golden.beats().stream()
-                .map(b -> java.util.Arrays.stream(b.lanes()).boxed().toList()).toList());
-        Report r = harness(cfg).run(prog, 1, Stalls.NONE);
-        assertPassed(r);
-        assertEquals(2, r.beatsCompared());
+                GemmReference.BAD_SIZE, GemmReference.OK, GemmReference.OK, GemmReference.OK),
+                golden.responses().stream().map(GemmReference.Response::status).toList());
     }
 
     @Test
