@@ -75,7 +75,7 @@ final class Dispatcher extends HdlArea {
         outputHazard = or(outputAccHazard, outputScaleHazard);
         allIdle = and(not(load.loadActive), and(not(compActive), not(outActive)));
 
-        // A LOAD with a bad range still consumes its data beats (discarded); every other error answers at once.
+        // A rejected LOAD (BAD_OPCODE or BAD_RANGE) still consumes its data beats (discarded); every other error answers at once.
         toLoad = and(dec.isLoad, not(dec.sizeBad));
         toCompute = and(dec.isCompute, not(dec.error));
         toOutput = and(dec.isOutput, not(dec.error));

@@ -68,7 +68,9 @@ final class LoadUnit extends HdlArea {
         int sBits = GemmConfig.log2(config.scaleDepth() / cols);
         int addr = CommandDecoder.ADDR;
         loadStart = bool();
-        loadDiscardNow = and(dec.isLoad, and(not(dec.sizeBad), dec.rangeBad));
+        // A rejected LOAD (reserved bits set: BAD_OPCODE, or a bad range: BAD_RANGE) still consumes
+        // its data beats, discarded: the data stream stays aligned and the memory unchanged.
+        loadDiscardNow = and(dec.isLoad, and(not(dec.sizeBad), dec.error));
         loadActive = regInit(bool(), bool(false));
         loadRespValid = regInit(bool(), bool(false));
         loadTarget = targets.regInit(LoadTarget.A);
