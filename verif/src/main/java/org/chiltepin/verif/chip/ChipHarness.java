@@ -55,9 +55,13 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
         public static final Stalls RANDOM = new Stalls(0.3, 0.3, 0.2, 1, 12, 0);
     }
 
-    /** Outcome of a run: counts compared, cycles, failures, statuses, memory traffic. */
+    /**
+     * Outcome of a run: counts compared, cycles, failures, statuses, memory traffic, and the cycle
+     * of the last response (the program's run time: commands start at cycle 0).
+     */
     public record Report(int commands, long responses, long wordsCompared, long cycles, long failures,
-            List<String> mismatches, long[] statusCounts, long bytesRead, long bytesWritten) implements HarnessReport {
+            List<String> mismatches, long[] statusCounts, long bytesRead, long bytesWritten, long lastResponse)
+            implements HarnessReport {
     }
 
     public static ChipHarness compile(ChipConfig config, Path workspace, Simulation.Options options) {
@@ -101,6 +105,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
         private int offered;
         private int commands;
         private long responses;
+        private long lastResponse;
         private Report report;
 
         Run(List<List<HostCommand>> phases, long[] memory, int seed, Stalls stalls) {
@@ -208,7 +213,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
                 }
             }
             report = new Report(commands, responses, compared, tb.cycles(), tb.failures().count(), tb.failures().first(),
-                    statusCounts, memory.bytesRead(), memory.bytesWritten());
+                    statusCounts, memory.bytesRead(), memory.bytesWritten(), lastResponse);
         }
 
         private void check(long[] r) {
@@ -221,6 +226,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
                 return;
             }
             responses++;
+            lastResponse = tb.cycles();
             due.set(phase, due.get(phase) - 1);
             statusCounts[(int) r[3]]++;
             long value = e.opcode() == GemmReference.READ_COUNTER && e.status() == GemmReference.OK ? r[4] : e.value();
