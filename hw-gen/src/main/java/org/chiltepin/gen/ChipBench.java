@@ -64,7 +64,7 @@ final class ChipBench implements Benchmark<ChipConfig> {
         PrintWriter o = run.out();
         Map<ChipConfig, ChipHarness> built = new HashMap<>();
         BenchTable table = new BenchTable("workload", "tiles", "cycles", "speedup", "mac_util", "mem_bytes", "max_link_bytes",
-                "mem_eject_bytes", "attained_macs_per_cycle", "roofline_bound", "of_roofline");
+                "mem_tile_out_bytes", "attained_macs_per_cycle", "roofline_bound", "of_roofline");
         Map<String, Long> oneTile = new HashMap<>();
         List<String> labels = new ArrayList<>();
         List<Double> speedups = new ArrayList<>();

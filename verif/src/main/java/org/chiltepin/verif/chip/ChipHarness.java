@@ -126,6 +126,21 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
             }
         }
 
+        /** Cycles of the longest COMPUTE in the program (passes × K), when nothing else may move. */
+        private long longestCompute() {
+            GemmReference.Params g = params(config).gemm();
+            long longest = 0;
+            for (List<HostCommand> ph : phases) {
+                for (HostCommand c : ph) {
+                    if (c.cmd().opcode() == GemmReference.COMPUTE) {
+                        long passes = (long) ((c.cmd().count() + g.rows() - 1) / g.rows()) * ((c.cmd().n() + g.cols() - 1) / g.cols());
+                        longest = Math.max(longest, passes * c.cmd().k());
+                    }
+                }
+            }
+            return longest;
+        }
+
         private HostCommand next() {
             while (phase < phases.size() && offered == phases.get(phase).size() && due.get(phase) == 0) {
                 phase++;
@@ -140,7 +155,8 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
 
         void drive(Simulation.Cycle<Chip> sim) {
             Chip dut = sim.dut();
-            long limit = 4000 + 40L * stalls.latencyMax() + (long) (400 / Math.max(0.05, 1 - stalls.memory()));
+            long limit = 4000 + 40L * stalls.latencyMax() + (long) (400 / Math.max(0.05, 1 - stalls.memory()))
+                    + longestCompute();
             tb = new Testbench<>(sim, seed, new Failures(MAX_REPORTED, 1000), limit);
             AxiMemoryModel memory = new AxiMemoryModel(AxiMemoryModel.Ports.of(dut.mAxi), ChipConfig.FLIT_WIDTH,
                     new MersenneTwister(tb.rng().nextLong()), stalls.memory(), stalls.latencyMin(), stalls.latencyMax(),
