@@ -8,7 +8,9 @@ Steps: ``bin/chiltepin generate BLOCK`` into OUT/rtl (unless --rtl names a direc
 Verilog already generated, e.g. a hand-edited copy), ``bin/chiltepin golden BLOCK`` into
 OUT/vectors.json, then cocotb's runner builds the Verilog and runs verif/cocotb/BLOCK/test_BLOCK.py.
 Prints the simulator that ran, PASS or FAIL, and on FAIL a one-line reproduce command (which adds
---waves; the waveform is OUT/build/<top>.fst). Exit 0 on PASS, 1 on FAIL, 2 on a usage error.
+--waves; the waveform is OUT/build/<top>.fst). Exit 0 on PASS, 1 on FAIL, 2 on a usage error (a bad
+option or configuration: the CLI's one-line message), 3 when the simulator cannot build the Verilog
+(the cause line from OUT/sim.log, and its path), 130 on Ctrl-C. Never a Python traceback for these.
 
 The simulator: Verilator when a version >= 5.036 is installed (cocotb 2.x needs it), else Icarus.
 $CHILTEPIN_CLI replaces ``bin/chiltepin`` (the regression passes ``java -jar ...``).
@@ -64,6 +66,34 @@ def cli():
     return shlex.split(env) if env else [str(ROOT / "bin" / "chiltepin")]
 
 
+def fail(code, message):
+    """One line on stderr and the exit code (2 usage, 3 build)."""
+    print(f"run.py: {message}", file=sys.stderr)
+    return code
+
+
+def run_cli(args):
+    """Runs the CLI quietly; on failure returns (exit code, its one-line message), else None."""
+    r = subprocess.run(cli() + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode == 0:
+        return None
+    lines = [l for l in r.stderr.splitlines() if l.strip() and not l.startswith("chiltepin: building the CLI")]
+    return r.returncode, (lines[-1] if lines else f"{shlex.join(args[:2])} exited {r.returncode}")
+
+
+def build_cause(log):
+    """The line of a simulator's build log that says what went wrong."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return "no build log"
+    for pattern in (r"\berror\b", r"%Error", r"Unable to", r"syntax error", r"\bfatal\b"):
+        for line in lines:
+            if re.search(pattern, line, re.IGNORECASE):
+                return line.strip()
+    return lines[-1].strip() if lines else "the build log is empty"
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("block", choices=sorted(BLOCKS))
@@ -78,25 +108,48 @@ def main(argv=None):
     p.add_argument("--waves", action="store_true", help="dump an FST waveform of the run")
     p.add_argument("--sim", choices=["icarus", "verilator"], help="default: by the installed versions")
     a = p.parse_args(argv)
+    if not 0 <= a.stall < 1:
+        return fail(2, f"--stall: must be in [0, 1), got {a.stall}")
+    if a.cases < 1:
+        return fail(2, f"--cases: must be >= 1, got {a.cases}")
+    if a.rtl and not a.rtl.is_dir():
+        return fail(2, f"--rtl: must be a directory of generated Verilog, got {a.rtl}")
+    if a.config and not a.config.is_file():
+        return fail(2, f"--config: must name a readable file, got {a.config}")
 
     if a.config:
         cfg_args, cfg_name = ["--config", str(a.config.resolve())], a.config.stem
     else:
         cfg_args, cfg_name = ["--preset", a.preset or "default"], a.preset or "default"
     out = (a.out or ROOT / "build" / "cocotb" / f"{a.block}-{cfg_name}-s{a.seed}").resolve()
-    out.mkdir(parents=True, exist_ok=True)
     top = BLOCKS[a.block]
+    # The configuration first: a bad one writes nothing.
+    vectors_args = ["golden", a.block] + cfg_args + ["--seed", str(a.seed), "--cases", str(a.cases),
+                                                     "--stall", str(a.stall)]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return fail(2, f"--out: cannot create {out}: {e.strerror}")
+    # This run's waveform only.
+    for old in (out / "build").glob("*.fst"):
+        old.unlink()
     t0 = time.monotonic()
     if a.rtl:
         rtl = a.rtl.resolve()
     else:
         rtl = out / "rtl"
-        subprocess.run(cli() + ["generate", a.block] + cfg_args + ["--out", str(rtl)], check=True,
-                       stdout=subprocess.DEVNULL)
+        err = run_cli(["generate", a.block] + cfg_args + ["--out", str(rtl), "--force"])
+        if err:
+            return fail(err[0], err[1])
     vectors = out / "vectors.json"
-    subprocess.run(cli() + ["golden", a.block] + cfg_args + ["--seed", str(a.seed), "--cases", str(a.cases),
-                            "--stall", str(a.stall), "--out", str(vectors)], check=True, stdout=subprocess.DEVNULL)
-    sources = sorted(rtl.glob("*.v"))
+    err = run_cli(vectors_args + ["--out", str(vectors)])
+    if err:
+        return fail(err[0], err[1])
+    filelist = rtl / "files.f"
+    if filelist.is_file():
+        sources = [rtl / f for f in filelist.read_text().split()]
+    else:
+        sources = sorted(rtl.glob("*.v"))
     if not sources:
         print(f"run.py: no Verilog in {rtl}", file=sys.stderr)
         return 2
@@ -107,8 +160,11 @@ def main(argv=None):
     build = out / "build"
     runner = get_runner(sim)
     log = out / "sim.log"
-    runner.build(sources=sources, hdl_toplevel=top, build_dir=build, always=True, waves=a.waves,
-                 timescale=("1ns", "1ps"), log_file=log)
+    try:
+        runner.build(sources=sources, hdl_toplevel=top, build_dir=build, always=True, waves=a.waves,
+                     timescale=("1ns", "1ps"), log_file=log)
+    except (RuntimeError, SystemExit, subprocess.CalledProcessError):
+        return fail(3, f"{sim} could not build the Verilog in {rtl}: {build_cause(log)} (log: {log})")
     results = out / "results.xml"
     try:
         runner.test(hdl_toplevel=top, test_module=f"test_{a.block}", test_dir=HERE / a.block, build_dir=build,
@@ -150,4 +206,8 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("run.py: interrupted", file=sys.stderr)
+        sys.exit(130)

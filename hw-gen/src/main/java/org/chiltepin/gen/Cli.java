@@ -22,9 +22,37 @@ final class Cli {
     /** Set when the process is being stopped (Ctrl-C, SIGTERM): errors after that are its consequence. */
     static volatile boolean interrupted;
 
-    /** In the real CLI process only: notes that the JVM is shutting down. */
+    /**
+     * In the real CLI process only: Ctrl-C (SIGINT) is noted at once, then the JVM shuts down
+     * with exit 130 (shutdown hooks remove staging folders, regress writes its partial report);
+     * SIGTERM and the like are noted as they shut down.
+     */
     static void watchInterrupts() {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> interrupted = true));
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
+                interrupted = true;
+                System.exit(INTERRUPTED);
+            });
+        } catch (IllegalArgumentException e) {
+            // no SIGINT here: the JVM's default handling stays
+        }
+    }
+
+    /**
+     * Whether the process is being interrupted. A tool that Ctrl-C stopped can fail a moment
+     * before the JVM hears of the signal: an error gets that moment before it is reported.
+     */
+    static boolean interruptedAfterError() {
+        for (int i = 0; i < 10 && !interrupted; i++) {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+        return interrupted;
     }
 
     private Cli() {
@@ -186,7 +214,7 @@ final class Cli {
                 err.println("chiltepin: invalid model: " + ex.getMessage());
                 return USAGE;
             }
-            if (interrupted) {
+            if (!(ex instanceof ConfigException) && !(ex instanceof ModelFileException) && interruptedAfterError()) {
                 // Ctrl-C also stops the tools we run; their failure is not the news.
                 err.println("chiltepin: interrupted");
                 return INTERRUPTED;
