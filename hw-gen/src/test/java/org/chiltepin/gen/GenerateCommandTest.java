@@ -104,8 +104,11 @@ class GenerateCommandTest {
     @Test
     void aNewGenerationReplacesTheFilesOfTheEarlierOneAndKeepsNoStaleFile() throws IOException {
         Path out = dir.resolve("rtl");
-        assertEquals(0, run("generate", "gemm", "--preset", "micro", "--out", out.toString()).exit());
-        assertTrue(Files.exists(out.resolve("gemm_engine.v")));
+        assertEquals(0, run("generate", "gemm", "--preset", "tiny", "--out", out.toString()).exit());
+        // docs/gemm.md: 7 Verilog files for an output-stationary engine, ProductPair.v among them.
+        assertEquals(List.of("ProcessingElement.v", "ProcessingElement_e.v", "ProcessingElement_e_s.v",
+                "ProcessingElement_s.v", "ProductPair.v", "SystolicArray.v", "files.f", "gemm_engine.core", "gemm_engine.v",
+                "manifest.json"), list(out));
         Result r = run("generate", "array", "--preset", "tiny", "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());

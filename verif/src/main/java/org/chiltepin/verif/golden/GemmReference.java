@@ -158,6 +158,12 @@ public final class GemmReference {
         int op = c.opcode();
         boolean known = c.reserved() == 0 && op >= FENCE && op <= CLEAR_COUNTERS;
         if (!known) {
+            // A LOAD with reserved bits set is rejected like one past the end of its memory: its
+            // count data beats are consumed and discarded (the data stream stays aligned with the
+            // commands), the memory is unchanged.
+            if ((op == LOAD_A || op == LOAD_B || op == LOAD_SCALE) && c.count() > 0) {
+                dataIndex += c.count();
+            }
             respond(c, BAD_OPCODE, 0);
             return;
         }

@@ -70,6 +70,87 @@ class GemmEngineCosimTest {
         assertEquals(golden.beats().size(), r.beatsCompared());
     }
 
+    /**
+     * A LOAD_A with reserved bit 13 set (issue 12): BAD_OPCODE, its data beat consumed and
+     * discarded, memory unchanged: C = [[1,1],[1,1]], not the [[5,5],[5,5]] of a load that wrote.
+     */
+    @Test
+    void aLoadWithAReservedBitChangesNoMemory() {
+        GemmConfig cfg = GemmConfig.preset("tiny");
+        var params = GemmHarness.params(cfg);
+        GemmProgram prog = new GemmProgram(params);
+        prog.loadA(0, List.of(new int[] {1, 1}));
+        prog.loadB(0, List.of(new int[] {1, 1}));
+        prog.add(new GemmReference.Command(GemmReference.LOAD_A, 0x77, false, 0, 0, 0, 1, 0, 0, 1));
+        byte[] fives = new byte[params.dataBytes()];
+        fives[0] = 5;
+        fives[1] = 5;
+        prog.addData(fives);
+        prog.compute(0, 0, 0, 2, 2, 1, false);
+        prog.readAcc(0, 2, 2);
+        prog.fence();
+        GemmReference golden = goldenAndEngine(cfg, prog, List.of(List.of(1L, 1L), List.of(1L, 1L)));
+        assertEquals(GemmReference.BAD_OPCODE, golden.responses().get(2).status());
+    }
+
+    /** Runs {@code prog} on the golden model, whose result beats must be {@code beats}, and on the engine, which must match it. */
+    private static GemmReference goldenAndEngine(GemmConfig cfg, GemmProgram prog, List<List<Long>> beats) {
+        GemmReference golden = new GemmReference(GemmHarness.params(cfg));
+        golden.run(prog.commands(), prog.data());
+        assertEquals(beats, golden.beats().stream().map(b -> java.util.Arrays.stream(b.lanes()).boxed().toList()).toList());
+        Report r = harness(cfg).run(prog, 1, Stalls.NONE);
+        assertPassed(r);
+        assertEquals(beats.size(), r.beatsCompared());
+        return golden;
+    }
+
+    /**
+     * The corner cases docs/gemm.md settles, on tiny (2×2, 3-byte data beats), against the golden
+     * model: status precedence, fields a command does not use, spare data bits, READ_ACC lanes
+     * past N, the response's opcode and value.
+     */
+    @Test
+    void documentedCornerCases() {
+        GemmConfig cfg = GemmConfig.preset("tiny");
+        var params = GemmHarness.params(cfg);
+        GemmProgram prog = new GemmProgram(params);
+        // Spare data bits (byte 2 of an A or B word on a 2×2) are ignored.
+        prog.add(GemmReference.Command.of(GemmReference.LOAD_A, 0x80, false, 0, 0, 0, 1, 0, 0));
+        prog.addData(new byte[] {2, 3, 0x55});
+        prog.add(GemmReference.Command.of(GemmReference.LOAD_B, 0x81, false, 0, 0, 0, 1, 0, 0));
+        prog.addData(new byte[] {4, 5, (byte) 0xAA});
+        // Fields a command does not use, and the flag where it means nothing, are ignored: OK.
+        prog.add(GemmReference.Command.of(GemmReference.FENCE, 0x82, true, 5, 6, 7, 8, 9, 10));
+        // Two errors: BAD_OPCODE (reserved bit) before BAD_SIZE (count 0); BAD_SIZE before BAD_RANGE.
+        prog.add(new GemmReference.Command(GemmReference.LOAD_A, 0x83, false, 0, 0, 0, 0, 0, 0, 1));
+        prog.add(GemmReference.Command.of(GemmReference.COMPUTE, 0x84, false, cfg.aDepth(), 0, 0, 0, 1, 1));
+        prog.compute(0, 0, 0, 2, 2, 1, false);
+        // READ_ACC N = 1 on a 2-wide array: lane 1, past N, is 0 although the accumulator holds 3·5.
+        prog.readAcc(0, 2, 1);
+        prog.fence();
+        GemmReference golden = goldenAndEngine(cfg, prog, List.of(List.of(8L, 0L), List.of(12L, 0L)));
+        assertEquals(List.of(GemmReference.OK, GemmReference.OK, GemmReference.OK, GemmReference.BAD_OPCODE,
+                GemmReference.BAD_SIZE, GemmReference.OK, GemmReference.OK, GemmReference.OK),
+                golden.responses().stream().map(GemmReference.Response::status).toList());
+    }
+
+    /**
+     * docs/gemm.md: READ_COUNTER samples when it issues, and the counter commands themselves count
+     * as busy: on an idle engine, CLEAR_COUNTERS then READ_COUNTER(busy) reads more than 0.
+     */
+    @Test
+    void counterCommandsCountAsBusy() {
+        GemmConfig cfg = GemmConfig.preset("tiny");
+        GemmProgram prog = new GemmProgram(GemmHarness.params(cfg));
+        prog.clearCounters().readCounter(GemmCommand.BUSY).readCounter(GemmCommand.CYCLES).fence();
+        Report r = harness(cfg).run(prog, 1, Stalls.NONE);
+        assertPassed(r);
+        long busy = r.counterReadings().get(prog.commands().get(1).tag());
+        long cycles = r.counterReadings().get(prog.commands().get(2).tag());
+        assertTrue(busy > 0, "the commands in the decode stages are busy cycles: " + busy);
+        assertTrue(busy <= cycles, "busy " + busy + " <= cycles " + cycles + ", read after it");
+    }
+
     @Test
     void randomProgramsWithIllegalCommandsAndRandomStalls() {
         // 16-word scratchpads force K to be split into accumulating chunks; requantLanes < cols

@@ -109,4 +109,24 @@ class GemmReferenceTest {
                 g.responses().stream().map(GemmReference.Response::status).toList());
         assertTrue(g.beats().isEmpty());
     }
+
+    /** docs/gemm.md: a rejected LOAD consumes its data beats and changes no memory, whatever the error. */
+    @Test
+    void aLoadWithAReservedBitIsBadOpcodeAndItsDataIsDiscarded() {
+        var g = new GemmReference(new GemmReference.Params(2, 2, 16, 16, 16, 16));
+        List<byte[]> data = List.of(new byte[] {1, 1, 0}, new byte[] {1, 1, 0}, new byte[] {5, 5, 0}, new byte[] {7, 7, 0});
+        g.execute(GemmReference.Command.of(GemmReference.LOAD_A, 1, false, 0, 0, 0, 1, 0, 0), data);
+        g.execute(GemmReference.Command.of(GemmReference.LOAD_B, 2, false, 0, 0, 0, 1, 0, 0), data);
+        // bit 13 (reserved) set: BAD_OPCODE, its one beat consumed, A unchanged
+        g.execute(new GemmReference.Command(GemmReference.LOAD_A, 3, false, 0, 0, 0, 1, 0, 0, 1), data);
+        // the next load gets the next beat: the data stream stayed aligned
+        g.execute(GemmReference.Command.of(GemmReference.LOAD_B, 4, false, 1, 0, 0, 1, 0, 0), data);
+        g.execute(GemmReference.Command.of(GemmReference.COMPUTE, 5, false, 0, 0, 0, 2, 2, 1), data);
+        g.execute(GemmReference.Command.of(GemmReference.READ_ACC, 6, false, 0, 0, 0, 2, 2, 0), data);
+        assertEquals(List.of(GemmReference.OK, GemmReference.OK, GemmReference.BAD_OPCODE, GemmReference.OK,
+                GemmReference.OK, GemmReference.OK), g.responses().stream().map(GemmReference.Response::status).toList());
+        assertEquals(List.of(1L, 1L), java.util.Arrays.stream(g.beats().get(0).lanes()).boxed().toList(),
+                "A holds the first load's 1s, not the rejected load's 5s");
+        assertEquals(List.of(1L, 1L), java.util.Arrays.stream(g.beats().get(1).lanes()).boxed().toList());
+    }
 }

@@ -1,0 +1,335 @@
+package org.chiltepin.hw.gemm;
+
+import static org.chiltepin.hdl.Hdl.*;
+
+import org.chiltepin.hdl.HdlArea;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.UInt;
+import spinal.lib.Stream;
+
+/**
+ * The GEMM engine's command decoder: two register stages between {@code s_axis_cmd} and the
+ * {@link Dispatcher}. Stage 1 ({@code cmd_word}, {@code cmd_valid}) holds the command with its
+ * range products (the multipliers work on the command as it arrives); stage 2 ({@code dec_*},
+ * {@code dec_valid}) holds the fields, the range ends, the checks and the status. Each stage is one
+ * multiplier, or one adder and an OR tree, deep.
+ *
+ * <p>Ports (in the engine's module): {@code s_axis_cmd} is ready when stage 1 is empty or hands its
+ * command on; a command moves to stage 2 when that is empty or the dispatcher issues its command
+ * ({@code can_issue}). Latency: a command can issue two cycles after it is accepted
+ * ({@link GemmEngine.Latencies#decodeCycles()}). Status: 0 OK, 1 bad opcode (or reserved bits set),
+ * 2 zero size, 3 out of range ({@link GemmCommand}).
+ */
+final class CommandDecoder extends HdlArea {
+    /** Width of a range end: 16-bit address + 16-bit count. */
+    static final int ADDR = 17;
+    /** Register stages from s_axis_cmd to the dispatcher: cmd_word, dec_*. */
+    static final int STAGES = 2;
+
+    /** Stage 1 holds a command (cmd_word and its range products). */
+    final Bool cmdValid;
+    /** Stage 2 holds the decoded head command, waiting to issue. */
+    final Bool decValid;
+    final Bits cmdWord;
+    final UInt cmdOpcode;
+    final UInt cmdTag;
+    final Bool cmdFlag;
+    final Bool cmdReserved;
+    final UInt cmdAddr0;
+    final UInt cmdAddr1;
+    final UInt cmdAddr2;
+    final UInt cmdCount;
+    final UInt cmdN;
+    final UInt cmdK;
+    final UInt cmdMBlocks;
+    final UInt cmdNBlocks;
+    final UInt cmdKBlocks;
+    final UInt cmdLoadEnd;
+    final UInt cmdAEnd;
+    final UInt cmdBEnd;
+    final UInt cmdAccRows;
+    final UInt cmdAccEnd;
+    final UInt cmdOutRows;
+    final UInt cmdOutEnd;
+    final UInt cmdScaleEnd;
+    // The checks behind the status, by name.
+    final Bool cmdKnown;
+    final Bool cmdSizeBad;
+    final Bool loadRangeBad;
+    final Bool computeRangeBad;
+    final Bool outputRangeBad;
+    final Bool counterRangeBad;
+    final Bool cmdRangeBad;
+    final UInt cmdStatus;
+    /** Stage 1 hands its command to stage 2 this cycle. */
+    final Bool advance;
+    /** The registered decode, {@code dec_*}. */
+    final Decoded dec;
+
+    CommandDecoder(GemmConfig config, Stream<Bits> sAxisCmd, Bool canIssue) {
+        int rows = config.rows();
+        int logRows = GemmConfig.log2(rows);
+        int logCols = GemmConfig.log2(config.cols());
+        int aBits = GemmConfig.log2(config.aDepth());
+        int cBits = GemmConfig.log2(config.accDepth());
+        boolean ws = config.weightStationary();
+
+        Bits raw = sAxisCmd.payload();
+        Bool take = sAxisCmd.fire();
+        cmdValid = regInit(bool(), bool(false));
+        decValid = regInit(bool(), bool(false));
+        cmdWord = regNextWhen(raw, take);
+        Bits cmd = cmdWord;
+        cmdOpcode = field(cmd, GemmCommand.OPCODE);
+        cmdTag = field(cmd, GemmCommand.TAG);
+        cmdFlag = bit(cmd, GemmCommand.FLAG[0]);
+        cmdReserved = or(neq(asUInt(slice(cmd, 15, 13)), uint(0, 3)), neq(asUInt(slice(cmd, 127, 112)), uint(0, 16)));
+        cmdAddr0 = field(cmd, GemmCommand.ADDR0);
+        cmdAddr1 = field(cmd, GemmCommand.ADDR1);
+        cmdAddr2 = field(cmd, GemmCommand.ADDR2);
+        cmdCount = field(cmd, GemmCommand.COUNT);
+        cmdN = field(cmd, GemmCommand.N);
+        cmdK = field(cmd, GemmCommand.K);
+
+        Bool isFence = named(isOp(cmdOpcode, GemmCommand.FENCE), "cmd_is_fence");
+        Bool isLoadA = named(isOp(cmdOpcode, GemmCommand.LOAD_A), "cmd_is_load_a");
+        Bool isLoadB = named(isOp(cmdOpcode, GemmCommand.LOAD_B), "cmd_is_load_b");
+        Bool isLoadS = named(isOp(cmdOpcode, GemmCommand.LOAD_SCALE), "cmd_is_load_s");
+        Bool isLoad = named(or(isLoadA, or(isLoadB, isLoadS)), "cmd_is_load");
+        Bool isCompute = named(isOp(cmdOpcode, GemmCommand.COMPUTE), "cmd_is_compute");
+        Bool isStore = named(isOp(cmdOpcode, GemmCommand.STORE), "cmd_is_store");
+        Bool isRead = named(isOp(cmdOpcode, GemmCommand.READ_ACC), "cmd_is_read");
+        Bool isOutput = named(or(isStore, isRead), "cmd_is_output");
+        Bool isCounter = named(isOp(cmdOpcode, GemmCommand.READ_COUNTER), "cmd_is_counter");
+        Bool isClear = named(isOp(cmdOpcode, GemmCommand.CLEAR_COUNTERS), "cmd_is_clear");
+        cmdKnown = and(not(cmdReserved),
+                or(isFence, or(isLoad, or(isCompute, or(isOutput, or(isCounter, isClear))))));
+
+        Bool countZero = named(eq(cmdCount, uint(0, 16)), "cmd_count_zero");
+        Bool nZero = named(eq(cmdN, uint(0, 16)), "cmd_n_zero");
+        cmdSizeBad = or(and(isLoad, countZero),
+                or(and(isCompute, or(countZero, or(nZero, eq(cmdK, uint(0, 16))))),
+                        and(isOutput, or(countZero, nZero))));
+
+        cmdMBlocks = ws ? null : ceilDiv(cmd, GemmCommand.COUNT, logRows, ADDR);
+        cmdNBlocks = ceilDiv(cmd, GemmCommand.N, logCols, ADDR);
+        cmdLoadEnd = add(named(resize(cmdAddr0, ADDR), "cmd_load_base"), named(resize(cmdCount, ADDR), "cmd_load_span"));
+        // Range checks multiply only operands that can be in range: a factor larger than the
+        // memory is an error by itself, so the products need depth-sized multipliers only.
+        // Output-stationary: A spans ⌈M/rows⌉·K words, B ⌈N/cols⌉·K, the accumulators
+        // ⌈M/rows⌉·rows·⌈N/cols⌉. Weight-stationary: A spans ⌈K/rows⌉·M, B ⌈N/cols⌉·⌈K/rows⌉·rows,
+        // the accumulators M·⌈N/cols⌉.
+        cmdKBlocks = ws ? ceilDiv(cmd, GemmCommand.K, logRows, ADDR) : null;
+        UInt aF1 = ws ? cmdKBlocks : cmdMBlocks;
+        UInt aF2 = ws ? resize(cmdCount, ADDR) : resize(cmdK, ADDR);
+        Bool aFactorsFit = named(and(not(beyond(aF1, config.aDepth())), not(beyond(aF2, config.aDepth()))), "a_factors_fit");
+        int aw = aBits + 1;
+        UInt aSpan = product(take, "cmd_a_span",
+                ws ? ceilDiv(raw, GemmCommand.K, logRows, aw) : ceilDiv(raw, GemmCommand.COUNT, logRows, aw),
+                ws ? low(raw, GemmCommand.COUNT, aw) : low(raw, GemmCommand.K, aw));
+        cmdAEnd = end(cmdAddr0, aSpan, "cmd_a_end");
+        int bBlocks = ws ? config.bDepth() / rows : config.bDepth();
+        int bBlockBits = GemmConfig.log2(bBlocks) + 1;
+        UInt bF2 = ws ? cmdKBlocks : resize(cmdK, ADDR);
+        Bool bFactorsFit = named(and(not(beyond(cmdNBlocks, bBlocks)), not(beyond(bF2, bBlocks))), "b_factors_fit");
+        UInt bProduct = product(take, "cmd_b_span", ceilDiv(raw, GemmCommand.N, logCols, bBlockBits),
+                ws ? ceilDiv(raw, GemmCommand.K, logRows, bBlockBits) : low(raw, GemmCommand.K, bBlockBits));
+        UInt bSpan = ws ? shiftLeft(bProduct, logRows) : bProduct;
+        cmdBEnd = end(cmdAddr1, bSpan, "cmd_b_end");
+        int accBlocks = config.accDepth() / rows;
+        int blockBits = GemmConfig.log2(accBlocks) + 1;
+        Bool outFactorsFit = named(and(not(beyond(cmdCount, config.accDepth())), not(beyond(cmdNBlocks, config.accDepth()))),
+                "out_factors_fit");
+        cmdOutRows = product(take, "cmd_out_rows", low(raw, GemmCommand.COUNT, cBits + 1),
+                ceilDiv(raw, GemmCommand.N, logCols, cBits + 1));
+        cmdOutEnd = end(cmdAddr0, cmdOutRows, "cmd_out_end");
+        Bool accFactorsFit = ws ? outFactorsFit
+                : named(and(not(beyond(cmdMBlocks, accBlocks)), not(beyond(cmdNBlocks, accBlocks))), "acc_factors_fit");
+        cmdAccRows = ws ? cmdOutRows
+                : shiftLeft(product(take, "cmd_acc_blocks", ceilDiv(raw, GemmCommand.COUNT, logRows, blockBits),
+                        ceilDiv(raw, GemmCommand.N, logCols, blockBits)), logRows);
+        cmdAccEnd = end(cmdAddr2, cmdAccRows, "cmd_acc_end");
+        cmdScaleEnd = add(named(resize(cmdAddr1, ADDR), "cmd_scale_base"), named(resize(cmdN, ADDR), "cmd_scale_span"));
+        Bool scaleAligned = logCols == 0 ? bool(true)
+                : named(eq(slice(cmdAddr1, logCols - 1, 0), uint(0, logCols)), "cmd_scale_aligned");
+
+        loadRangeBad = or(and(isLoadA, beyond(cmdLoadEnd, config.aDepth())),
+                or(and(isLoadB, beyond(cmdLoadEnd, config.bDepth())),
+                        and(isLoadS, beyond(cmdLoadEnd, config.scaleDepth()))));
+        computeRangeBad = and(isCompute, or(not(and(aFactorsFit, and(bFactorsFit, accFactorsFit))),
+                or(beyond(cmdAEnd, config.aDepth()), or(beyond(cmdBEnd, config.bDepth()), beyond(cmdAccEnd, config.accDepth())))));
+        outputRangeBad = and(isOutput, or(not(outFactorsFit), or(beyond(cmdOutEnd, config.accDepth()),
+                and(isStore, or(beyond(cmdScaleEnd, config.scaleDepth()), not(scaleAligned))))));
+        counterRangeBad = and(isCounter, ge(cmdAddr0, uint(GemmCommand.COUNTERS, 16)));
+        cmdRangeBad = or(loadRangeBad, or(computeRangeBad, or(outputRangeBad, counterRangeBad)));
+
+        cmdStatus = uint(4);
+        when(not(cmdKnown), () -> assign(cmdStatus, uint(GemmCommand.BAD_OPCODE, 4)))
+                .elseWhen(cmdSizeBad, () -> assign(cmdStatus, uint(GemmCommand.BAD_SIZE, 4)))
+                .elseWhen(cmdRangeBad, () -> assign(cmdStatus, uint(GemmCommand.BAD_RANGE, 4)))
+                .otherwise(() -> assign(cmdStatus, uint(GemmCommand.OK, 4)));
+        Bool error = named(neq(cmdStatus, uint(GemmCommand.OK, 4)), "cmd_error");
+        // The decoded command is registered: the dispatcher's hazard checks and unit loads start
+        // from flip-flops, not from the end of the range multipliers.
+        advance = and(cmdValid, or(not(decValid), canIssue));
+        dec = new Decoded(advance, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount, cmdN,
+                ws ? null : cmdK,
+                cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, ADDR), resize(cmdBEnd, ADDR),
+                resize(cmdAccEnd, ADDR), cmdOutRows, resize(cmdOutEnd, ADDR),
+                cmdStatus, new Bool[] {isFence, isLoadA, isLoadB, isLoadS, isLoad, isCompute, isStore, isOutput,
+                    isCounter, isClear, cmdSizeBad, error});
+
+        // Stage 1 takes a command when it is empty or hands its command on to an empty stage 2;
+        // the ready does not wait for the dispatcher (one bubble when both stages are full).
+        assign(sAxisCmd.ready(), or(not(cmdValid), not(decValid)));
+        when(take, () -> assign(cmdValid, bool(true))).elseWhen(advance, () -> assign(cmdValid, bool(false)));
+    }
+
+    /** Stage 2 empties: its command issued ({@code accept}) and none follows. */
+    void issued(Bool accept) {
+        when(advance, () -> assign(decValid, bool(true))).elseWhen(accept, () -> assign(decValid, bool(false)));
+    }
+
+    /** The registered decode of one command, named {@code dec_<field>} in the Verilog. */
+    static final class Decoded {
+        final UInt opcode;
+        final UInt tag;
+        final Bool flag;
+        final UInt addr0;
+        final UInt addr1;
+        final UInt addr2;
+        final UInt count;
+        final UInt n;
+        final UInt k;
+        final UInt mBlocks;
+        final UInt nBlocks;
+        final UInt kBlocks;
+        final UInt loadEnd;
+        final UInt aEnd;
+        final UInt bEnd;
+        final UInt accEnd;
+        final UInt outRows;
+        final UInt outEnd;
+        final UInt status;
+        final Bool isFence;
+        final Bool isLoadA;
+        final Bool isLoadB;
+        final Bool isLoadS;
+        final Bool isLoad;
+        final Bool isCompute;
+        final Bool isStore;
+        final Bool isOutput;
+        final Bool isCounter;
+        final Bool isClear;
+        final Bool sizeBad;
+        final Bool error;
+        /** The three addresses as range starts ({@link #ADDR} bits). */
+        final UInt lo0;
+        final UInt lo1;
+        final UInt lo2;
+
+        Decoded(Bool take, UInt opcode, UInt tag, Bool flag, UInt addr0, UInt addr1, UInt addr2, UInt count, UInt n,
+                UInt k, UInt mBlocks, UInt nBlocks, UInt kBlocks, UInt loadEnd, UInt aEnd, UInt bEnd, UInt accEnd,
+                UInt outRows, UInt outEnd, UInt status, Bool[] flags) {
+            this.opcode = stage(opcode, take, "opcode");
+            this.tag = stage(tag, take, "tag");
+            this.flag = stage(flag, take, "flag");
+            this.addr0 = stage(addr0, take, "addr0");
+            this.addr1 = stage(addr1, take, "addr1");
+            this.addr2 = stage(addr2, take, "addr2");
+            this.count = stage(count, take, "count");
+            this.n = stage(n, take, "n");
+            this.k = stage(k, take, "k");
+            this.mBlocks = stage(mBlocks, take, "m_blocks");
+            this.nBlocks = stage(nBlocks, take, "n_blocks");
+            this.kBlocks = stage(kBlocks, take, "k_blocks");
+            this.loadEnd = stage(loadEnd, take, "load_end");
+            this.aEnd = stage(aEnd, take, "a_end");
+            this.bEnd = stage(bEnd, take, "b_end");
+            this.accEnd = stage(accEnd, take, "acc_end");
+            this.outRows = stage(outRows, take, "out_rows");
+            this.outEnd = stage(outEnd, take, "out_end");
+            this.status = stage(status, take, "status");
+            String[] flagNames = {"is_fence", "is_load_a", "is_load_b", "is_load_s", "is_load", "is_compute", "is_store",
+                "is_output", "is_counter", "is_clear", "size_bad", "error"};
+            Bool[] r = new Bool[flags.length];
+            for (int i = 0; i < flags.length; i++) {
+                r[i] = stage(flags[i], take, flagNames[i]);
+            }
+            isFence = r[0];
+            isLoadA = r[1];
+            isLoadB = r[2];
+            isLoadS = r[3];
+            isLoad = r[4];
+            isCompute = r[5];
+            isStore = r[6];
+            isOutput = r[7];
+            isCounter = r[8];
+            isClear = r[9];
+            sizeBad = r[10];
+            error = r[11];
+            lo0 = named(resize(this.addr0, ADDR), "dec_lo0");
+            lo1 = named(resize(this.addr1, ADDR), "dec_lo1");
+            lo2 = named(resize(this.addr2, ADDR), "dec_lo2");
+        }
+
+        private static <T extends spinal.core.Data> T stage(T value, Bool take, String name) {
+            return value == null ? null : named(regNextWhen(value, take), "dec_" + name);
+        }
+    }
+
+    /** base + span, one bit wider than the wider of a 17-bit address and the span. */
+    private static UInt end(UInt base, UInt span, String name) {
+        int w = Math.max(ADDR, span.getBitsWidth()) + 1;
+        return add(named(resize(base, w), name + "_base"), named(resize(span, w), name + "_span"));
+    }
+
+    /** A range product, registered with the command word it was computed from. */
+    private static UInt product(Bool take, String name, UInt a, UInt b) {
+        return named(regNextWhen(mul(named(a, name + "_a"), named(b, name + "_b")), take), name);
+    }
+
+    /** The low {@code width} bits of a command field (zero-extended if the field is narrower). */
+    private static UInt low(Bits word, int[] position, int width) {
+        int w = Math.min(width, position[1]);
+        return resize(asUInt(slice(word, position[0] + w - 1, position[0])), width);
+    }
+
+    /**
+     * ⌈field / 2^log⌉ modulo 2^width, from the field's bits directly (the low bits of a sum
+     * depend only on the low bits of its terms), so no wider intermediate is left half unused.
+     */
+    private static UInt ceilDiv(Bits word, int[] position, int log, int width) {
+        if (log == 0) {
+            return low(word, position, width);
+        }
+        int hi = Math.min(position[1] - 1, log + width - 1);
+        UInt whole = resize(asUInt(slice(word, position[0] + hi, position[0] + log)), width);
+        Bool rest = slice(word, position[0] + log - 1, position[0]).orR();
+        return add(whole, resize(asUInt(asBits(rest)), width));
+    }
+
+    /**
+     * {@code end > limit}. For a power-of-two limit 2^k (every memory depth) that is "a bit above k
+     * is set, or bit k and a bit below it": OR trees instead of a carry chain, since this sits on
+     * the decode path.
+     */
+    private static Bool beyond(UInt end, int limit) {
+        int w = end.getBitsWidth();
+        int k = Integer.numberOfTrailingZeros(limit);
+        if (Integer.bitCount(limit) != 1 || k + 1 >= w || k == 0) {
+            return gt(end, uint(limit, w));
+        }
+        Bool above = slice(end, w - 1, k + 1).orR();
+        return or(above, and(bit(end, k), slice(end, k - 1, 0).orR()));
+    }
+
+    private static Bool isOp(UInt opcode, int value) {
+        return eq(opcode, uint(value, 4));
+    }
+
+    private static UInt field(Bits word, int[] position) {
+        return asUInt(slice(word, position[0] + position[1] - 1, position[0]));
+    }
+}

@@ -1,0 +1,117 @@
+package org.chiltepin.hw.gemm;
+
+import static org.chiltepin.hdl.Hdl.*;
+
+import org.chiltepin.hdl.HdlArea;
+import spinal.core.Bool;
+import spinal.core.UInt;
+
+/**
+ * The GEMM engine's in-order dispatcher: the command in decode issues ({@code accept}) when its
+ * unit is free and its address ranges do not overlap those of a running command of another unit
+ * (so results always equal in-order execution). Each hazard is a named signal: a LOAD waits while
+ * a COMPUTE reads the range it writes ({@code load_a_hazard}, {@code load_b_hazard}) or a STORE
+ * reads the scales ({@code load_s_hazard}); a COMPUTE waits while a LOAD writes its A or B range
+ * or an output command reads its accumulator range; a STORE or READ_ACC waits while a COMPUTE
+ * writes its range or a LOAD writes the scales. FENCE waits until every unit is idle. Commands the
+ * dispatcher answers itself (FENCE, READ_COUNTER, CLEAR_COUNTERS, any error but a LOAD's range)
+ * respond one cycle after they issue, from {@code disp_resp_*}.
+ */
+final class Dispatcher extends HdlArea {
+    final Bool loadAHazard;
+    final Bool loadBHazard;
+    final Bool loadSHazard;
+    final Bool loadHazard;
+    final Bool computeAHazard;
+    final Bool computeBHazard;
+    final Bool computeAccHazard;
+    final Bool computeHazard;
+    final Bool outputAccHazard;
+    final Bool outputScaleHazard;
+    final Bool outputHazard;
+    final Bool allIdle;
+    /** Where the command in decode goes: a unit, or an answer from the dispatcher ({@code immediate}). */
+    final Bool toLoad;
+    final Bool toCompute;
+    final Bool toOutput;
+    final Bool immediate;
+    /** Its unit is free and no hazard holds it: one term per destination. */
+    final Bool loadCanIssue;
+    final Bool computeCanIssue;
+    final Bool outputCanIssue;
+    final Bool immediateCanIssue;
+    /** The command in decode issues this cycle. */
+    final Bool accept;
+    /** The dispatcher answers the command that issues ({@code immediate}). */
+    final Bool answer;
+    final Bool dispRespValid;
+    final UInt dispRespTag;
+    final UInt dispRespOpcode;
+    final UInt dispRespStatus;
+    final UInt dispRespValue;
+
+    Dispatcher(CommandDecoder decoder, Bool canIssue, LoadUnit load, ComputeUnit compute, OutputUnit output,
+            PerformanceCounters counters) {
+        CommandDecoder.Decoded dec = decoder.dec;
+        int cw = GemmConfig.COUNTER_WIDTH;
+        dispRespValid = regInit(bool(), bool(false));
+        dispRespTag = reg(uint(8));
+        dispRespOpcode = reg(uint(4));
+        dispRespStatus = reg(uint(4));
+        dispRespValue = reg(uint(cw));
+
+        Bool compActive = compute.compActive;
+        Bool outActive = output.outActive;
+        loadAHazard = and(dec.isLoadA, and(compActive, overlaps(dec.lo0, dec.loadEnd, compute.compALo, compute.compAHi)));
+        loadBHazard = and(dec.isLoadB, and(compActive, overlaps(dec.lo0, dec.loadEnd, compute.compBLo, compute.compBHi)));
+        loadSHazard = and(dec.isLoadS, and(outActive, output.outStore));
+        loadHazard = or(loadAHazard, or(loadBHazard, loadSHazard));
+        computeAHazard = and(load.loadsA, overlaps(dec.lo0, dec.aEnd, load.loadLo, load.loadHi));
+        computeBHazard = and(load.loadsB, overlaps(dec.lo1, dec.bEnd, load.loadLo, load.loadHi));
+        computeAccHazard = and(outActive, overlaps(dec.lo2, dec.accEnd, output.outLo, output.outHi));
+        computeHazard = or(computeAHazard, or(computeBHazard, computeAccHazard));
+        outputAccHazard = and(compActive, overlaps(dec.lo0, dec.outEnd, compute.compAccLo, compute.compAccHi));
+        outputScaleHazard = and(dec.isStore, load.loadsS);
+        outputHazard = or(outputAccHazard, outputScaleHazard);
+        allIdle = and(not(load.loadActive), and(not(compActive), not(outActive)));
+
+        // A rejected LOAD (BAD_OPCODE or BAD_RANGE) still consumes its data beats (discarded); every other error answers at once.
+        toLoad = and(dec.isLoad, not(dec.sizeBad));
+        toCompute = and(dec.isCompute, not(dec.error));
+        toOutput = and(dec.isOutput, not(dec.error));
+        immediate = and(not(toLoad), and(not(toCompute), not(toOutput)));
+        loadCanIssue = and(not(load.loadActive), or(load.loadDiscardNow, not(loadHazard)));
+        computeCanIssue = and(not(compActive), not(computeHazard));
+        outputCanIssue = and(not(outActive), not(outputHazard));
+        immediateCanIssue = and(not(dispRespValid), or(not(dec.isFence), or(dec.error, allIdle)));
+        when(toLoad, () -> assign(canIssue, loadCanIssue))
+                .elseWhen(toCompute, () -> assign(canIssue, computeCanIssue))
+                .elseWhen(toOutput, () -> assign(canIssue, outputCanIssue))
+                .otherwise(() -> assign(canIssue, immediateCanIssue));
+        accept = and(decoder.decValid, canIssue);
+        decoder.issued(accept);
+
+        UInt counterResult = counters.counterValue;
+        answer = and(accept, immediate);
+        when(answer, () -> {
+            assign(dispRespValid, bool(true));
+            assign(dispRespTag, dec.tag);
+            assign(dispRespOpcode, dec.opcode);
+            assign(dispRespStatus, dec.status);
+            assign(dispRespValue, mux(and(dec.isCounter, not(dec.error)), counterResult, uint(0, cw)));
+        });
+        assign(load.loadStart, and(accept, toLoad));
+        assign(compute.computeStart, and(accept, toCompute));
+        assign(output.outputStart, and(accept, toOutput));
+    }
+
+    /** The response left. */
+    void responded() {
+        assign(dispRespValid, bool(false));
+    }
+
+    /** [lo1, hi1) and [lo2, hi2) share an address. */
+    private static Bool overlaps(UInt lo1, UInt hi1, UInt lo2, UInt hi2) {
+        return and(lt(lo1, hi2), lt(lo2, hi1));
+    }
+}
