@@ -47,6 +47,9 @@ public final class VectorLane extends Block {
     final Mem<Bits> expRom;
     final Mem<Bits> sigmoidRom;
     // stage 2: the exact product
+    final SInt factorX;
+    final SInt factorY;
+    final SInt fullProduct;
     final SInt product;
     final SInt prod2;
     final SInt a2;
@@ -97,18 +100,17 @@ public final class VectorLane extends Block {
         expRom = rom(2 * VectorTables.ENTRY_BITS, VectorTables.expRom());
         sigmoidRom = rom(2 * VectorTables.ENTRY_BITS, VectorTables.sigmoidRom());
 
-        // ---- stage 2: (a + b)·mult, a·b, a·mult, (a − b0)·mult, a·recip, |a|·2^16
+        // ---- stage 2: one multiplier, x·y with x = a + b (ADD), a − b0 (EXP) or a, and y = mult
+        // (ADD, SCALE, EXP), recip (NORM) or b (MUL); SILU bypasses it with |a|·2^16
         product = sint(64);
-        SInt m = resize(mult, 17);
         SInt sum = add(resize(a, 33), resize(b, 33));
         SInt diff = sub(resize(a, 33), resize(b0, 33));
         SInt mag = mux(lt(a, sint(0, 32)), sub(sint(0, 33), resize(a, 33)), resize(a, 33));
-        assign(product, resize(mul(a, b), 64));
-        when(isAdd, () -> assign(product, resize(mul(sum, m), 64)));
-        when(isScale, () -> assign(product, resize(mul(a, m), 64)));
-        when(isExp, () -> assign(product, resize(mul(diff, m), 64)));
-        when(isNorm, () -> assign(product, resize(mul(a, asSInt(resize(recip, 32))), 64)));
-        when(isSilu, () -> assign(product, resize(shiftLeft(mag, 16), 64)));
+        factorX = mux(isAdd, sum, mux(isExp, diff, resize(a, 33)));
+        factorY = mux(or(or(isAdd, isScale), isExp), resize(mult, 32), mux(isNorm, asSInt(resize(recip, 32)), b));
+        fullProduct = mul(factorX, factorY);
+        dropBits(fullProduct, 64, 64, "product_sign"); // |x·y| < 2^63 for every op: bit 64 repeats bit 63
+        assign(product, mux(isSilu, resize(shiftLeft(mag, 16), 64), slice(fullProduct, 63, 0)));
         prod2 = regNextWhen(product, advance);
         a2 = regNextWhen(a, advance);
 
