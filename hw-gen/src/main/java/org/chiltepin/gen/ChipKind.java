@@ -23,7 +23,7 @@ final class ChipKind extends BlockKind.Base<ChipConfig> {
     private ChipKind() {
         super("chip", ChipConfig.class, ChipConfig.presets(), "chip", Chip::new);
         verifyWith(Verify::new);
-        // bench: ChipBench (below, when it lands)
+        benchWith(ChipBench::new);
     }
 
     @Override

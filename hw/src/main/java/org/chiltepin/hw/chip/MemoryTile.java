@@ -23,11 +23,13 @@ import spinal.lib.bus.amba4.axi.Axi4;
  * log2(memWords) + 3).
  *
  * <h2>Behaviour</h2>
- * Requests are served in arrival order. Up to {@link #OUTSTANDING} read bursts are in flight (an
- * AR is issued in the cycle the READ is taken); a WRITE is taken only when no read is in flight
- * and none is taken until its WACK has left, so a read after a write of the same tile sees the
- * written data. Read data of a burst is collected and sent as one message when its last beat is
- * in; the next burst's beats are taken as soon as that message is handed to the network.
+ * Requests are taken in arrival order. Up to {@link #OUTSTANDING} read bursts are in flight (an
+ * AR is issued in the cycle the READ is taken), and up to {@link #OUTSTANDING} write bursts wait
+ * for their B response (a WRITE is taken when the W channel is free); reads and writes are not
+ * ordered against each other (docs/chip.md §3: a host orders dependent moves by their
+ * completions). Read data of a burst is collected and sent as one message when its last beat is
+ * in; the next burst's beats are taken as soon as that message is handed to the network. A WACK
+ * goes out per B response; a refused RDATA or WACK is offered again before the other.
  */
 public final class MemoryTile extends Block {
     /** Read bursts in flight at most. */
@@ -47,17 +49,22 @@ public final class MemoryTile extends Block {
     final Bits[] rWords;
     final Bool rFull;
 
-    final Bool writeBusy;
     final Bool awPending;
     final Bool wActive;
-    final Bool bWait;
     final Bool ackPending;
     final UInt wAddr;
     final UInt wLast;
     final UInt wIndex;
-    final UInt wSrcX;
-    final UInt wSrcY;
+    final UInt[] bSrcX;
+    final UInt[] bSrcY;
+    final UInt bWr;
+    final UInt bRd;
+    final UInt bCount;
     final Bits[] wWords;
+    final Bool holdR;
+    final Bool holdA;
+    /** The WACK is the message offered this cycle (else RDATA). */
+    final Bool pickAck;
 
     public MemoryTile(ChipConfig config) {
         NocConfig noc = config.noc();
@@ -85,9 +92,8 @@ public final class MemoryTile extends Block {
             pendSrcY[i] = named(reg(uint(noc.yBits())), "pend_src_y_" + i);
             pendLast[i] = named(reg(uint(4)), "pend_last_" + i);
         }
-        writeBusy = regInit(bool(), bool(false));
         var ar = mAxi.ar();
-        assign(ar.valid(), and(reqIn.valid(), and(isRead, and(not(writeBusy), lt(pendCount, uint(OUTSTANDING, 3))))));
+        assign(ar.valid(), and(reqIn.valid(), and(isRead, lt(pendCount, uint(OUTSTANDING, 3)))));
         assign(ar.payload().addr(), resize(asUInt(concat(reqAddr, bitsLiteral(0, 3))), ab + 3));
         assign(ar.payload().len(), resize(ChipMessage.wordsMinusOne(req), 8));
         assign(ar.payload().size(), uint(3, 3));
@@ -97,7 +103,7 @@ public final class MemoryTile extends Block {
             when(and(ar.fire(), eq(pendWr, uint(i, 2))), () -> {
                 assign(pendSrcX[slot], req.srcX);
                 assign(pendSrcY[slot], req.srcY);
-                assign(pendLast[slot], resize(ChipMessage.wordsMinusOne(req), 4));
+                assign(pendLast[slot], asUInt(slice(asBits(ChipMessage.wordsMinusOne(req)), 3, 0)));
             });
         }
         when(ar.fire(), () -> assign(pendWr, add(pendWr, uint(1, 2))));
@@ -122,32 +128,44 @@ public final class MemoryTile extends Block {
             });
         });
 
-        // ---------------- writes: one at a time, AW then W beats then B, then WACK
+        // ---------------- writes: AW then W beats; B responses (in order) become WACKs
         awPending = regInit(bool(), bool(false));
         wActive = regInit(bool(), bool(false));
-        bWait = regInit(bool(), bool(false));
         ackPending = regInit(bool(), bool(false));
         wAddr = reg(uint(ab));
         wLast = reg(uint(4));
         wIndex = reg(uint(4));
-        wSrcX = reg(uint(noc.xBits()));
-        wSrcY = reg(uint(noc.yBits()));
+        bSrcX = new UInt[OUTSTANDING];
+        bSrcY = new UInt[OUTSTANDING];
+        for (int i = 0; i < OUTSTANDING; i++) {
+            bSrcX[i] = named(reg(uint(noc.xBits())), "b_src_x_" + i);
+            bSrcY[i] = named(reg(uint(noc.yBits())), "b_src_y_" + i);
+        }
+        bWr = regInit(uint(2), uint(0, 2));
+        bRd = regInit(uint(2), uint(0, 2));
+        bCount = regInit(uint(3), uint(0, 3));
         wWords = new Bits[maxLen];
         for (int i = 0; i < maxLen; i++) {
             wWords[i] = named(reg(bits(w)), "w_word_" + i);
         }
-        Bool takeWrite = and(reqIn.valid(), and(isWrite, and(not(writeBusy), eq(pendCount, uint(0, 3)))));
+        Bool takeWrite = and(reqIn.valid(), and(isWrite, and(not(awPending), and(not(wActive),
+                lt(bCount, uint(OUTSTANDING, 3))))));
         when(takeWrite, () -> {
-            assign(writeBusy, bool(true));
             assign(awPending, bool(true));
             assign(wAddr, reqAddr);
-            assign(wLast, resize(sub(req.length, uint(1, widthOf(req.length))), 4));
+            assign(wLast, asUInt(slice(asBits(sub(req.length, uint(1, widthOf(req.length)))), 3, 0)));
             assign(wIndex, uint(0, 4));
-            assign(wSrcX, req.srcX);
-            assign(wSrcY, req.srcY);
             for (int i = 0; i < maxLen; i++) {
                 assign(wWords[i], req.data[i]);
             }
+            for (int i = 0; i < OUTSTANDING; i++) {
+                int slot = i;
+                when(eq(bWr, uint(i, 2)), () -> {
+                    assign(bSrcX[slot], req.srcX);
+                    assign(bSrcY[slot], req.srcY);
+                });
+            }
+            assign(bWr, add(bWr, uint(1, 2)));
         });
         var aw = mAxi.aw();
         assign(aw.valid(), awPending);
@@ -172,15 +190,11 @@ public final class MemoryTile extends Block {
             assign(wIndex, add(wIndex, uint(1, 4)));
             when(eq(wIndex, wLast), () -> {
                 assign(wActive, bool(false));
-                assign(bWait, bool(true));
             });
         });
         var b = mAxi.b();
-        assign(b.ready(), bWait);
-        when(b.fire(), () -> {
-            assign(bWait, bool(false));
-            assign(ackPending, bool(true));
-        });
+        assign(b.ready(), not(ackPending));
+        when(b.fire(), () -> assign(ackPending, bool(true)));
 
         // ---------------- request intake and responses
         assign(reqIn.ready(), or(ar.fire(), or(takeWrite, and(not(isRead), not(isWrite)))));
@@ -193,22 +207,37 @@ public final class MemoryTile extends Block {
             srcY = mux(at, pendSrcY[i], srcY);
             last = mux(at, pendLast[i], last);
         }
+        UInt ackX = bSrcX[0];
+        UInt ackY = bSrcY[0];
+        for (int i = 1; i < OUTSTANDING; i++) {
+            Bool at = eq(bRd, uint(i, 2));
+            ackX = mux(at, bSrcX[i], ackX);
+            ackY = mux(at, bSrcY[i], ackY);
+        }
+        holdR = regInit(bool(), bool(false));
+        holdA = regInit(bool(), bool(false));
+        pickAck = bool();
+        assign(pickAck, or(holdA, and(ackPending, and(not(holdR), not(rFull)))));
         assign(respOut.valid(), or(rFull, ackPending));
+        assign(holdA, and(pickAck, not(respOut.ready())));
+        assign(holdR, and(not(pickAck), and(rFull, not(respOut.ready()))));
         UInt len = add(resize(last, noc.lenBits()), uint(1, noc.lenBits()));
-        ChipMessage.drive(respOut.payload(), mux(rFull, srcX, wSrcX), mux(rFull, srcY, wSrcY),
-                ChipMessage.tag(noc.tagWidth(), ChipMessage.RDATA, uint(0, 1), uint(0, 1)),
-                mux(rFull, len, uint(0, noc.lenBits())), rWords);
-        when(ackPending, () -> assign(respOut.payload().tag,
-                ChipMessage.tag(noc.tagWidth(), ChipMessage.WACK, uint(0, 1), uint(0, 1))));
-        Bool rSent = and(respOut.fire(), rFull);
+        ChipMessage.drive(respOut.payload(), mux(pickAck, ackX, srcX), mux(pickAck, ackY, srcY),
+                mux(pickAck, ChipMessage.tag(noc.tagWidth(), ChipMessage.WACK, uint(0, 1), uint(0, 1)),
+                        ChipMessage.tag(noc.tagWidth(), ChipMessage.RDATA, uint(0, 1), uint(0, 1))),
+                mux(pickAck, uint(0, noc.lenBits()), len), rWords);
+        Bool rSent = and(respOut.fire(), not(pickAck));
         when(rSent, () -> {
             assign(rFull, bool(false));
             assign(pendRd, add(pendRd, uint(1, 2)));
         });
-        when(and(respOut.fire(), not(rFull)), () -> {
+        Bool ackSent = and(respOut.fire(), pickAck);
+        when(ackSent, () -> {
             assign(ackPending, bool(false));
-            assign(writeBusy, bool(false));
+            assign(bRd, add(bRd, uint(1, 2)));
         });
+        when(and(takeWrite, not(ackSent)), () -> assign(bCount, add(bCount, uint(1, 3))))
+                .elseWhen(and(ackSent, not(takeWrite)), () -> assign(bCount, sub(bCount, uint(1, 3))));
         when(and(ar.fire(), not(rSent)), () -> assign(pendCount, add(pendCount, uint(1, 3))))
                 .elseWhen(and(rSent, not(ar.fire())), () -> assign(pendCount, sub(pendCount, uint(1, 3))));
     }

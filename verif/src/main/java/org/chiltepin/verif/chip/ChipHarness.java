@@ -55,9 +55,13 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
         public static final Stalls RANDOM = new Stalls(0.3, 0.3, 0.2, 1, 12, 0);
     }
 
-    /** Outcome of a run: counts compared, cycles, failures, statuses, memory traffic. */
+    /**
+     * Outcome of a run: counts compared, cycles, failures, statuses, memory traffic, and the cycle
+     * of the last response (the program's run time: commands start at cycle 0).
+     */
     public record Report(int commands, long responses, long wordsCompared, long cycles, long failures,
-            List<String> mismatches, long[] statusCounts, long bytesRead, long bytesWritten) implements HarnessReport {
+            List<String> mismatches, long[] statusCounts, long bytesRead, long bytesWritten, long lastResponse)
+            implements HarnessReport {
     }
 
     public static ChipHarness compile(ChipConfig config, Path workspace, Simulation.Options options) {
@@ -101,6 +105,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
         private int offered;
         private int commands;
         private long responses;
+        private long lastResponse;
         private Report report;
 
         Run(List<List<HostCommand>> phases, long[] memory, int seed, Stalls stalls) {
@@ -121,6 +126,21 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
             }
         }
 
+        /** Cycles of the longest COMPUTE in the program (passes × K), when nothing else may move. */
+        private long longestCompute() {
+            GemmReference.Params g = params(config).gemm();
+            long longest = 0;
+            for (List<HostCommand> ph : phases) {
+                for (HostCommand c : ph) {
+                    if (c.cmd().opcode() == GemmReference.COMPUTE) {
+                        long passes = (long) ((c.cmd().count() + g.rows() - 1) / g.rows()) * ((c.cmd().n() + g.cols() - 1) / g.cols());
+                        longest = Math.max(longest, passes * c.cmd().k());
+                    }
+                }
+            }
+            return longest;
+        }
+
         private HostCommand next() {
             while (phase < phases.size() && offered == phases.get(phase).size() && due.get(phase) == 0) {
                 phase++;
@@ -135,7 +155,8 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
 
         void drive(Simulation.Cycle<Chip> sim) {
             Chip dut = sim.dut();
-            long limit = 4000 + 40L * stalls.latencyMax() + (long) (400 / Math.max(0.05, 1 - stalls.memory()));
+            long limit = 4000 + 40L * stalls.latencyMax() + (long) (400 / Math.max(0.05, 1 - stalls.memory()))
+                    + longestCompute();
             tb = new Testbench<>(sim, seed, new Failures(MAX_REPORTED, 1000), limit);
             AxiMemoryModel memory = new AxiMemoryModel(AxiMemoryModel.Ports.of(dut.mAxi), ChipConfig.FLIT_WIDTH,
                     new MersenneTwister(tb.rng().nextLong()), stalls.memory(), stalls.latencyMin(), stalls.latencyMax(),
@@ -208,7 +229,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
                 }
             }
             report = new Report(commands, responses, compared, tb.cycles(), tb.failures().count(), tb.failures().first(),
-                    statusCounts, memory.bytesRead(), memory.bytesWritten());
+                    statusCounts, memory.bytesRead(), memory.bytesWritten(), lastResponse);
         }
 
         private void check(long[] r) {
@@ -221,6 +242,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
                 return;
             }
             responses++;
+            lastResponse = tb.cycles();
             due.set(phase, due.get(phase) - 1);
             statusCounts[(int) r[3]]++;
             long value = e.opcode() == GemmReference.READ_COUNTER && e.status() == GemmReference.OK ? r[4] : e.value();

@@ -87,13 +87,13 @@ public final class ChipReference {
             return;
         }
         int op = c.opcode();
-        if (op == GemmReference.READ_ACC) {
+        if (op == GemmReference.READ_ACC || c.reserved() != 0) {
             respond(hc, GemmReference.BAD_OPCODE, 0);
             return;
         }
         List<byte[]> stream = data.get(hc.node());
         boolean load = op == GemmReference.LOAD_A || op == GemmReference.LOAD_B || op == GemmReference.LOAD_SCALE;
-        if (load && c.reserved() == 0) {
+        if (load) {
             for (long i = 0; i < words; i++) {
                 stream.add(bytes(memory[(int) (hc.memAddr() + i)], p.gemm().dataBytes()));
             }

@@ -11,6 +11,7 @@ import org.chiltepin.verif.chip.ChipHarness.Report;
 import org.chiltepin.verif.chip.ChipHarness.Stalls;
 import org.chiltepin.verif.chip.ChipPrograms;
 import org.chiltepin.verif.chip.ChipPrograms.Program;
+import org.chiltepin.verif.chip.ChipWorkloads;
 import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.GemmReference;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,22 @@ class ChipCosimTest {
             assertTrue(s[st] > 0, "status " + st + " produced: " + Arrays.toString(s));
         }
         assertTrue(r.bytesWritten() > 0 && r.bytesRead() > 0, "memory moved both ways");
+    }
+
+    /** The benchmark programs, small: a GEMM split by rows over both tiles and a GEMV stream split by columns. */
+    @Test
+    void splitGemmAndGemvStreamMatchGolden() {
+        ChipHarness h = minimal();
+        ChipConfig c = h.config();
+        for (int g : new int[] {1, 3}) {
+            int m = g == 1 ? 16 : 1;
+            var wl = ChipWorkloads.gemms(ChipHarness.params(c), c.k(), c.gemmNodes(), 0, 1, g, m, 16, 16, 5);
+            Report r = h.run(java.util.List.of(wl.commands()), wl.memory(), 5, Stalls.RANDOM);
+            assertPassed(r, g == 1 ? "gemm" : "gemv stream");
+            assertEquals(wl.commands().size(), r.responses());
+            assertEquals((long) g * m * 16 * 16, wl.macs());
+            assertTrue(r.bytesWritten() >= (long) g * m * 16 / c.gemm().cols() * 8, "results stored");
+        }
     }
 
     /** Back-to-back legal work with a slow memory and no idle host: no loss, no duplicate, no deadlock. */

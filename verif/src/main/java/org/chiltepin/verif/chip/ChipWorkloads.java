@@ -1,0 +1,276 @@
+package org.chiltepin.verif.chip;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.random.MersenneTwister;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.chiltepin.verif.golden.ChipReference;
+import org.chiltepin.verif.golden.ChipReference.HostCommand;
+import org.chiltepin.verif.golden.GemmReference;
+import org.chiltepin.verif.golden.GemmReference.Command;
+
+/**
+ * Benchmark programs for the chip: GEMMs C = A·B (M×K by K×N, int8, per-column requantization)
+ * split by rows of A over T GEMM tiles, all operands in external memory pre-packed in the engine's
+ * word layouts (A word (mb, k) at {@code mb·K + k}, B word (nb, k) at {@code nb·K + k}, one scale
+ * entry per word). Each tile loads its A row block once, then streams B in column blocks that fit
+ * half the B scratchpad, double-buffered: LOAD_B(next) runs while COMPUTE(this) runs, and each
+ * block's STORE while the next block computes. A GEMV stream is G such GEMMs with M = 1 and a
+ * fresh weight matrix each (weights read once).
+ */
+public final class ChipWorkloads {
+    private ChipWorkloads() {
+    }
+
+    /** A program (one phase), its memory, the useful MACs, and the messages' flits per directed link. */
+    public record Workload(List<HostCommand> commands, long[] memory, long macs, Map<String, Long> linkFlits) {
+    }
+
+    /** G GEMMs of M×K by K×N on the GEMM tiles {@code tiles} (node numbers) of a k-column mesh. */
+    public static Workload gemms(ChipReference.Params p, int k, List<Integer> tiles, int control, int memoryNode, int g,
+            int m, int kk, int n, long seed) {
+        GemmReference.Params e = p.gemm();
+        int rows = e.rows();
+        int cols = e.cols();
+        int t = tiles.size();
+        boolean fits = m == 1 ? n % (t * cols) == 0 : m % t == 0 && (m / t) % rows == 0 && n % cols == 0;
+        if (!fits || n > e.scaleDepth()) {
+            throw new IllegalArgumentException("shape " + m + "x" + kk + "x" + n + " does not split over " + t
+                    + " tiles (a GEMM by rows, a GEMV by columns, in whole array tiles; N <= scale channels)");
+        }
+        RandomGenerator rng = new MersenneTwister(seed);
+        int mBlocksAll = (m + rows - 1) / rows;
+        int aWords = mBlocksAll * kk;
+        int bWords = (n / cols) * kk;
+        long[] mem = new long[p.memWords()];
+        java.util.Arrays.fill(mem, ChipHarness.FRESH);
+        int scaleBase = 0;
+        int[] aBase = new int[g];
+        int[] bBase = new int[g];
+        int next = n;
+        for (int i = 0; i < g; i++) {
+            aBase[i] = next;
+            next += aWords;
+            bBase[i] = next;
+            next += bWords;
+        }
+        int outBase = next;
+        next += g * m * (n / cols) + 64;
+        if (next > p.memWords()) {
+            throw new IllegalArgumentException("memory of " + p.memWords() + " words is too small, need " + next);
+        }
+        for (int j = 0; j < n; j++) {
+            // results mostly inside int8 for K up to a few hundred: |acc| ~ 2^17, × 2^14 / 2^25
+            int mult = 8192 + rng.nextInt(16384);
+            int shift = 24 + rng.nextInt(3);
+            mem[scaleBase + j] = (mult & 0xFFFF) | (long) shift << 16;
+        }
+        for (int i = 0; i < g; i++) {
+            for (int w = 0; w < aWords; w++) {
+                int mb = w / kk;
+                long word = 0;
+                for (int lane = 0; lane < rows; lane++) {
+                    if (mb * rows + lane < m) {
+                        word |= (rng.nextInt(256) & 0xFFL) << (8 * lane);
+                    }
+                }
+                mem[aBase[i] + w] = word;
+            }
+            for (int w = 0; w < bWords; w++) {
+                long word = 0;
+                for (int lane = 0; lane < cols; lane++) {
+                    word |= (rng.nextInt(256) & 0xFFL) << (8 * lane);
+                }
+                mem[bBase[i] + w] = word;
+            }
+        }
+        Traffic traffic = new Traffic(k, control, memoryNode);
+        List<List<HostCommand>> perTile = new ArrayList<>();
+        int outNext = outBase;
+        for (int ti = 0; ti < t; ti++) {
+            TilePlan plan = new TilePlan(e, tiles.get(ti), traffic);
+            plan.load(GemmReference.LOAD_SCALE, 0, scaleBase, n);
+            int rowsPer = m == 1 ? 1 : m / t;
+            int row0 = m == 1 ? 0 : ti * rowsPer;
+            int col0 = m == 1 ? ti * (n / t) : 0;
+            int colsPer = m == 1 ? n / t : n;
+            long[] aMems = new long[g];
+            long[] bMems = new long[g];
+            for (int i = 0; i < g; i++) {
+                aMems[i] = aBase[i] + (long) (row0 / rows) * kk;
+                bMems[i] = bBase[i] + (long) (col0 / cols) * kk;
+            }
+            outNext = plan.gemm(aMems, bMems, rowsPer, kk, colsPer, col0, outNext);
+            perTile.add(plan.out);
+        }
+        // interleave the tiles' programs command by command (the host feeds them round robin)
+        List<HostCommand> all = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            boolean any = false;
+            for (List<HostCommand> l : perTile) {
+                if (i < l.size()) {
+                    all.add(l.get(i));
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return new Workload(all, mem, (long) g * m * kk * n, traffic.flits);
+    }
+
+    /** One tile's command list: a row block of A resident, B streamed in double-buffered column blocks. */
+    private static final class TilePlan {
+        final GemmReference.Params e;
+        final int node;
+        final Traffic traffic;
+        final List<HostCommand> out = new ArrayList<>();
+        int tag;
+        int bBuf;
+        int accBuf;
+        int aBuf;
+
+        TilePlan(GemmReference.Params e, int node, Traffic traffic) {
+            this.e = e;
+            this.node = node;
+            this.traffic = traffic;
+        }
+
+        void add(long memAddr, Command c, int readWords, int writeWords) {
+            out.add(new HostCommand(node, memAddr, c));
+            tag = (tag + 1) & 0xFF;
+            traffic.command(node, memAddr, readWords, writeWords);
+        }
+
+        void load(int op, int addr0, long memAddr, int count) {
+            add(memAddr, Command.of(op, tag, false, addr0, 0, 0, count, 0, 0), count, 0);
+        }
+
+        /**
+         * G GEMMs rowsPer × K by K × colsPer, one after another as one stream of steps: A words of
+         * GEMM i from aMem[i], B words from bMem[i], scale channels from ch0.
+         */
+        int gemm(long[] aMem, long[] bMem, int rowsPer, int kk, int colsPer, int ch0, int outNext) {
+            int rows = e.rows();
+            int cols = e.cols();
+            int aHalf = e.aDepth() / 2;
+            int bHalf = e.bDepth() / 2;
+            int accHalf = e.accDepth() / 2;
+            int bn = cols * Math.max(1, Math.min(colsPer / cols, bHalf / kk));
+            int bm = Math.min(rowsPer, Math.max(rows, (accHalf / (bn / cols)) / rows * rows));
+            if ((bm + rows - 1) / rows * kk > aHalf || bn / cols * kk > bHalf) {
+                throw new IllegalArgumentException("K = " + kk + " does not fit half a scratchpad");
+            }
+            // steps (row block, column block); program order L(0) C(0) L(1) S(0) C(1) L(2) S(1) ...:
+            // the next step's loads go to the engine before this step's STORE, which waits for its
+            // COMPUTE, so they run while this step computes
+            List<int[]> steps = new ArrayList<>();
+            for (int i = 0; i < aMem.length; i++) {
+                for (int r0 = 0; r0 < rowsPer; r0 += bm) {
+                    for (int c0 = 0; c0 < colsPer; c0 += bn) {
+                        steps.add(new int[] {r0, c0, i});
+                    }
+                }
+            }
+            int[] aAt = new int[steps.size()];
+            int[] bAt = new int[steps.size()];
+            loadStep(steps, 0, -1, aAt, bAt, aMem, bMem, bm, bn, rowsPer, colsPer, kk);
+            for (int s = 0; s < steps.size(); s++) {
+                int mRows = Math.min(bm, rowsPer - steps.get(s)[0]);
+                int nCols = Math.min(bn, colsPer - steps.get(s)[1]);
+                int accAt = accBuf * accHalf;
+                accBuf ^= 1;
+                add(0, Command.of(GemmReference.COMPUTE, tag, false, aAt[s], bAt[s], accAt, mRows, nCols, kk), 0, 0);
+                if (s + 1 < steps.size()) {
+                    loadStep(steps, s + 1, s, aAt, bAt, aMem, bMem, bm, bn, rowsPer, colsPer, kk);
+                }
+                int words = mRows * (nCols / cols);
+                add(outNext, Command.of(GemmReference.STORE, tag, false, accAt, ch0 + steps.get(s)[1], 0, mRows, nCols, 0), 0,
+                        words);
+                outNext += words;
+            }
+            return outNext;
+        }
+
+        /** Loads step s's A row block (when it differs from step prev's) and its B column block. */
+        void loadStep(List<int[]> steps, int s, int prev, int[] aAt, int[] bAt, long[] aMem, long[] bMem, int bm, int bn,
+                int rowsPer, int colsPer, int kk) {
+            int rows = e.rows();
+            int cols = e.cols();
+            int r0 = steps.get(s)[0];
+            int c0 = steps.get(s)[1];
+            int job = steps.get(s)[2];
+            if (prev >= 0 && steps.get(prev)[0] == r0 && steps.get(prev)[2] == job) {
+                aAt[s] = aAt[prev];
+            } else {
+                aAt[s] = aBuf * (e.aDepth() / 2);
+                aBuf ^= 1;
+                int mBlocks = (Math.min(bm, rowsPer - r0) + rows - 1) / rows;
+                load(GemmReference.LOAD_A, aAt[s], aMem[job] + (long) (r0 / rows) * kk, mBlocks * kk);
+            }
+            bAt[s] = bBuf * (e.bDepth() / 2);
+            bBuf ^= 1;
+            int nBlocks = Math.min(bn, colsPer - c0) / cols;
+            load(GemmReference.LOAD_B, bAt[s], bMem[job] + (long) (c0 / cols) * kk, nBlocks * kk);
+        }
+    }
+
+    /** Flits per directed link ("x,y->x,y"; "mem.inject" and "mem.eject" for the memory tile's local links). */
+    private static final class Traffic {
+        final int k;
+        final int control;
+        final int memory;
+        final Map<String, Long> flits = new HashMap<>();
+
+        Traffic(int k, int control, int memory) {
+            this.k = k;
+            this.control = control;
+            this.memory = memory;
+        }
+
+        void command(int node, long memAddr, int readWords, int writeWords) {
+            route(control, node, 3);
+            route(node, control, 2);
+            chunks(node, memAddr, readWords, true);
+            chunks(node, memAddr, writeWords, false);
+        }
+
+        private void chunks(int node, long addr, int words, boolean read) {
+            long a = addr;
+            int left = words;
+            while (left > 0) {
+                int chunk = (int) Math.min(left, 16 - (a % 16));
+                route(node, memory, read ? 1 : 1 + chunk);
+                route(memory, node, read ? 1 + chunk : 1);
+                a += chunk;
+                left -= chunk;
+            }
+        }
+
+        private void route(int from, int to, int n) {
+            if (from == memory) {
+                flits.merge("mem.inject", (long) n, Long::sum);
+            }
+            if (to == memory) {
+                flits.merge("mem.eject", (long) n, Long::sum);
+            }
+            int x = from % k;
+            int y = from / k;
+            int dx = to % k;
+            int dy = to / k;
+            while (x != dx) {
+                int nx = x + Integer.signum(dx - x);
+                flits.merge(x + "," + y + "->" + nx + "," + y, (long) n, Long::sum);
+                x = nx;
+            }
+            while (y != dy) {
+                int ny = y + Integer.signum(dy - y);
+                flits.merge(x + "," + y + "->" + x + "," + ny, (long) n, Long::sum);
+                y = ny;
+            }
+        }
+    }
+}
