@@ -79,8 +79,22 @@ class VectorUnitTest {
 
     @Test
     void tinyPresetSynthesizesWithYosys() {
-        var emitted = Verilog.emit(() -> new VectorUnit(VectorConfig.preset("tiny")), "vector_unit", dir);
+        synthesizes("tiny");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"default", "large"})
+    void largerPresetsSynthesizeWithYosys(String preset) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("chiltepin.full"),
+                "yosys on the default and large presets runs with -Dchiltepin.full=true");
+        synthesizes(preset);
+    }
+
+    private void synthesizes(String preset) {
+        var emitted = Verilog.emit(() -> new VectorUnit(VectorConfig.preset(preset)), "vector_unit", dir);
         QualityGates.ToolRun synth = QualityGates.synthesize(emitted.files(), "vector_unit");
-        assertTrue(synth.ok(), "yosys on preset tiny:\n" + synth.output());
+        assertTrue(synth.ok(), "yosys on preset " + preset + ":\n" + synth.output());
+        assertTrue(synth.output().contains("=== vector_unit ===") || synth.output().contains("=== design hierarchy ==="),
+                synth.output());
     }
 }
