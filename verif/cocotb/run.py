@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 # Blocks with a testbench: directory verif/cocotb/<block>/ holding test_<block>.py. A new block
 # adds its directory and a line here (and `golden <block>` in the CLI).
-BLOCKS = {"array": "systolic_array", "gemm": "gemm_engine"}
+BLOCKS = {"array": "systolic_array", "gemm": "gemm_engine", "vector": "vector_unit"}
 
 
 def verilator_version():

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                 "3 HDL error, 130 interrupted (Ctrl-C)."})
 public final class Chiltepin implements Runnable {
     /** Every block the CLI can generate. */
-    static final List<BlockKind<?>> BLOCKS = List.of(ArrayKind.INSTANCE, GemmKind.INSTANCE, NocKind.INSTANCE, KvCacheKind.INSTANCE, ChipKind.INSTANCE);
+    static final List<BlockKind<?>> BLOCKS = List.of(ArrayKind.INSTANCE, GemmKind.INSTANCE, NocKind.INSTANCE, KvCacheKind.INSTANCE, ChipKind.INSTANCE, VectorKind.INSTANCE);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

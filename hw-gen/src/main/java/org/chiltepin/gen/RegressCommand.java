@@ -297,7 +297,7 @@ final class RegressCommand implements Callable<Integer> {
                 for (Entry e : mine) {
                     if (partial.stream().noneMatch(r -> r.entry().equals(e))) {
                         partial.add(new Result(e, "ERROR", 0, "", "interrupted (Ctrl-C) before it finished", reproduce(e),
-                                null, null));
+                                out.resolve("logs").resolve(e.id() + ".log"), null));
                     }
                 }
                 writeReports(partial, mine, all.size(), sh, Map.of());
@@ -305,7 +305,8 @@ final class RegressCommand implements Callable<Integer> {
                         + out.resolve("summary.md"));
                 spec.commandLine().getErr().flush();
             } catch (IOException | RuntimeException ex) {
-                // on the way out: nothing more to do
+                spec.commandLine().getErr().println("chiltepin regress: interrupted; no partial report: " + ex);
+                spec.commandLine().getErr().flush();
             }
             Outputs.deleteQuietly(cliCopy);
         });

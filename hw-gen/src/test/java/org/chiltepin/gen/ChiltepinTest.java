@@ -193,6 +193,14 @@ class ChiltepinTest {
         assertTrue(r.out().contains("compared    25 tiles, 50 result rows, 100 values"), r.out());
         assertTrue(r.out().strip().endsWith("PASS"), r.out());
         assertTrue(r.out().contains("Verilator"), r.out());
+        // Progress on stderr: what is being built, and where; -q silences it (stdout unchanged).
+        assertTrue(r.err().startsWith("chiltepin: building the Verilator model of array in "), r.err());
+        assertTrue(r.err().contains("chiltepin: simulating array"), r.err());
+        Result quiet = run("verify", "array", "--preset", "tiny", "--seed", "3", "--cases", "25", "-q",
+                "--work", Path.of("target", "sim").toString());
+        assertEquals(0, quiet.exit(), quiet.out() + quiet.err());
+        assertEquals("", quiet.err());
+        assertTrue(quiet.out().contains("compared    25 tiles, 50 result rows, 100 values"), quiet.out());
     }
 
     @Test

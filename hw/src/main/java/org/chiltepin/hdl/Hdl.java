@@ -262,6 +262,23 @@ public final class Hdl {
         return n == 0 ? a : slice(a, a.getBitsWidth() - 1, n);
     }
 
+    /** Logical right shift by a variable amount (same width). */
+    public static UInt shiftRight(UInt a, UInt n) {
+        return a.$greater$greater(n);
+    }
+
+    /**
+     * Marks bits {@code v[hi:lo]} that a computation drops on purpose (the low bits of a rounding
+     * shift, high bits known to be zero): they go to a wire named {@code name + "_unused"}, which
+     * {@code verilator -Wall} does not report (its {@code --unused-regexp} default is
+     * {@code *unused*}), so lint still reports every other unused bit. {@code v} must be a
+     * named signal (a field or {@link #named}), not an expression.
+     */
+    public static void dropBits(BitVector v, int hi, int lo, String name) {
+        Bits wire = named(bits(hi - lo + 1), name + "_unused");
+        assign(wire, asBits(slice(v, hi, lo)));
+    }
+
     // ---------------------------------------------------------------- comparison
 
     public static Bool eq(SInt a, SInt b) {
@@ -357,6 +374,27 @@ public final class Hdl {
             throw new HdlException("memory depth must be >= 1, got " + depth + " at " + CallSite.describe());
         }
         return Mem$.MODULE$.apply(HardType$.MODULE$.apply(() -> cloneOf(word)), depth);
+    }
+
+    /**
+     * A read-only memory of {@code contents.length} words of {@code width} bits (each value taken
+     * as unsigned, at most 63 bits), for tables. Keep it in a field so it is named; read it with
+     * {@link #readAsync} or {@link #readSync}.
+     */
+    public static Mem<Bits> rom(int width, long[] contents) {
+        if (width < 1 || width > 63) {
+            throw new HdlException("rom width must be in [1, 63], got " + width + " at " + CallSite.describe());
+        }
+        Mem<Bits> m = mem(bits(width), contents.length);
+        java.util.List<scala.math.BigInt> values = new java.util.ArrayList<>();
+        for (long v : contents) {
+            if (v < 0 || v >= 1L << width) {
+                throw new HdlException("rom value " + v + " does not fit in " + width + " bits at " + CallSite.describe());
+            }
+            values.add(scala.math.BigInt$.MODULE$.apply(v));
+        }
+        m.initBigInt(scala.jdk.javaapi.CollectionConverters.asScala(values).toSeq(), false);
+        return m;
     }
 
     /**

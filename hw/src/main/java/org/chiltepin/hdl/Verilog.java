@@ -116,7 +116,9 @@ public final class Verilog {
                 // No when_File_lNNN names: a condition is named by its field or Hdl.when(name, …), or stays inline.
                 "nameWhenByFile", false,
                 // No `<enum>_string` debug registers: verilator -Wall flags them as unused.
-                "_withEnumString", false);
+                "_withEnumString", false,
+                // Tables (Hdl.rom) as initial blocks in the module, not $readmemb files beside it.
+                "inlineRom", true);
         c.targetDirectory_$eq(targetDirectory.toString());
         return c;
     }

@@ -220,12 +220,17 @@ public final class SystolicArray extends Block {
         }
         assign(mAxis.valid(), anyDone);
         assign(mAxis.payload().last, rowDone[rows - 1]);
+        // The lowest done row wins (at most one is): the last assignment in program order.
         for (int j = 0; j < cols; j++) {
-            SInt c = pe[rows - 1][j].result;
-            for (int i = rows - 2; i >= 0; i--) {
-                c = mux(rowDone[i], pe[i][j].result, c);
-            }
-            assign(mAxis.payload().c[j], c);
+            assign(mAxis.payload().c[j], pe[rows - 1][j].result);
+        }
+        for (int i = rows - 2; i >= 0; i--) {
+            int row = i;
+            when(rowDone[i], () -> {
+                for (int j = 0; j < cols; j++) {
+                    assign(mAxis.payload().c[j], pe[row][j].result);
+                }
+            });
         }
     }
 

@@ -178,7 +178,7 @@ final class CommandDecoder extends HdlArea {
                 cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, ADDR), resize(cmdBEnd, ADDR),
                 resize(cmdAccEnd, ADDR), cmdOutRows, resize(cmdOutEnd, ADDR),
                 cmdStatus, new Bool[] {isFence, isLoadA, isLoadB, isLoadS, isLoad, isCompute, isStore, isOutput,
-                    isCounter, isClear, cmdSizeBad, cmdRangeBad, error});
+                    isCounter, isClear, cmdSizeBad, error});
 
         // Stage 1 takes a command when it is empty or hands its command on to an empty stage 2;
         // the ready does not wait for the dispatcher (one bubble when both stages are full).
@@ -223,7 +223,6 @@ final class CommandDecoder extends HdlArea {
         final Bool isCounter;
         final Bool isClear;
         final Bool sizeBad;
-        final Bool rangeBad;
         final Bool error;
         /** The three addresses as range starts ({@link #ADDR} bits). */
         final UInt lo0;
@@ -253,7 +252,7 @@ final class CommandDecoder extends HdlArea {
             this.outEnd = stage(outEnd, take, "out_end");
             this.status = stage(status, take, "status");
             String[] flagNames = {"is_fence", "is_load_a", "is_load_b", "is_load_s", "is_load", "is_compute", "is_store",
-                "is_output", "is_counter", "is_clear", "size_bad", "range_bad", "error"};
+                "is_output", "is_counter", "is_clear", "size_bad", "error"};
             Bool[] r = new Bool[flags.length];
             for (int i = 0; i < flags.length; i++) {
                 r[i] = stage(flags[i], take, flagNames[i]);
@@ -269,8 +268,7 @@ final class CommandDecoder extends HdlArea {
             isCounter = r[8];
             isClear = r[9];
             sizeBad = r[10];
-            rangeBad = r[11];
-            error = r[12];
+            error = r[11];
             lo0 = named(resize(this.addr0, ADDR), "dec_lo0");
             lo1 = named(resize(this.addr1, ADDR), "dec_lo1");
             lo2 = named(resize(this.addr2, ADDR), "dec_lo2");

@@ -44,7 +44,14 @@ import spinal.lib.Stream;
  * registers ({@code cmd_word} with its range products, {@code dec_*} with ends, checks and status)
  * and can issue two cycles after it is accepted. STORE and READ_ACC emit one beat per cycle after
  * a 7-cycle latency (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue).
- * Parameters: {@link GemmConfig}.
+ * {@link #latencies} has these numbers for the manifest.
+ *
+ * <h2>Units</h2>
+ * The engine only declares the ports, the memories and the array core and wires its units, one
+ * file each, all emitted inside this one module: {@link CommandDecoder}, {@link Dispatcher},
+ * {@link LoadUnit}, {@link ComputeUnit} (with an {@link IssueSide} per dataflow), {@link OutputUnit}
+ * ({@link RequantPipeline}, {@link OutputQueue}), {@link ResponseArbiter} and
+ * {@link PerformanceCounters}. Parameters: {@link GemmConfig}.
  */
 public final class GemmEngine extends Block {
 

@@ -1,7 +1,11 @@
 package org.chiltepin.hw.gemm;
 
+import static org.chiltepin.hdl.Hdl.*;
+
 import org.chiltepin.hw.array.SystolicArray;
+import spinal.core.Bits;
 import spinal.core.Bool;
+import spinal.core.SInt;
 import spinal.core.UInt;
 import spinal.lib.Stream;
 
@@ -30,4 +34,11 @@ interface IssueSide {
 
     /** The array's result rows. */
     Stream<SystolicArray.Row> result();
+
+    /** Lane i of a scratchpad word (bits 8i+7..8i) to the array operand {@code lanes[i]}. */
+    static void lanes(SInt[] lanes, Bits word) {
+        for (int i = 0; i < lanes.length; i++) {
+            assign(lanes[i], asSInt(slice(word, 8 * i + 7, 8 * i)));
+        }
+    }
 }

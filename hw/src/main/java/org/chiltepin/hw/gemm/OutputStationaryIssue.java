@@ -109,12 +109,8 @@ final class OutputStationaryIssue extends HdlArea implements IssueSide {
         }).otherwise(() -> assign(issueK, add(issueK, uint(1, 16)))));
         assign(in.valid(), stageValid);
         assign(in.payload().last, stageLast);
-        for (int i = 0; i < rows; i++) {
-            assign(in.payload().a[i], asSInt(slice(aWord, 8 * i + 7, 8 * i)));
-        }
-        for (int j = 0; j < cols; j++) {
-            assign(in.payload().b[j], asSInt(slice(bWord, 8 * j + 7, 8 * j)));
-        }
+        IssueSide.lanes(in.payload().a, aWord);
+        IssueSide.lanes(in.payload().b, bWord);
 
         // Write side: the next pass starts one word further; after the last nb, the next mb
         // block starts right after this pass's last row.

@@ -143,9 +143,7 @@ final class WeightStationaryIssue extends HdlArea implements IssueSide {
         });
         assign(array.weightWrite, wWrite);
         assign(array.weightRow, wWriteRow);
-        for (int j = 0; j < cols; j++) {
-            assign(array.weightValue[j], asSInt(slice(bWord, 8 * j + 7, 8 * j)));
-        }
+        IssueSide.lanes(array.weightValue, bWord);
 
         var in = array.sAxis;
         stageFree = or(not(stageValid), in.fire());
@@ -188,9 +186,7 @@ final class WeightStationaryIssue extends HdlArea implements IssueSide {
         }).otherwise(() -> assign(sM, add(sM, uint(1, 16)))));
         assign(in.valid(), stageValid);
         assign(in.payload().last, stageLast);
-        for (int i = 0; i < rows; i++) {
-            assign(in.payload().a[i], asSInt(slice(aWord, 8 * i + 7, 8 * i)));
-        }
+        IssueSide.lanes(in.payload().a, aWord);
 
         // Write side: row m of pass (nb, kb) → accAddr + m·nBlocks + nb.
         wrKb = reg(uint(addr));

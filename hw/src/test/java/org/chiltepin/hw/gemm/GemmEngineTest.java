@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.chiltepin.hdl.Verilog;
+import org.chiltepin.hdl.VerilogNames;
 import org.chiltepin.hw.QualityGates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class GemmEngineTest {
+    /** Distinct anonymous names allowed in gemm_engine.v (the flat engine had 419 in default; the units 68, large 100). */
+    private static final int MAX_ANONYMOUS = 110;
+
     @TempDir
     Path dir;
 
@@ -36,6 +40,10 @@ class GemmEngineTest {
             QualityGates.ToolRun synth = QualityGates.synthesize(emitted.files(), "gemm_engine");
             assertTrue(synth.ok(), "yosys on preset " + preset + ":\n" + synth.output());
         }
+        String engine = Files.readString(dir.resolve("gemm_engine.v"));
+        var anonymous = VerilogNames.distinct(engine, VerilogNames.ANONYMOUS);
+        assertTrue(anonymous.size() <= MAX_ANONYMOUS, preset + ": " + anonymous.size() + " anonymous names");
+        assertTrue(VerilogNames.distinct(engine, VerilogNames.LINE_NUMBER).isEmpty(), preset + ": a name from a Java line");
         for (Path f : emitted.files()) {
             for (String line : Files.readAllLines(f)) {
                 boolean decl = line.matches("\\s*(input|output|reg)\\b.*");

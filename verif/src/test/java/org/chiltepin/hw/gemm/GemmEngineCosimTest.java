@@ -134,6 +134,23 @@ class GemmEngineCosimTest {
                 golden.responses().stream().map(GemmReference.Response::status).toList());
     }
 
+    /**
+     * docs/gemm.md: READ_COUNTER samples when it issues, and the counter commands themselves count
+     * as busy: on an idle engine, CLEAR_COUNTERS then READ_COUNTER(busy) reads more than 0.
+     */
+    @Test
+    void counterCommandsCountAsBusy() {
+        GemmConfig cfg = GemmConfig.preset("tiny");
+        GemmProgram prog = new GemmProgram(GemmHarness.params(cfg));
+        prog.clearCounters().readCounter(GemmCommand.BUSY).readCounter(GemmCommand.CYCLES).fence();
+        Report r = harness(cfg).run(prog, 1, Stalls.NONE);
+        assertPassed(r);
+        long busy = r.counterReadings().get(prog.commands().get(1).tag());
+        long cycles = r.counterReadings().get(prog.commands().get(2).tag());
+        assertTrue(busy > 0, "the commands in the decode stages are busy cycles: " + busy);
+        assertTrue(busy <= cycles, "busy " + busy + " <= cycles " + cycles + ", read after it");
+    }
+
     @Test
     void randomProgramsWithIllegalCommandsAndRandomStalls() {
         // 16-word scratchpads force K to be split into accumulating chunks; requantLanes < cols
