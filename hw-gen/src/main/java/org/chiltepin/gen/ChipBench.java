@@ -41,6 +41,10 @@ final class ChipBench implements Benchmark<ChipConfig> {
     @Option(names = "--latency", paramLabel = "C", defaultValue = "20", description = "Memory latency in cycles (default: ${DEFAULT-VALUE}).")
     int latency;
 
+    @Option(names = "--block-cols", paramLabel = "C", defaultValue = "8",
+            description = "Widest B column block of a step, 0 for half the B scratchpad (default: ${DEFAULT-VALUE}).")
+    int blockCols;
+
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Also plot speedup and roofline fraction per tile count.")
     Path plot;
 
@@ -52,6 +56,7 @@ final class ChipBench implements Benchmark<ChipConfig> {
         ConfigException.requireRange("--size", size, 8, 1024);
         ConfigException.requireRange("--gemvs", gemvs, 1, 64);
         ConfigException.requireRange("--latency", latency, 1, 1000);
+        ConfigException.requireRange("--block-cols", blockCols, 0, size);
         for (int t : tiles) {
             if (t < 1 || t > ChipConfig.preset("large").gemmNodes().size() || size % (t * 8) != 0) {
                 throw new ConfigException("--tiles", "each must be in [1, 8] and divide --size / 8", t);
@@ -79,9 +84,14 @@ final class ChipBench implements Benchmark<ChipConfig> {
                 });
                 List<Integer> nodes = cfg.gemmNodes().subList(0, t);
                 boolean gemv = w.equals("gemv");
-                Workload wl = ChipWorkloads.gemms(ChipHarness.params(cfg), cfg.k(), nodes,
-                        cfg.node(ChipConfig.TileKind.CONTROL), cfg.node(ChipConfig.TileKind.MEMORY), gemv ? gemvs : 1,
-                        gemv ? 1 : size, size, size, run.seed());
+                Workload wl;
+                try {
+                    wl = ChipWorkloads.gemms(ChipHarness.params(cfg), cfg.k(), nodes, cfg.node(ChipConfig.TileKind.CONTROL),
+                            cfg.node(ChipConfig.TileKind.MEMORY), gemv ? gemvs : 1, gemv ? 1 : size, size, size, run.seed(),
+                            blockCols);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("--size", e.getMessage(), size);
+                }
                 Report r = h.run(List.of(wl.commands()), wl.memory(), run.seed(), new Stalls(0, 0, 0, latency, latency, 0));
                 if (!r.passed() || r.responses() != wl.commands().size()) {
                     o.println("  FAIL " + w + " on " + t + " tiles: " + String.join("; ", r.mismatches()));

@@ -31,6 +31,15 @@ public final class ChipWorkloads {
     /** G GEMMs of M×K by K×N on the GEMM tiles {@code tiles} (node numbers) of a k-column mesh. */
     public static Workload gemms(ChipReference.Params p, int k, List<Integer> tiles, int control, int memoryNode, int g,
             int m, int kk, int n, long seed) {
+        return gemms(p, k, tiles, control, memoryNode, g, m, kk, n, seed, 0);
+    }
+
+    /**
+     * As above, with B column blocks of at most {@code blockCols} columns (0: as wide as half the B
+     * scratchpad allows; narrower blocks shorten the first step, which every tile waits for).
+     */
+    public static Workload gemms(ChipReference.Params p, int k, List<Integer> tiles, int control, int memoryNode, int g,
+            int m, int kk, int n, long seed, int blockCols) {
         GemmReference.Params e = p.gemm();
         int rows = e.rows();
         int cols = e.cols();
@@ -90,7 +99,7 @@ public final class ChipWorkloads {
         List<List<HostCommand>> perTile = new ArrayList<>();
         int outNext = outBase;
         for (int ti = 0; ti < t; ti++) {
-            TilePlan plan = new TilePlan(e, tiles.get(ti), traffic);
+            TilePlan plan = new TilePlan(e, tiles.get(ti), traffic, blockCols);
             plan.load(GemmReference.LOAD_SCALE, 0, scaleBase, n);
             int rowsPer = m == 1 ? 1 : m / t;
             int row0 = m == 1 ? 0 : ti * rowsPer;
@@ -132,11 +141,13 @@ public final class ChipWorkloads {
         int bBuf;
         int accBuf;
         int aBuf;
+        final int blockCols;
 
-        TilePlan(GemmReference.Params e, int node, Traffic traffic) {
+        TilePlan(GemmReference.Params e, int node, Traffic traffic, int blockCols) {
             this.e = e;
             this.node = node;
             this.traffic = traffic;
+            this.blockCols = blockCols;
         }
 
         void add(long memAddr, Command c, int readWords, int writeWords) {
@@ -160,7 +171,10 @@ public final class ChipWorkloads {
             int bHalf = e.bDepth() / 2;
             int accHalf = e.accDepth() / 2;
             int bn = cols * Math.max(1, Math.min(colsPer / cols, bHalf / kk));
-            int bm = Math.min(rowsPer, Math.max(rows, (accHalf / (bn / cols)) / rows * rows));
+            if (blockCols > 0) {
+                bn = Math.min(bn, Math.max(cols, blockCols / cols * cols));
+            }
+            int bm = Math.min(rowsPer, Math.max(rows, Math.min(accHalf / (bn / cols), aHalf / kk * rows) / rows * rows));
             if ((bm + rows - 1) / rows * kk > aHalf || bn / cols * kk > bHalf) {
                 throw new IllegalArgumentException("K = " + kk + " does not fit half a scratchpad");
             }
