@@ -59,6 +59,11 @@ final class VectorKind extends BlockKind.Base<VectorConfig> {
             "response is compared with the golden model, and the whole scratchpad is stored at the end. Exit 0 only on PASS."})
     static final class Verify implements Verifier<VectorConfig, VectorHarness> {
         @Override
+        public boolean coverage() {
+            return true;
+        }
+
+        @Override
         public int defaultCases() {
             return 1000;
         }
