@@ -279,6 +279,25 @@ public final class Hdl {
         assign(wire, asBits(slice(v, hi, lo)));
     }
 
+    /**
+     * Marks signals a block ignores on purpose (message fields it never reads, outputs of a
+     * sub-block nothing consumes): their bits are concatenated into one wire named
+     * {@code name + "_unused"}, which {@code verilator -Wall} does not report (see
+     * {@link #dropBits}). List only what is really ignored: lint still reports every other bit.
+     * A signal may be a slice ({@link #slice}) or a whole bundle.
+     */
+    public static void unused(String name, Data... signals) {
+        if (signals.length == 0) {
+            return;
+        }
+        Bits all = asBits(signals[0]);
+        for (int i = 1; i < signals.length; i++) {
+            all = concat(signals[i], all);
+        }
+        Bits wire = named(bits(widthOf(all)), name + "_unused");
+        assign(wire, all);
+    }
+
     // ---------------------------------------------------------------- comparison
 
     public static Bool eq(SInt a, SInt b) {

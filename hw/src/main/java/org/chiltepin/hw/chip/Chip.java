@@ -60,6 +60,9 @@ public final class Chip extends Block {
                     control.respIn.connectFrom(mesh.mAxisResp[n]);
                     idle(mesh.sAxisResp[n]);
                     assign(mesh.mAxisReq[n].ready(), bool(true));
+                    // the control tile never receives requests and never sends responses
+                    unused("control_req_in", mesh.mAxisReq[n].valid(), mesh.mAxisReq[n].payload(),
+                            mesh.sAxisResp[n].ready());
                 }
                 case MEMORY -> {
                     memory.reqIn.connectFrom(mesh.mAxisReq[n]);
@@ -67,6 +70,9 @@ public final class Chip extends Block {
                     idle(mesh.sAxisReq[n]);
                     assign(mesh.mAxisResp[n].ready(), bool(true));
                     Axi4Port.connect(memory.mAxi, mAxi);
+                    // the memory tile never sends requests and never receives responses
+                    unused("memory_resp_in", mesh.mAxisResp[n].valid(), mesh.mAxisResp[n].payload(),
+                            mesh.sAxisReq[n].ready());
                 }
                 case GEMM -> {
                     GemmTile t = build(() -> new GemmTile(config));
@@ -81,9 +87,16 @@ public final class Chip extends Block {
                     idle(mesh.sAxisResp[n]);
                     assign(mesh.mAxisReq[n].ready(), bool(true));
                     assign(mesh.mAxisResp[n].ready(), bool(true));
+                    // an empty node: nothing sends to it, nothing receives from it
+                    unused("empty_node_" + n, mesh.mAxisReq[n].valid(), mesh.mAxisReq[n].payload(),
+                            mesh.mAxisResp[n].valid(), mesh.mAxisResp[n].payload(),
+                            mesh.sAxisReq[n].ready(), mesh.sAxisResp[n].ready());
                 }
             }
         }
+        // tiles address only existing nodes (ControlTile answers BAD_TILE itself): nothing is dropped
+        unused("mesh_dropped", mesh.droppedReq);
+        unused("mesh_dropped_resp", mesh.droppedResp);
     }
 
     public ChipConfig config() {

@@ -9,6 +9,7 @@ import org.chiltepin.hw.noc.NetworkInterface.Message;
 import org.chiltepin.hw.noc.NocConfig;
 import spinal.core.Bits;
 import spinal.core.Bool;
+import spinal.core.Data;
 import spinal.core.UInt;
 import spinal.lib.Stream;
 
@@ -142,6 +143,14 @@ public final class ControlTile extends Block {
 
         // DONE -> host response (a refused response is offered again before anything else); credits
         Bits word = done.data[0];
+        // only one-word DONE messages arrive here: their source and first word are all it reads
+        Data[] ignored = new Data[done.data.length + 3];
+        ignored[0] = done.destX;
+        ignored[1] = done.destY;
+        ignored[2] = done.length;
+        ignored[3] = done.tag;
+        System.arraycopy(done.data, 1, ignored, 4, done.data.length - 1);
+        unused("resp_in_fields", ignored);
         HostResponse r = mAxisResp.payload();
         assign(mAxisResp.valid(), or(pickErr, respIn.valid()));
         assign(respIn.ready(), and(not(pickErr), mAxisResp.ready()));

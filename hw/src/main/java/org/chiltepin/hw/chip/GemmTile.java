@@ -2,6 +2,8 @@ package org.chiltepin.hw.chip;
 
 import static org.chiltepin.hdl.Hdl.*;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.chiltepin.hdl.Block;
 import org.chiltepin.hw.gemm.GemmCommand;
 import org.chiltepin.hw.gemm.GemmConfig;
@@ -10,6 +12,7 @@ import org.chiltepin.hw.noc.NetworkInterface.Message;
 import org.chiltepin.hw.noc.NocConfig;
 import spinal.core.Bits;
 import spinal.core.Bool;
+import spinal.core.Data;
 import spinal.core.Mem;
 import spinal.core.UInt;
 import spinal.lib.Stream;
@@ -112,6 +115,12 @@ public final class GemmTile extends Block {
         cqRd = regInit(uint(cqBits), uint(0, cqBits));
         cqCount = regInit(uint(cqBits + 1), uint(0, cqBits + 1));
         Message in = reqIn.payload();
+        // only CMD messages (two words, address in the tag) arrive here; the tile answers the
+        // control tile, whose node it knows, so the source is not read either
+        List<Data> ignored = new ArrayList<>(List.of(in.destX, in.destY, in.srcX, in.srcY, in.length,
+                slice(in.tag, widthOf(in.tag) - 1, ChipMessage.ADDR_LSB + ChipMessage.ADDR_BITS)));
+        ignored.addAll(List.of(in.data).subList(2, in.data.length));
+        unused("req_in_fields", ignored.toArray(new Data[0]));
         Bool isCmd = ChipMessage.isKind(in, ChipMessage.CMD);
         assign(reqIn.ready(), or(not(isCmd), lt(cqCount, uint(cq, cqBits + 1))));
         Bool push = and(reqIn.fire(), isCmd);
@@ -132,7 +141,12 @@ public final class GemmTile extends Block {
         Bool isStore = eq(op, uint(GemmCommand.STORE, 4));
         Bool isReadAcc = eq(op, uint(GemmCommand.READ_ACC, 4));
         int colBits = Integer.numberOfTrailingZeros(g.cols());
-        UInt nBlocks = shiftRight(add(resize(n, 17), uint(g.cols() - 1, 17)), colBits);
+        UInt nSum = named(uint(17), "n_blocks_sum");
+        assign(nSum, add(resize(n, 17), uint(g.cols() - 1, 17)));
+        UInt nBlocks = shiftRight(nSum, colBits);
+        if (colBits > 0) {
+            dropBits(nSum, colBits - 1, 0, "n_blocks_round"); // ceil(n / cols): the remainder goes
+        }
         UInt storeWords = resize(mul(count, nBlocks), 34);
         UInt words = mux(isStore, storeWords, resize(count, 34));
         UInt end = add(resize(headAddr, 34), words);
@@ -198,9 +212,12 @@ public final class GemmTile extends Block {
         });
         when(and(jobPush, not(jobPop)), () -> assign(jqCount, add(jqCount, uint(1, 3))))
                 .elseWhen(and(jobPop, not(jobPush)), () -> assign(jqCount, sub(jqCount, uint(1, 3))));
-        UInt toBoundary = sub(uint(16, 17), resize(asUInt(slice(asBits(fetchAddr), 3, 0)), 17));
+        UInt toBoundary = sub(uint(16, 17), resize(slice(fetchAddr, 3, 0), 17));
+        UInt chunkFull = named(uint(17), "fetch_chunk_full");
+        assign(chunkFull, mux(lt(fetchLeft, toBoundary), fetchLeft, toBoundary));
+        dropBits(chunkFull, 16, 5, "fetch_chunk_high"); // at most toBoundary <= 16
         UInt chunk = named(uint(5), "fetch_chunk");
-        assign(chunk, resize(mux(lt(fetchLeft, toBoundary), fetchLeft, toBoundary), 5));
+        assign(chunk, resize(chunkFull, 5));
         Bool readValid = and(fetchBusy, le(add(resize(reserved, 7), resize(chunk, 7)), uint(ChipConfig.DATA_QUEUE, 7)));
 
         // ---------------- store packer
@@ -214,9 +231,13 @@ public final class GemmTile extends Block {
         writesOut = regInit(uint(8), uint(0, 8));
         var ed = engine.mAxisData;
         assign(ed.ready(), not(pkFull));
-        Bits packed = asBits(slice(asBits(ed.payload().c[0]), 7, 0));
+        Bits packed = asBits(slice(ed.payload().c[0], 7, 0));
         for (int j = 1; j < g.cols(); j++) {
-            packed = concat(slice(asBits(ed.payload().c[j]), 7, 0), packed);
+            packed = concat(slice(ed.payload().c[j], 7, 0), packed);
+        }
+        for (int j = 0; j < g.cols(); j++) {
+            // STORE writes each lane's low byte (docs/chip.md §4)
+            dropBits(ed.payload().c[j], GemmConfig.ACC_WIDTH - 1, 8, "store_c_" + j + "_high");
         }
         Bits word = asBits(resize(asUInt(packed), w));
         when(ed.fire(), () -> {
@@ -227,7 +248,7 @@ public final class GemmTile extends Block {
             when(eq(pkCount, uint(0, 5)), () -> assign(pkAddr, storeAddr));
             assign(pkCount, add(pkCount, uint(1, 5)));
             assign(storeAddr, add(storeAddr, uint(1, ab)));
-            Bool boundary = eq(asUInt(slice(asBits(storeAddr), 3, 0)), uint(15, 4));
+            Bool boundary = eq(slice(storeAddr, 3, 0), uint(15, 4));
             when(or(ed.payload().last, boundary), () -> assign(pkFull, bool(true)));
             when(ed.payload().last, () -> assign(storeLastSeen, bool(true)));
         });
@@ -264,13 +285,18 @@ public final class GemmTile extends Block {
             ubWords[i] = named(reg(bits(w)), "ub_word_" + i);
         }
         Message ri = respIn.payload();
+        // RDATA and WACK come from the memory tile only: their kind is all the tag says; length 16
+        // wraps to 0 in the 4-bit last index (0 - 1 = 15)
+        unused("resp_in_fields", ri.destX, ri.destY, ri.srcX, ri.srcY,
+                slice(ri.tag, widthOf(ri.tag) - 1, ChipMessage.KIND_BITS),
+                slice(ri.length, widthOf(ri.length) - 1, 4));
         Bool isData = ChipMessage.isKind(ri, ChipMessage.RDATA);
         Bool isAck = ChipMessage.isKind(ri, ChipMessage.WACK);
         assign(respIn.ready(), or(not(isData), not(ubBusy)));
         when(and(respIn.fire(), isData), () -> {
             assign(ubBusy, bool(true));
             assign(ubIndex, uint(0, 4));
-            assign(ubLast, resize(sub(ri.length, uint(1, widthOf(ri.length))), 4));
+            assign(ubLast, sub(resize(ri.length, 4), uint(1, 4)));
             for (int i = 0; i < maxLen; i++) {
                 assign(ubWords[i], ri.data[i]);
             }
@@ -301,6 +327,9 @@ public final class GemmTile extends Block {
         assign(dqHead, readAsync(dataQueue, dqRd));
         assign(sd.valid(), neq(dqCount, uint(0, dqBits + 1)));
         assign(sd.payload(), slice(dqHead, 8 * g.dataBytes() - 1, 0));
+        if (8 * g.dataBytes() < w) {
+            dropBits(dqHead, w - 1, 8 * g.dataBytes(), "data_head_high"); // a loaded word holds one data beat in its low bytes
+        }
         when(sd.fire(), () -> assign(dqRd, add(dqRd, uint(1, dqBits))));
         when(and(dqPush, not(sd.fire())), () -> assign(dqCount, add(dqCount, uint(1, dqBits + 1))))
                 .elseWhen(and(sd.fire(), not(dqPush)), () -> assign(dqCount, sub(dqCount, uint(1, dqBits + 1))));

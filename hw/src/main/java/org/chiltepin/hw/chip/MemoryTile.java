@@ -79,6 +79,15 @@ public final class MemoryTile extends Block {
         Bool isRead = ChipMessage.isKind(req, ChipMessage.READ);
         Bool isWrite = ChipMessage.isKind(req, ChipMessage.WRITE);
         UInt reqAddr = ChipMessage.addr(req, ab);
+        // requests come back to their source, not to dest; tag bits above the address and the
+        // word count are zero; length > 16 never occurs (its top bit only says 16, which wraps)
+        int tw = widthOf(req.tag);
+        int addrTop = ChipMessage.ADDR_LSB + ab;
+        int wordsTop = ChipMessage.WORDS_LSB + ChipMessage.WORDS_BITS;
+        unused("req_in_fields", req.destX, req.destY, slice(req.tag, ChipMessage.WORDS_LSB - 1, addrTop),
+                slice(req.tag, tw - 1, wordsTop), slice(req.length, widthOf(req.length) - 1, 4));
+        // every burst is INCR to existing memory: the tile does not check the response codes
+        unused("axi_resp", mAxi.b().payload().resp(), mAxi.r().payload().resp());
 
         // ---------------- reads: AR at once, data collected per burst
         pendCount = regInit(uint(3), uint(0, 3));
@@ -103,7 +112,7 @@ public final class MemoryTile extends Block {
             when(and(ar.fire(), eq(pendWr, uint(i, 2))), () -> {
                 assign(pendSrcX[slot], req.srcX);
                 assign(pendSrcY[slot], req.srcY);
-                assign(pendLast[slot], asUInt(slice(asBits(ChipMessage.wordsMinusOne(req)), 3, 0)));
+                assign(pendLast[slot], asUInt(slice(req.tag, ChipMessage.WORDS_LSB + 3, ChipMessage.WORDS_LSB)));
             });
         }
         when(ar.fire(), () -> assign(pendWr, add(pendWr, uint(1, 2))));
@@ -153,7 +162,7 @@ public final class MemoryTile extends Block {
         when(takeWrite, () -> {
             assign(awPending, bool(true));
             assign(wAddr, reqAddr);
-            assign(wLast, asUInt(slice(asBits(sub(req.length, uint(1, widthOf(req.length)))), 3, 0)));
+            assign(wLast, sub(resize(req.length, 4), uint(1, 4))); // length 16 wraps to 0: 0 - 1 = 15
             assign(wIndex, uint(0, 4));
             for (int i = 0; i < maxLen; i++) {
                 assign(wWords[i], req.data[i]);
