@@ -53,7 +53,7 @@ final class Dispatcher extends HdlArea {
     Dispatcher(CommandDecoder decoder, Bool canIssue, LoadUnit load, ComputeUnit compute, OutputUnit output,
             PerformanceCounters counters) {
         CommandDecoder.Decoded dec = decoder.dec;
-        int cw = GemmConfig.COUNTER_WIDTH;
+        int cw = widthOf(counters.counterValue);
         dispRespValid = regInit(bool(), bool(false));
         dispRespTag = reg(uint(8));
         dispRespOpcode = reg(uint(4));

@@ -33,7 +33,7 @@ import spinal.lib.Stream;
  *       of STORE sign-extended; lanes past N are 0) and {@code last} on a command's final beat.</li>
  *   <li>{@code m_axis_resp_*}: one response per command: {@code tag}, {@code opcode},
  *       {@code status} (0 OK, 1 bad opcode, 2 zero size, 3 out of range), {@code value}
- *       (48 bits; the counter for READ_COUNTER).</li>
+ *       (48 bits; the counter for READ_COUNTER, zero-extended from 32 bits in the FPGA profile).</li>
  * </ul>
  *
  * <h2>Timing</h2>
@@ -143,7 +143,7 @@ public final class GemmEngine extends Block {
 
         canIssue = bool();
         decoder = new CommandDecoder(config, sAxisCmd, canIssue);
-        counters = new PerformanceCounters(decoder.dec.addr0);
+        counters = new PerformanceCounters(config, decoder.dec.addr0);
         load = new LoadUnit(config, decoder.dec, sAxisData, aMem, bMem, scaleMult, scaleShift);
         compute = new ComputeUnit(config, core, decoder.dec, aMem, bMem);
         output = new OutputUnit(config, decoder.dec, compute.rmwRead);
@@ -154,8 +154,7 @@ public final class GemmEngine extends Block {
         compute.writeBack(accMem, accReadData);
         output.emit(accReadData, scaleMult, scaleShift, mAxisData);
 
-        int cw = GemmConfig.COUNTER_WIDTH;
-        UInt none = uint(0, cw);
+        UInt none = uint(0, 1);
         arbiter = new ResponseArbiter(mAxisResp,
                 new ResponseArbiter.Source(dispatcher.dispRespValid, dispatcher.dispRespTag, dispatcher.dispRespOpcode,
                         dispatcher.dispRespStatus, dispatcher.dispRespValue, dispatcher::responded),
