@@ -64,6 +64,11 @@ public final class GemmTile extends Block {
     final Bool storeBusy;
     final Bool storeLastSeen;
     final UInt storeAddr;
+    /** KV-sourced load at the head: KCHECK sent, answered OK, answered not held (null without a KV tile). */
+    final Bool kvCheckPending;
+    final Bool kvCheckOk;
+    final Bool kvCheckBad;
+    final Bool checkLocked;
 
     final Mem<Bits> jobQueue;
     final UInt jqWr;
@@ -99,6 +104,10 @@ public final class GemmTile extends Block {
         int k = config.k();
         int mem = config.node(ChipConfig.TileKind.MEMORY);
         int ctl = config.node(ChipConfig.TileKind.CONTROL);
+        boolean hasKv = config.hasKv();
+        int kvNode = hasKv ? config.node(ChipConfig.TileKind.KV) : mem;
+        // fetch addresses: memory words, or with a KV tile also {1, kv, seq, first token} (bit 31 set)
+        int fa = hasKv ? 32 : ab;
         UInt memX = uint(mem % k, noc.xBits());
         UInt memY = uint(mem / k, noc.yBits());
         reqIn = slaveStream(type(() -> new Message(noc, true)));
@@ -150,12 +159,20 @@ public final class GemmTile extends Block {
         UInt storeWords = resize(mul(count, nBlocks), 34);
         UInt words = mux(isStore, storeWords, resize(count, 34));
         UInt end = add(resize(headAddr, 34), words);
-        memBad = named(bool(), "mem_bad");
-        assign(memBad, and(or(isLoad, isStore), and(neq(words, uint(0, 34)), gt(end, uint(config.memWords(), 34)))));
-        localErr = named(bool(), "local_err");
-        assign(localErr, or(memBad, or(isReadAcc, resBits)));
         UInt fetchWords = mux(isLoad, count, uint(0, 16));
         Bool needFetch = neq(fetchWords, uint(0, 16));
+        // a load from the KV tile: its range is checked there (KCHECK) before the engine sees it
+        Bool kvLoad = hasKv ? named(and(needFetch, bit(headAddr, 31)), "kv_load") : bool(false);
+        memBad = named(bool(), "mem_bad");
+        assign(memBad, and(not(kvLoad), and(or(isLoad, isStore), and(neq(words, uint(0, 34)),
+                gt(end, uint(config.memWords(), 34))))));
+        localErr = named(bool(), "local_err");
+        assign(localErr, or(memBad, or(isReadAcc, resBits)));
+        kvCheckPending = hasKv ? regInit(bool(), bool(false)) : null;
+        kvCheckOk = hasKv ? regInit(bool(), bool(false)) : null;
+        kvCheckBad = hasKv ? regInit(bool(), bool(false)) : null;
+        Bool kvReady = hasKv ? or(not(kvLoad), kvCheckOk) : bool(true);
+        Bool kvBad = hasKv ? kvCheckBad : bool(false);
 
         errValid = regInit(bool(), bool(false));
         errTag = reg(uint(8));
@@ -166,7 +183,7 @@ public final class GemmTile extends Block {
         storeAddr = reg(uint(ab));
 
         int jq = 4;
-        jobQueue = mem(bits(ab + 16), jq);
+        jobQueue = mem(bits(fa + 16), jq);
         jqWr = regInit(uint(2), uint(0, 2));
         jqRd = regInit(uint(2), uint(0, 2));
         jqCount = regInit(uint(3), uint(0, 3));
@@ -174,9 +191,9 @@ public final class GemmTile extends Block {
 
         var ec = engine.sAxisCmd;
         assign(ec.valid(), and(headValid, and(not(localErr), and(or(not(isStore), not(storeBusy)),
-                or(not(needFetch), jobRoom)))));
+                and(kvReady, or(not(needFetch), jobRoom))))));
         assign(ec.payload(), cmd);
-        Bool errTake = and(headValid, and(localErr, not(errValid)));
+        Bool errTake = and(headValid, and(or(localErr, kvBad), not(errValid)));
         Bool pop = or(ec.fire(), errTake);
         when(pop, () -> assign(cqRd, add(cqRd, uint(1, cqBits))));
         when(and(push, not(pop)), () -> assign(cqCount, add(cqCount, uint(1, cqBits + 1))))
@@ -185,10 +202,11 @@ public final class GemmTile extends Block {
             assign(errValid, bool(true));
             assign(errTag, asUInt(slice(cmd, 11, 4)));
             assign(errOpcode, op);
-            assign(errStatus, mux(memBad, uint(ChipConfig.BAD_MEM, 4), uint(GemmCommand.BAD_OPCODE, 4)));
+            assign(errStatus, mux(memBad, uint(ChipConfig.BAD_MEM, 4), mux(localErr, uint(GemmCommand.BAD_OPCODE, 4),
+                    uint(ChipConfig.BAD_KV, 4))));
         });
         Bool jobPush = and(ec.fire(), needFetch);
-        write(jobQueue, jqWr, concat(fetchWords, resize(headAddr, ab)), jobPush);
+        write(jobQueue, jqWr, concat(fetchWords, resize(headAddr, fa)), jobPush);
         when(jobPush, () -> assign(jqWr, add(jqWr, uint(1, 2))));
         when(and(ec.fire(), isStore), () -> {
             assign(storeBusy, bool(true));
@@ -198,16 +216,16 @@ public final class GemmTile extends Block {
 
         // ---------------- fetcher: READs of at most 16 words, never across a 16-word boundary
         fetchBusy = regInit(bool(), bool(false));
-        fetchAddr = reg(uint(ab));
+        fetchAddr = reg(uint(fa));
         fetchLeft = reg(uint(17));
         reserved = regInit(uint(6), uint(0, 6));
-        Bits job = named(bits(ab + 16), "fetch_job");
+        Bits job = named(bits(fa + 16), "fetch_job");
         assign(job, readAsync(jobQueue, jqRd));
         Bool jobPop = and(not(fetchBusy), neq(jqCount, uint(0, 3)));
         when(jobPop, () -> {
             assign(fetchBusy, bool(true));
-            assign(fetchAddr, asUInt(slice(job, ab - 1, 0)));
-            assign(fetchLeft, resize(asUInt(slice(job, ab + 15, ab)), 17));
+            assign(fetchAddr, asUInt(slice(job, fa - 1, 0)));
+            assign(fetchLeft, resize(asUInt(slice(job, fa + 15, fa)), 17));
             assign(jqRd, add(jqRd, uint(1, 2)));
         });
         when(and(jobPush, not(jobPop)), () -> assign(jqCount, add(jqCount, uint(1, 3))))
@@ -254,16 +272,35 @@ public final class GemmTile extends Block {
         });
 
         // ---------------- request network: WRITE before READ unless a READ is already offered
+        // a KCHECK goes when neither is wanted; an offered message stays offered until taken
         readLocked = regInit(bool(), bool(false));
-        Bool offerRead = and(readValid, or(not(pkFull), readLocked));
-        Bool offerWrite = and(pkFull, not(readLocked));
-        assign(reqOut.valid(), or(offerRead, offerWrite));
+        checkLocked = hasKv ? regInit(bool(), bool(false)) : null;
+        Bool wantCheck = hasKv ? and(headValid, and(kvLoad, and(not(localErr),
+                and(not(kvCheckPending), and(not(kvCheckOk), not(kvCheckBad)))))) : bool(false);
+        Bool offerCheck = hasKv ? and(wantCheck, or(checkLocked, and(not(readValid), not(pkFull)))) : bool(false);
+        Bool noCheck = hasKv ? not(checkLocked) : bool(true);
+        Bool offerRead = and(noCheck, and(readValid, or(not(pkFull), readLocked)));
+        Bool offerWrite = and(noCheck, and(pkFull, not(readLocked)));
+        assign(reqOut.valid(), or(offerCheck, or(offerRead, offerWrite)));
         UInt wm1 = sub(chunk, uint(1, 5));
-        ChipMessage.drive(reqOut.payload(), memX, memY,
+        Bits[] reqWords = pkWords.clone();
+        reqWords[0] = mux(offerCheck, asBits(resize(count, w)), pkWords[0]);
+        Bool toKv = hasKv ? or(offerCheck, and(offerRead, bit(fetchAddr, 31))) : bool(false);
+        ChipMessage.drive(reqOut.payload(), mux(toKv, uint(kvNode % k, noc.xBits()), memX),
+                mux(toKv, uint(kvNode / k, noc.yBits()), memY),
                 mux(offerWrite, ChipMessage.tag(noc.tagWidth(), ChipMessage.WRITE, pkAddr, uint(0, 1)),
-                        ChipMessage.tag(noc.tagWidth(), ChipMessage.READ, fetchAddr, wm1)),
-                mux(offerWrite, pkCount, uint(0, 5)), pkWords);
+                        mux(offerCheck, ChipMessage.tag(noc.tagWidth(), ChipMessage.KCHECK, headAddr, uint(0, 1)),
+                                ChipMessage.tag(noc.tagWidth(), ChipMessage.READ, fetchAddr, wm1))),
+                mux(offerWrite, pkCount, mux(offerCheck, uint(1, 5), uint(0, 5))), reqWords);
         assign(readLocked, and(offerRead, not(reqOut.ready())));
+        if (hasKv) {
+            assign(checkLocked, and(offerCheck, not(reqOut.ready())));
+            when(and(reqOut.fire(), offerCheck), () -> assign(kvCheckPending, bool(true)));
+            when(pop, () -> {
+                assign(kvCheckOk, bool(false));
+                assign(kvCheckBad, bool(false));
+            });
+        }
         Bool readSent = and(reqOut.fire(), offerRead);
         Bool writeSent = and(reqOut.fire(), offerWrite);
         when(readSent, () -> {
@@ -292,6 +329,14 @@ public final class GemmTile extends Block {
                 slice(ri.length, widthOf(ri.length) - 1, 4));
         Bool isData = ChipMessage.isKind(ri, ChipMessage.RDATA);
         Bool isAck = ChipMessage.isKind(ri, ChipMessage.WACK);
+        if (hasKv) {
+            // the KV tile's answer to a KCHECK: word 0 bit 0 = the range is held
+            when(and(respIn.fire(), ChipMessage.isKind(ri, ChipMessage.KCHECK_ACK)), () -> {
+                assign(kvCheckPending, bool(false));
+                assign(kvCheckOk, bit(ri.data[0], 0));
+                assign(kvCheckBad, not(bit(ri.data[0], 0)));
+            });
+        }
         assign(respIn.ready(), or(not(isData), not(ubBusy)));
         when(and(respIn.fire(), isData), () -> {
             assign(ubBusy, bool(true));
