@@ -91,11 +91,12 @@ final class VectorKind extends BlockKind.Base<VectorConfig> {
                     + "probability %.2f; then %d commands over every exp and sigmoid table entry%n", run.seed(), run.cases(),
                     r.commands() - run.cases(), p, t.commands());
             StringBuilder ops = new StringBuilder();
-            String[] names = {"?", "load", "store", "add", "mul", "scale", "exp", "silu", "norm", "max", "sum"};
-            for (int op = 1; op <= VectorMachine.SUM; op++) {
+            String[] names = {"?", "load", "store", "add", "mul", "scale", "exp", "silu", "norm", "max", "sum", "rms",
+                "quant", "rope"};
+            for (int op = 1; op <= VectorMachine.ROPE; op++) {
                 ops.append(op == 1 ? "" : ", ").append(names[op]).append(' ').append(byOp[op]);
             }
-            o.printf("  operations  %s; other opcodes %d%n", ops, r.commands() - java.util.Arrays.stream(byOp, 1, 11).sum());
+            o.printf("  operations  %s; other opcodes %d%n", ops, r.commands() - java.util.Arrays.stream(byOp, 1, VectorMachine.ROPE + 1).sum());
             o.printf("  statuses    ok %d, bad_opcode %d, bad_size %d, bad_range %d%n", byStatus[0], byStatus[1], byStatus[2],
                     byStatus[3]);
             o.printf("  compared    %d responses (every field), %d store beats (%d elements), bit for bit%n",

@@ -90,6 +90,7 @@ public final class VectorUnit extends Block {
     final VectorLane[] lane;
     final VectorReducer reducer;
     final VectorDivider divider;
+    final VectorSqrt sqrt;
     final VectorControl control;
 
     @SuppressWarnings("unchecked")
@@ -107,10 +108,12 @@ public final class VectorUnit extends Block {
         lane = new VectorLane[lanes];
         for (int i = 0; i < lanes; i++) {
             bank[i] = named(mem(sint(32), config.rows()), "bank_" + i);
-            lane[i] = build(VectorLane::new);
+            boolean odd = (i & 1) == 1;
+            lane[i] = build(() -> new VectorLane(odd));
         }
         reducer = build(() -> new VectorReducer(config));
         divider = build(VectorDivider::new);
+        sqrt = build(VectorSqrt::new);
         control = new VectorControl(config, this);
         for (int i = 0; i < lanes; i++) {
             readA[i] = named(readSync(bank[i], control.readRowA, control.advance), "read_a_" + i);

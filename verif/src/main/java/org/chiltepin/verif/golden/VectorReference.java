@@ -137,6 +137,79 @@ public final class VectorReference implements LlamaVectorOps {
         return saturate(roundShift(a * reciprocal(v), shift), width);
     }
 
+    /**
+     * RMS: ⌊√v⌋ with v = clamp(S·mult + eps, 0, 2^62 − 1), S = Σ sat(roundShift(a_i², shift))
+     * summed exactly; with mult = 2^16/len it is the root mean square times 2^8.
+     */
+    public static long rms(long[] a, int mult, int shift, int width, long eps) {
+        long s = 0;
+        for (long x : a) {
+            s += saturate(roundShift(x * x, shift), width);
+        }
+        long v = s * mult + eps;
+        return isqrt(Math.max(0, Math.min(RADICAND_MAX, v)));
+    }
+
+    /** The largest radicand of RMS (62 bits: the root fits in 31). */
+    public static final long RADICAND_MAX = (1L << 62) - 1;
+    /** 255·127: the largest m·2^−d whose mantissa fits in 8 bits. */
+    private static final long QUANT_M1_MAX = 255L * 127;
+
+    /**
+     * QUANT's result: int8 values q, the per-vector scale mant·2^d (the real value of q_i is
+     * q_i·mant·2^d in the input's units), the first index of max|a|.
+     */
+    public record Quantized(long[] q, int mant, int d, int maxIndex) {
+        /** The scale as QUANT writes it: d·2^16 + mant. */
+        public long scaleWord() {
+            return (long) d * 65536 + mant;
+        }
+    }
+
+    /**
+     * QUANT: m = min(max|a_i|, 2^31 − 1) (a_i int32), d ≥ −16 the smallest with
+     * m·2^−d ≤ 255·127, mant = ⌈m·2^−d / 127⌉ (0 for a zero vector), recip = ⌊(2^22 + ⌊mant/2⌋)/mant⌋
+     * (0 for mant 0), q_i = sat8(roundShift(a_i·recip, 22 + d)).
+     */
+    public static Quantized quant(long[] a) {
+        long m = 0;
+        int at = 0;
+        for (int i = 0; i < a.length; i++) {
+            long mag = Math.min(Integer.MAX_VALUE, Math.abs(a[i]));
+            if (mag > m) {
+                m = mag;
+                at = i;
+            }
+        }
+        int e = 0;
+        while (-Math.floorDiv(-(m << 16), 1L << e) > QUANT_M1_MAX) {
+            e++;
+        }
+        long m1 = -Math.floorDiv(-(m << 16), 1L << e);
+        int mant = (int) ((m1 + 126) / 127);
+        long recip = mant == 0 ? 0 : ((1L << QUANT_RECIP_BITS) + mant / 2) / mant;
+        long[] q = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            q[i] = saturate(roundShift(a[i] * recip, QUANT_RECIP_BITS + e - 16), 8);
+        }
+        return new Quantized(q, mant, e - 16, at);
+    }
+
+    /**
+     * ROPE on pairs (a[2k], a[2k+1]) with b[2k] = cos, b[2k+1] = sin (the low 16 bits, signed):
+     * (a0·c − a1·s, a1·c + a0·s), each rounded right by shift once and saturated.
+     */
+    public static long[] rope(long[] a, long[] b, int shift, int width) {
+        long[] out = new long[a.length];
+        for (int i = 0; i < a.length; i += 2) {
+            long c = (short) b[i];
+            long s = (short) b[i + 1];
+            out[i] = saturate(roundShift(a[i] * c - a[i + 1] * s, shift), width);
+            out[i + 1] = saturate(roundShift(a[i + 1] * c + a[i] * s, shift), width);
+        }
+        return out;
+    }
+
     // ---- the language model's operations ----
 
     private final int headSize;
