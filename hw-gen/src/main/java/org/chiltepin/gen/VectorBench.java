@@ -215,7 +215,7 @@ final class VectorBench implements Benchmark<VectorConfig> {
     }
 
     private Accuracy softmax(Random rng) {
-        VectorReference ops = new VectorReference(1, 2);
+        org.chiltepin.verif.golden.LlamaVectorProgram ops = new org.chiltepin.verif.golden.LlamaVectorProgram(1, 2);
         int n = 64;
         double max = 0;
         double sq = 0;
