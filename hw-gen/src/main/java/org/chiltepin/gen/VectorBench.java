@@ -104,7 +104,7 @@ final class VectorBench implements Benchmark<VectorConfig> {
         }
         for (int k = 0; k < 4; k++) {
             int dst = VectorMachine.reduction(op) ? 3 * n : 2 * n;
-            int b = VectorMachine.scalarB(op) ? 3 * n + 2 : n;
+            int b = op == VectorMachine.QUANT ? 3 * n + 2 : n; // QUANT writes its scale word there; the others read B or b0
             p.add(new Command(op, 0, k + 1, dst, 0, b, n, 3, 8), op == VectorMachine.LOAD ? new long[n] : null);
         }
         return p;
@@ -215,7 +215,7 @@ final class VectorBench implements Benchmark<VectorConfig> {
     }
 
     private Accuracy softmax(Random rng) {
-        VectorReference ops = new VectorReference(1, 2);
+        org.chiltepin.verif.golden.LlamaVectorProgram ops = new org.chiltepin.verif.golden.LlamaVectorProgram(1, 2);
         int n = 64;
         double max = 0;
         double sq = 0;

@@ -13,7 +13,8 @@ import spinal.lib.Stream;
 
 /**
  * The vector unit: the non-matmul operations of a transformer (elementwise add / multiply /
- * requantization, exponential, SiLU, normalization by a reciprocal, max with argmax, sum) on a
+ * requantization, exponential, SiLU, normalization by a reciprocal, max with argmax, sum, the
+ * root mean square, dynamic requantization to int8, rotary embedding) on a
  * local int32 scratchpad of {@code words} words in {@code lanes} banks, one row of {@code lanes}
  * elements per cycle. One command runs at a time (docs/vector.md).
  *
@@ -26,15 +27,17 @@ import spinal.lib.Stream;
  *       {@code last} on the command's final row.</li>
  *   <li>{@code m_axis_rsp_*}: one response per command: {@code tag}, {@code opcode},
  *       {@code status} (0 OK, 1 bad opcode, 2 bad size, 3 bad range), {@code value} (s32: the
- *       maximum, the sum, EXP's sum of outputs), {@code index} (16 bits: MAX's first index).</li>
+ *       maximum, the sum, EXP's sum of outputs, RMS's root, QUANT's scale word), {@code index}
+ *       (16 bits: the first index of MAX's maximum or of QUANT's max|a|).</li>
  * </ul>
  *
  * <h2>Timing</h2>
  * A command is accepted in IDLE, checked the next cycle (an illegal one is answered then and
  * changes nothing: no write, no data consumed), then sweeps ⌈len/lanes⌉ rows at one per cycle
- * through the {@value VectorLane#STAGES}-stage lanes; EXP and NORM first read their scalar (2
- * cycles), NORM divides ({@value VectorDivider#STEPS} cycles); MAX and SUM write their result
- * one cycle after the sweep. STORE stalls the lanes while {@code m_axis_data} is not ready.
+ * through the {@value VectorLane#STAGES}-stage lanes; EXP, NORM and RMS first read their scalar
+ * (2 cycles), NORM divides ({@value VectorDivider#STEPS} cycles); RMS takes the square root
+ * after its sweep ({@value VectorSqrt#STEPS} cycles); QUANT sweeps twice with the search of its
+ * exponent between (1 to 34 cycles); MAX, SUM, RMS and QUANT write their result one cycle after. STORE stalls the lanes while {@code m_axis_data} is not ready.
  * Parameters: {@link VectorConfig}.
  */
 public final class VectorUnit extends Block {

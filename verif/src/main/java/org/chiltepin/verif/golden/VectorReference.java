@@ -1,14 +1,13 @@
 package org.chiltepin.verif.golden;
 
 import static org.chiltepin.verif.golden.LlamaVectorOps.roundShift;
-import static org.chiltepin.verif.golden.LlamaVectorOps.sat32;
 
 /**
  * Bit-exact golden model of the vector unit's arithmetic (issue #15, docs/numerics.md section
  * "Vector unit"), written from the specification and independent of the hardware. The static
  * methods are the per-element and per-vector operations of the unit's commands
- * ({@link VectorMachine} runs whole commands on a scratchpad); the instance implements the
- * language model's {@link LlamaVectorOps} with them.
+ * ({@link VectorMachine} runs whole commands on a scratchpad); {@link LlamaVectorProgram}
+ * builds the language model's operations from them.
  *
  * <p>Rounding is the GEMM engine's rule everywhere, round half up ({@link LlamaVectorOps#roundShift});
  * every overflow saturates to the output width of the command (int32, int16 or int8).
@@ -22,7 +21,10 @@ import static org.chiltepin.verif.golden.LlamaVectorOps.sat32;
  *   <li>Reciprocal: r(v) = min(⌊(2^46 + ⌊v/2⌋) / v⌋, 2^31 − 1) for v ≥ 1 (v ≤ 0 counts as 1).</li>
  * </ul>
  */
-public final class VectorReference implements LlamaVectorOps {
+public final class VectorReference {
+    private VectorReference() {
+    }
+
     /** Fraction bits of exponentials and probabilities (32768 = 1.0). */
     public static final int Q = 15;
     /**
@@ -47,7 +49,6 @@ public final class VectorReference implements LlamaVectorOps {
 
     private static final int[] EXP_TABLE = new int[EXP_ENTRIES];
     private static final int[] SIGMOID_TABLE = new int[SIGMOID_ENTRIES];
-    private static final int ROPE_FRAC = 14;
     private static final int QUANT_RECIP_BITS = 22;
 
     static {
@@ -210,84 +211,7 @@ public final class VectorReference implements LlamaVectorOps {
         return out;
     }
 
-    // ---- the language model's operations ----
-
-    private final int headSize;
-    private final short[][] cos;
-    private final short[][] sin;
-
-    /** RoPE tables for positions 0..seqLen−1 and heads of {@code headSize} values. */
-    public VectorReference(int seqLen, int headSize) {
-        this.headSize = headSize;
-        cos = new short[seqLen][headSize / 2];
-        sin = new short[seqLen][headSize / 2];
-        for (int pos = 0; pos < seqLen; pos++) {
-            for (int i = 0; i < headSize / 2; i++) {
-                double angle = pos * StrictMath.pow(10000, -2.0 * i / headSize);
-                cos[pos][i] = (short) Math.round(StrictMath.cos(angle) * (1 << ROPE_FRAC));
-                sin[pos][i] = (short) Math.round(StrictMath.sin(angle) * (1 << ROPE_FRAC));
-            }
-        }
-    }
-
-    @Override
-    public QVec quantize(Wide v) {
-        long[] in = v.v();
-        long max = 0;
-        for (long x : in) {
-            max = Math.max(max, Math.abs(x));
-        }
-        int pre = Math.max(0, 64 - Long.numberOfLeadingZeros(max) - 31); // at most 31 bits before the reciprocal
-        max = roundShift(max, pre);
-        byte[] q = new byte[in.length];
-        if (max == 0) {
-            return new QVec(q, 128, v.exp() + pre);
-        }
-        int d = -16;
-        while (mantissa(max, d) > 255) {
-            d++;
-        }
-        int mant = (int) mantissa(max, d);
-        long recip = ((1L << QUANT_RECIP_BITS) + mant / 2) / mant;
-        for (int i = 0; i < q.length; i++) {
-            long r = roundShift(roundShift(in[i], pre) * recip, QUANT_RECIP_BITS + d);
-            q[i] = (byte) Math.max(-127, Math.min(127, r));
-        }
-        return new QVec(q, mant, v.exp() + pre + d);
-    }
-
-    /** ceil(max / (127·2^d)). */
-    private static long mantissa(long max, int d) {
-        return d >= 0 ? -Math.floorDiv(-max, 127L << d) : -Math.floorDiv(-(max << -d), 127L);
-    }
-
-    @Override
-    public long[] rescale(long[] v, short[] mult, int[] shift) {
-        long[] out = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = sat32(roundShift(v[i] * mult[i], shift[i]));
-        }
-        return out;
-    }
-
-    @Override
-    public QVec rmsnorm(int[] x, int fx, short[] gain, int gainFrac) {
-        long ss = 0;
-        for (int v : x) {
-            ss += (long) v * v;
-        }
-        long mean = ss / x.length + Math.round(1e-5 * Math.pow(2, 2 * fx));
-        long rms = isqrt(mean); // real rms = rms·2^−fx
-        int b = 64 - Long.numberOfLeadingZeros(rms);
-        long recip = (1L << (b + 15)) / rms; // 1/rms = recip·2^−(b+15)·2^fx, recip in (2^14, 2^15]
-        long[] w = new long[x.length];
-        for (int i = 0; i < x.length; i++) {
-            w[i] = (long) x[i] * gain[i] * recip;
-        }
-        return quantize(new Wide(w, -gainFrac - (b + 15)));
-    }
-
-    /** ⌊√v⌋ for v ≥ 0, bit by bit (two result bits per step of a hardware loop). */
+    /** ⌊√v⌋ for v ≥ 0, bit by bit (two radicand bits per step, as the hardware's loop). */
     public static long isqrt(long v) {
         long r = 0;
         for (long bit = 1L << 62; bit > 0; bit >>= 2) {
@@ -299,79 +223,5 @@ public final class VectorReference implements LlamaVectorOps {
             }
         }
         return r;
-    }
-
-    @Override
-    public void rope(long[] v, int from, int len, int headSize, int pos) {
-        if (headSize != this.headSize) {
-            throw new IllegalArgumentException("headSize: tables were built for " + this.headSize + ", got " + headSize);
-        }
-        for (int i = from; i < from + len; i += 2) {
-            int pair = ((i - from) % headSize) / 2;
-            long c = cos[pos][pair];
-            long s = sin[pos][pair];
-            long v0 = v[i];
-            long v1 = v[i + 1];
-            v[i] = sat32(roundShift(v0 * c - v1 * s, ROPE_FRAC));
-            v[i + 1] = sat32(roundShift(v0 * s + v1 * c, ROPE_FRAC));
-        }
-    }
-
-    /**
-     * Softmax as the unit runs it, four commands: MAX, EXP against the maximum with log2(e) in
-     * Q14, SUM, NORM by that sum with shift 31.
-     */
-    @Override
-    public long[] softmax(long[] s, int n, int exp) {
-        int shift = -(exp + 2); // z·2^16 = d·2^exp·log2e·2^16 = d·LOG2E_Q14·2^(exp + 2)
-        if (shift < 0 || shift > 63) {
-            throw new IllegalArgumentException("exp: softmax scores need an exponent in [-65, -2], got " + exp);
-        }
-        long max = s[0];
-        for (int t = 1; t < n; t++) {
-            max = Math.max(max, s[t]);
-        }
-        long[] e = new long[n];
-        long sum = 0;
-        for (int t = 0; t < n; t++) {
-            e[t] = exp(s[t], max, LOG2E_Q14, shift, 32);
-            sum += e[t];
-        }
-        long[] p = new long[n];
-        for (int t = 0; t < n; t++) {
-            p[t] = norm(e[t], sum, 31, 32);
-        }
-        return p;
-    }
-
-    /** SILU on a (a's exponent is −frac), then the product with b in int64, quantized. */
-    @Override
-    public QVec siluMul(Wide a, Wide b) {
-        if (a.exp() > 0) {
-            throw new IllegalArgumentException("a.exp: SILU needs a fixed-point input (exponent <= 0), got " + a.exp());
-        }
-        long[] out = new long[a.v().length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = silu(a.v()[i], -a.exp(), 32) * b.v()[i];
-        }
-        return quantize(new Wide(out, a.exp() + b.exp()));
-    }
-
-    @Override
-    public void addResidual(int[] x, int fx, Wide y) {
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (int) sat32(x[i] + roundShift(y.v()[i], -(y.exp() + fx)));
-        }
-    }
-
-    @Override
-    public int argmax(long[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
