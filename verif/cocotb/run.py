@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 # Blocks with a testbench: directory verif/cocotb/<block>/ holding test_<block>.py. A new block
 # adds its directory and a line here (and `golden <block>` in the CLI).
-BLOCKS = {"array": "systolic_array", "gemm": "gemm_engine", "vector": "vector_unit", "noc": "noc_mesh"}
+BLOCKS = {"array": "systolic_array", "gemm": "gemm_engine", "vector": "vector_unit", "noc": "noc_mesh", "kvcache": "kv_cache"}
 
 
 def verilator_version():
@@ -190,6 +190,8 @@ def main(argv=None):
     vec = json.loads(vectors.read_text())
     if "cases" in vec:
         size = f"{len(vec['cases'])} tiles"
+    elif "commands" in vec and "beats" not in vec:
+        size = f"{len(vec['commands'])} commands"
     elif "traffic" in vec:
         size = f"{len(vec['isolated'])} isolated packets, {len(vec['traffic'])} traffic packets"
     else:
