@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 # Blocks with a testbench: directory verif/cocotb/<block>/ holding test_<block>.py. A new block
 # adds its directory and a line here (and `golden <block>` in the CLI).
-BLOCKS = {"array": "systolic_array", "gemm": "gemm_engine", "vector": "vector_unit"}
+BLOCKS = {"array": "systolic_array", "gemm": "gemm_engine", "vector": "vector_unit", "noc": "noc_mesh", "kvcache": "kv_cache"}
 
 
 def verilator_version():
@@ -188,7 +188,14 @@ def main(argv=None):
                 f = c.find("failure") if c.find("failure") is not None else c.find("error")
                 message = (f.get("message") or f.text or "").strip().splitlines()[0][:500] if f is not None else ""
     vec = json.loads(vectors.read_text())
-    size = f"{len(vec['cases'])} tiles" if "cases" in vec else f"{len(vec['commands'])} commands, {len(vec['beats'])} result beats"
+    if "cases" in vec:
+        size = f"{len(vec['cases'])} tiles"
+    elif "commands" in vec and "beats" not in vec:
+        size = f"{len(vec['commands'])} commands"
+    elif "traffic" in vec:
+        size = f"{len(vec['isolated'])} isolated packets, {len(vec['traffic'])} traffic packets"
+    else:
+        size = f"{len(vec['commands'])} commands, {len(vec['beats'])} result beats"
     print(f"cocotb {a.block} {' '.join(cfg_args)} --seed {a.seed}: {size}")
     print(f"  simulator   {simulator_name(sim)} (cocotb {__import__('cocotb').__version__})")
     print(f"  rtl         {rtl}")

@@ -23,6 +23,8 @@ final class NocKind extends BlockKind.Base<NocConfig> {
         super("noc", NocConfig.class, NocConfig.presets(), "noc_mesh", Mesh::new);
         verifyWith(Verify::new);
         benchWith(NocBench::new);
+        goldenWith(NocGolden::new);
+        regressWith(List.of("cosim", "cocotb"), List.of("tiny"), List.of("tiny", "default"), 200, 1000);
     }
 
     @Override
@@ -137,6 +139,11 @@ final class NocKind extends BlockKind.Base<NocConfig> {
                 failures.add(name + ": " + r.faults());
             }
             o.flush();
+        }
+
+        @Override
+        public List<String> regressOptions() {
+            return List.of("--cycles", "10000");
         }
 
         @Override
