@@ -21,7 +21,7 @@ import org.chiltepin.hw.noc.NocConfig;
  * @param bufferDepth flits per router buffer (2, 4, 8, 16)
  * @param gemm       the engine in every GEMM tile; its data word (dataBytes) must fit one 8-byte flit
  * @param kv         the paged KV cache of the KV tile (SRAM backend, a K or V row at most 8 bytes,
- *                   at most 64 sequences, 4095 pages, 65535 tokens per sequence); null without one
+ *                   at most 4095 pages, 16..65535 tokens per sequence); used only when a kv tile is placed
  * @param memWords   external memory size in 8-byte words, a power of two in [16, 2^29]
  * @param cmdCredits commands the control tile may have outstanding per tile, a power of two in [1, 16]
  */
@@ -98,9 +98,9 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
         }
     }
 
-    /** A chip without a KV tile. */
+    /** A chip whose KV cache, if a kv tile is placed, is the default KV preset. */
     public ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, GemmConfig gemm, int memWords, int cmdCredits) {
-        this(k, m, tiles, bufferDepth, gemm, null, memWords, cmdCredits);
+        this(k, m, tiles, bufferDepth, gemm, KvCacheConfig.preset("default"), memWords, cmdCredits);
     }
 
     private static void requireKv(KvCacheConfig kv) {

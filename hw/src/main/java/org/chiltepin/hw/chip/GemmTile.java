@@ -63,7 +63,6 @@ public final class GemmTile extends Block {
     final Bool holdEngine;
     final Bool storeBusy;
     final Bool storeLastSeen;
-    final UInt storeAddr;
     /** KV-sourced load at the head: KCHECK sent, answered OK, answered not held (null without a KV tile). */
     final Bool kvCheckPending;
     final Bool kvCheckOk;
@@ -77,22 +76,10 @@ public final class GemmTile extends Block {
     final Bool fetchBusy;
     final UInt fetchAddr;
     final UInt fetchLeft;
-    final UInt reserved;
     final Bool readLocked;
 
-    final Bool ubBusy;
-    final UInt ubIndex;
-    final UInt ubLast;
-    final Bits[] ubWords;
-    final Mem<Bits> dataQueue;
-    final UInt dqWr;
-    final UInt dqRd;
-    final UInt dqCount;
-
-    final Bits[] pkWords;
-    final UInt pkCount;
-    final UInt pkAddr;
-    final Bool pkFull;
+    final FetchBuffer fetched;
+    final WritePacker pk;
     final UInt writesOut;
 
     public GemmTile(ChipConfig config) {
@@ -180,7 +167,6 @@ public final class GemmTile extends Block {
         errStatus = reg(uint(4));
         storeBusy = regInit(bool(), bool(false));
         storeLastSeen = regInit(bool(), bool(false));
-        storeAddr = reg(uint(ab));
 
         int jq = 4;
         jobQueue = mem(bits(fa + 16), jq);
@@ -211,14 +197,16 @@ public final class GemmTile extends Block {
         when(and(ec.fire(), isStore), () -> {
             assign(storeBusy, bool(true));
             assign(storeLastSeen, bool(false));
-            assign(storeAddr, resize(headAddr, ab));
         });
 
         // ---------------- fetcher: READs of at most 16 words, never across a 16-word boundary
         fetchBusy = regInit(bool(), bool(false));
         fetchAddr = reg(uint(fa));
         fetchLeft = reg(uint(17));
-        reserved = regInit(uint(6), uint(0, 6));
+        Message ri = respIn.payload();
+        Bool isData = ChipMessage.isKind(ri, ChipMessage.RDATA);
+        fetched = new FetchBuffer(g, ri, and(respIn.fire(), isData), engine.sAxisData);
+        UInt reserved = fetched.reserved;
         Bits job = named(bits(fa + 16), "fetch_job");
         assign(job, readAsync(jobQueue, jqRd));
         Bool jobPop = and(not(fetchBusy), neq(jqCount, uint(0, 3)));
@@ -239,16 +227,8 @@ public final class GemmTile extends Block {
         Bool readValid = and(fetchBusy, le(add(resize(reserved, 7), resize(chunk, 7)), uint(ChipConfig.DATA_QUEUE, 7)));
 
         // ---------------- store packer
-        pkWords = new Bits[maxLen];
-        for (int i = 0; i < maxLen; i++) {
-            pkWords[i] = named(reg(bits(w)), "pk_word_" + i);
-        }
-        pkCount = regInit(uint(5), uint(0, 5));
-        pkAddr = reg(uint(ab));
-        pkFull = regInit(bool(), bool(false));
         writesOut = regInit(uint(8), uint(0, 8));
         var ed = engine.mAxisData;
-        assign(ed.ready(), not(pkFull));
         Bits packed = asBits(slice(ed.payload().c[0], 7, 0));
         for (int j = 1; j < g.cols(); j++) {
             packed = concat(slice(ed.payload().c[j], 7, 0), packed);
@@ -258,18 +238,10 @@ public final class GemmTile extends Block {
             dropBits(ed.payload().c[j], GemmConfig.ACC_WIDTH - 1, 8, "store_c_" + j + "_high");
         }
         Bits word = asBits(resize(asUInt(packed), w));
-        when(ed.fire(), () -> {
-            for (int i = 0; i < maxLen; i++) {
-                Bits target = pkWords[i];
-                when(eq(pkCount, uint(i, 5)), () -> assign(target, word));
-            }
-            when(eq(pkCount, uint(0, 5)), () -> assign(pkAddr, storeAddr));
-            assign(pkCount, add(pkCount, uint(1, 5)));
-            assign(storeAddr, add(storeAddr, uint(1, ab)));
-            Bool boundary = eq(slice(storeAddr, 3, 0), uint(15, 4));
-            when(or(ed.payload().last, boundary), () -> assign(pkFull, bool(true)));
-            when(ed.payload().last, () -> assign(storeLastSeen, bool(true)));
-        });
+        pk = new WritePacker(ab, and(ec.fire(), isStore), headAddr, ed.fire(), word, ed.payload().last, bool(true));
+        Bool pkFull = pk.full;
+        assign(ed.ready(), not(pkFull));
+        when(and(ed.fire(), ed.payload().last), () -> assign(storeLastSeen, bool(true)));
 
         // ---------------- request network: WRITE before READ unless a READ is already offered
         // a KCHECK goes when neither is wanted; an offered message stays offered until taken
@@ -283,15 +255,15 @@ public final class GemmTile extends Block {
         Bool offerWrite = and(noCheck, and(pkFull, not(readLocked)));
         assign(reqOut.valid(), or(offerCheck, or(offerRead, offerWrite)));
         UInt wm1 = sub(chunk, uint(1, 5));
-        Bits[] reqWords = pkWords.clone();
-        reqWords[0] = mux(offerCheck, asBits(resize(count, w)), pkWords[0]);
+        Bits[] reqWords = pk.words.clone();
+        reqWords[0] = mux(offerCheck, asBits(resize(count, w)), pk.words[0]);
         Bool toKv = hasKv ? or(offerCheck, and(offerRead, bit(fetchAddr, 31))) : bool(false);
         ChipMessage.drive(reqOut.payload(), mux(toKv, uint(kvNode % k, noc.xBits()), memX),
                 mux(toKv, uint(kvNode / k, noc.yBits()), memY),
-                mux(offerWrite, ChipMessage.tag(noc.tagWidth(), ChipMessage.WRITE, pkAddr, uint(0, 1)),
+                mux(offerWrite, ChipMessage.tag(noc.tagWidth(), ChipMessage.WRITE, pk.addr, uint(0, 1)),
                         mux(offerCheck, ChipMessage.tag(noc.tagWidth(), ChipMessage.KCHECK, headAddr, uint(0, 1)),
                                 ChipMessage.tag(noc.tagWidth(), ChipMessage.READ, fetchAddr, wm1))),
-                mux(offerWrite, pkCount, mux(offerCheck, uint(1, 5), uint(0, 5))), reqWords);
+                mux(offerWrite, pk.count, mux(offerCheck, uint(1, 5), uint(0, 5))), reqWords);
         assign(readLocked, and(offerRead, not(reqOut.ready())));
         if (hasKv) {
             assign(checkLocked, and(offerCheck, not(reqOut.ready())));
@@ -304,30 +276,18 @@ public final class GemmTile extends Block {
         Bool readSent = and(reqOut.fire(), offerRead);
         Bool writeSent = and(reqOut.fire(), offerWrite);
         when(readSent, () -> {
-            assign(fetchAddr, add(fetchAddr, resize(chunk, ab)));
+            assign(fetchAddr, add(fetchAddr, resize(chunk, fa)));
             assign(fetchLeft, sub(fetchLeft, resize(chunk, 17)));
             when(eq(fetchLeft, resize(chunk, 17)), () -> assign(fetchBusy, bool(false)));
         });
-        when(writeSent, () -> {
-            assign(pkFull, bool(false));
-            assign(pkCount, uint(0, 5));
-        });
+        assign(pk.sent, writeSent);
+        assign(fetched.readWords, mux(readSent, resize(chunk, 6), uint(0, 6)));
 
-        // ---------------- response network in: RDATA into the unpack buffer, WACKs counted
-        ubBusy = regInit(bool(), bool(false));
-        ubIndex = reg(uint(4));
-        ubLast = reg(uint(4));
-        ubWords = new Bits[maxLen];
-        for (int i = 0; i < maxLen; i++) {
-            ubWords[i] = named(reg(bits(w)), "ub_word_" + i);
-        }
-        Message ri = respIn.payload();
-        // RDATA and WACK come from the memory tile only: their kind is all the tag says; length 16
-        // wraps to 0 in the 4-bit last index (0 - 1 = 15)
+        // ---------------- response network in: RDATA into the fetch buffer, WACKs counted
+        // RDATA and WACK come from the memory or KV tile: their kind is all the tag says
         unused("resp_in_fields", ri.destX, ri.destY, ri.srcX, ri.srcY,
                 slice(ri.tag, widthOf(ri.tag) - 1, ChipMessage.KIND_BITS),
                 slice(ri.length, widthOf(ri.length) - 1, 4));
-        Bool isData = ChipMessage.isKind(ri, ChipMessage.RDATA);
         Bool isAck = ChipMessage.isKind(ri, ChipMessage.WACK);
         if (hasKv) {
             // the KV tile's answer to a KCHECK: word 0 bit 0 = the range is held
@@ -337,49 +297,10 @@ public final class GemmTile extends Block {
                 assign(kvCheckBad, not(bit(ri.data[0], 0)));
             });
         }
-        assign(respIn.ready(), or(not(isData), not(ubBusy)));
-        when(and(respIn.fire(), isData), () -> {
-            assign(ubBusy, bool(true));
-            assign(ubIndex, uint(0, 4));
-            assign(ubLast, sub(resize(ri.length, 4), uint(1, 4)));
-            for (int i = 0; i < maxLen; i++) {
-                assign(ubWords[i], ri.data[i]);
-            }
-        });
+        assign(respIn.ready(), or(not(isData), not(fetched.ubBusy)));
         Bool ackIn = and(respIn.fire(), isAck);
         when(and(writeSent, not(ackIn)), () -> assign(writesOut, add(writesOut, uint(1, 8))))
                 .elseWhen(and(ackIn, not(writeSent)), () -> assign(writesOut, sub(writesOut, uint(1, 8))));
-
-        int dq = ChipConfig.DATA_QUEUE;
-        int dqBits = Integer.numberOfTrailingZeros(dq);
-        dataQueue = mem(bits(w), dq);
-        dqWr = regInit(uint(dqBits), uint(0, dqBits));
-        dqRd = regInit(uint(dqBits), uint(0, dqBits));
-        dqCount = regInit(uint(dqBits + 1), uint(0, dqBits + 1));
-        Bits ubWord = ubWords[0];
-        for (int i = 1; i < maxLen; i++) {
-            ubWord = mux(eq(ubIndex, uint(i, 4)), ubWords[i], ubWord);
-        }
-        Bool dqPush = and(ubBusy, lt(dqCount, uint(dq, dqBits + 1)));
-        write(dataQueue, dqWr, ubWord, dqPush);
-        when(dqPush, () -> {
-            assign(dqWr, add(dqWr, uint(1, dqBits)));
-            assign(ubIndex, add(ubIndex, uint(1, 4)));
-            when(eq(ubIndex, ubLast), () -> assign(ubBusy, bool(false)));
-        });
-        var sd = engine.sAxisData;
-        Bits dqHead = named(bits(w), "data_head");
-        assign(dqHead, readAsync(dataQueue, dqRd));
-        assign(sd.valid(), neq(dqCount, uint(0, dqBits + 1)));
-        assign(sd.payload(), slice(dqHead, 8 * g.dataBytes() - 1, 0));
-        if (8 * g.dataBytes() < w) {
-            dropBits(dqHead, w - 1, 8 * g.dataBytes(), "data_head_high"); // a loaded word holds one data beat in its low bytes
-        }
-        when(sd.fire(), () -> assign(dqRd, add(dqRd, uint(1, dqBits))));
-        when(and(dqPush, not(sd.fire())), () -> assign(dqCount, add(dqCount, uint(1, dqBits + 1))))
-                .elseWhen(and(sd.fire(), not(dqPush)), () -> assign(dqCount, sub(dqCount, uint(1, dqBits + 1))));
-        UInt readWords = mux(readSent, resize(chunk, 6), uint(0, 6));
-        assign(reserved, sub(add(reserved, readWords), mux(sd.fire(), uint(1, 6), uint(0, 6))));
 
         // ---------------- completions: local errors first, a STORE's response once its writes are in
         var er = engine.mAxisResp;

@@ -71,7 +71,9 @@ public final class KvTile extends Block {
     final UInt status;
     final UInt value;
     final Bool checkOk;
-    final KvRowBuffer rows;
+    /** The gathered rows: WRITE messages (host GATHER) or one RDATA reply (a GEMM tile's READ). */
+    final WritePacker pk;
+    final Bits rowBits;
     final UInt writesOut;
 
     public KvTile(ChipConfig config) {
@@ -200,22 +202,35 @@ public final class KvTile extends Block {
             // a GEMM tile's KCHECK: the sequence is live and holds tokens first .. first + count - 1
             assign(checkOk, and(ok, and(seqFits, le(lastToken, resize(r.length, 25)))));
         });
-        rows = new KvRowBuffer(c, kv.mAxisRow, running, isCmd, steps.is(step, KvTileStep.DECODE), reqAddr, ab);
+        var rowIn = kv.mAxisRow;
+        KvCacheController.Row row = rowIn.payload();
+        Bits b = asBits(row.data[0]);
+        for (int i = 1; i < c.lanes(); i++) {
+            b = concat(row.data[i], b);
+        }
+        rowBits = named(bits(c.rowBits()), "row_bits");
+        assign(rowBits, b);
+        Bool decoding = steps.is(step, KvTileStep.DECODE);
+        // a row is a memory word, lane i in byte i, zero above the row
+        pk = new WritePacker(ab, decoding, reqAddr, rowIn.fire(), asBits(resize(asUInt(rowBits), ChipConfig.FLIT_WIDTH)),
+                row.last, isCmd);
+        assign(rowIn.ready(), and(running, not(pk.full)));
+        Bool lastIn = and(rowIn.fire(), row.last);
         Bool expectRows = mux(isCmd, and(isGather, neq(countField, uint(0, 16))), isRead);
-        Bool rowsDone = or(rowsSeen, or(rows.lastIn, and(rspSeen, or(neq(status, uint(0, 4)), not(expectRows)))));
-        when(rows.lastIn, () -> assign(rowsSeen, bool(true)));
+        Bool rowsDone = or(rowsSeen, or(lastIn, and(rspSeen, or(neq(status, uint(0, 4)), not(expectRows)))));
+        when(lastIn, () -> assign(rowsSeen, bool(true)));
 
         // ---------------- memory requests: the APPEND's READ, the GATHER's WRITEs
         writesOut = regInit(uint(8), uint(0, 8));
         Bool fetching = steps.is(step, KvTileStep.FETCH);
-        Bool offerWrite = rows.full;
+        Bool offerWrite = pk.full;
         assign(reqOut.valid(), or(fetching, offerWrite));
         ChipMessage.drive(reqOut.payload(), uint(mem % k, noc.xBits()), uint(mem / k, noc.yBits()),
                 mux(fetching, ChipMessage.tag(noc.tagWidth(), ChipMessage.READ, resize(reqAddr, ab), uint(1, 1)),
-                        ChipMessage.tag(noc.tagWidth(), ChipMessage.WRITE, rows.writeAddr, uint(0, 1))),
-                mux(fetching, uint(0, 5), rows.count), rows.words);
+                        ChipMessage.tag(noc.tagWidth(), ChipMessage.WRITE, pk.addr, uint(0, 1))),
+                mux(fetching, uint(0, 5), pk.count), pk.words);
         Bool writeSent = and(reqOut.fire(), not(fetching));
-        assign(rows.sent, writeSent);
+        assign(pk.sent, or(writeSent, decoding));
         Message ri = respIn.payload();
         // RDATA (the APPEND's two words) and WACK come from the memory tile only
         unused("resp_in_fields", ri.destX, ri.destY, ri.srcX, ri.srcY, ri.length,
@@ -234,8 +249,8 @@ public final class KvTile extends Block {
         Bits checkWord = asBits(resize(asUInt(asBits(checkOk)), 64));
         UInt replyKind = mux(isCmd, uint(ChipMessage.DONE, 4), mux(isRead, uint(ChipMessage.RDATA, 4),
                 uint(ChipMessage.KCHECK_ACK, 4)));
-        Bits[] reply = rows.words.clone();
-        reply[0] = mux(isCmd, asBits(done), mux(isRead, rows.words[0], checkWord));
+        Bits[] reply = pk.words.clone();
+        reply[0] = mux(isCmd, asBits(done), mux(isRead, pk.words[0], checkWord));
         ChipMessage.drive(respOut.payload(), mux(isCmd, uint(ctl % k, noc.xBits()), reqSrcX),
                 mux(isCmd, uint(ctl / k, noc.yBits()), reqSrcY),
                 ChipMessage.tag(noc.tagWidth(), replyKind, uint(0, 1), uint(0, 1)),
@@ -264,8 +279,8 @@ public final class KvTile extends Block {
                     assign(vRow, ri.data[1]);
                     steps.set(step, KvTileStep.RUN);
                 }))
-                .is(KvTileStep.RUN, () -> when(and(rspSeen, and(rowsDone, or(not(isCmd), and(not(rows.full),
-                        and(eq(rows.count, uint(0, 5)), eq(writesOut, uint(0, 8))))))), () -> steps.set(step, KvTileStep.REPLY)))
+                .is(KvTileStep.RUN, () -> when(and(rspSeen, and(rowsDone, or(not(isCmd), and(not(pk.full),
+                        and(eq(pk.count, uint(0, 5)), eq(writesOut, uint(0, 8))))))), () -> steps.set(step, KvTileStep.REPLY)))
                 .is(KvTileStep.REPLY, () -> when(respOut.ready(), () -> steps.set(step, KvTileStep.IDLE))));
     }
 }

@@ -55,7 +55,7 @@ class ChipTest {
         assertEquals(4, ChipConfig.preset("default").gemmNodes().size());
         assertEquals(8, ChipConfig.preset("large").gemmNodes().size());
         var noKv = assertThrows(ConfigException.class, () -> new ChipConfig(2, 2, ChipConfig.withKv(ChipConfig.layout(4, 1)), 4,
-                GemmConfig.preset("tiny"), 4096, 4));
+                GemmConfig.preset("tiny"), null, 4096, 4));
         assertEquals("kv: must be a KV cache configuration when a kv tile is placed, got null", noKv.getMessage());
         var wideRows = assertThrows(ConfigException.class, () -> new ChipConfig(2, 2, ChipConfig.withKv(ChipConfig.layout(4, 1)),
                 4, GemmConfig.preset("tiny"), KvCacheConfig.preset("large"), 4096, 4));
