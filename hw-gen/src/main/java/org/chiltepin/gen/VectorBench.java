@@ -149,8 +149,9 @@ final class VectorBench implements Benchmark<VectorConfig> {
             return new long[] {VectorReference.norm(x, v, 31, 32), Double.doubleToLongBits(VectorFloatReference.norm(x, v, 31)), 1};
         });
         a[0] = softmax(r);
-        a[VectorMachine.RMS] = perVector(r, 64, v -> new double[] {VectorReference.rms(v, 65536 / 64, 0, 32, 0)},
-                v -> new double[] {VectorFloatReference.rms(v)});
+        // squares rounded right just enough that 64 of them stay below 2^30 (no saturation)
+        a[VectorMachine.RMS] = perVector(r, 64, v -> new double[] {VectorReference.rms(v, 65536 / 64, squareShift(v), 32, 0)},
+                v -> new double[] {VectorFloatReference.rms(v) * Math.pow(2, 8 - squareShift(v) / 2.0)});
         a[VectorMachine.QUANT] = perVector(r, 64, v -> java.util.Arrays.stream(VectorReference.quant(v).q()).asDoubleStream().toArray(),
                 VectorFloatReference::quant);
         a[VectorMachine.ROPE] = measure(r, rng -> {
@@ -184,6 +185,15 @@ final class VectorBench implements Benchmark<VectorConfig> {
             }
         }
         return new Accuracy(max, Math.sqrt(sq / samples), rel);
+    }
+
+    /** RMS's shift for a vector of the bench: squares of b-bit values rounded to 24 bits. */
+    private static int squareShift(long[] v) {
+        long max = 0;
+        for (long x : v) {
+            max = Math.max(max, Math.abs(x));
+        }
+        return Math.max(0, 2 * (64 - Long.numberOfLeadingZeros(max)) - 24);
     }
 
     /** Vectors of n values drawn over 8..31 bits of magnitude; every output compared. */

@@ -57,7 +57,7 @@ public final class VectorFloatReference {
         return p;
     }
 
-    /** √(Σ a_i² / n), the root mean square RMS approximates (with mult = 2^16/n, shift 0, eps 0). */
+    /** √(Σ a_i² / n), the root mean square (RMS with mult = 2^16/n, shift s and ε = 0 gives it times 2^(8 − s/2)). */
     public static double rms(long[] a) {
         double sq = 0;
         for (long x : a) {
