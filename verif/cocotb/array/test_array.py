@@ -5,7 +5,8 @@ the configuration, the seed and stall probability, and per tile A, B and the gol
 A driver streams each tile's K beats into s_axis with random idle cycles (random payload while
 idle), a sink takes result rows from m_axis under random back-pressure, and a scoreboard
 compares every row, bit for bit, and the stream protocol (a refused beat stays valid and
-unchanged; ``last`` marks each tile's final row). A watchdog fails a run that stops moving.
+unchanged; ``last`` marks each tile's final row); an X on a valid or ready after reset, or on the
+payload while valid, is a failure. A watchdog fails a run that stops moving.
 """
 
 import json
@@ -23,6 +24,10 @@ MAX_REPORTED = 20
 
 def _signed(handle):
     return handle.value.to_signed()
+
+
+def _resolved(value):
+    return all(c in "01" for c in str(value))
 
 
 @cocotb.test()
@@ -89,6 +94,17 @@ async def array_matches_golden_model(dut):
         dut.m_axis_ready.value = ready
 
         await ReadOnly()  # the cycle's settled values, sampled just before the edge
+        # After reset an X or Z on a valid or ready (or on the payload while valid) is a failure,
+        # not "not valid".
+        for sig in (dut.m_axis_valid, dut.s_axis_ready):
+            if not _resolved(sig.value):
+                fail(f"{sig._name} is {sig.value} after reset")
+        if dut.m_axis_valid.value == 1:
+            unknown = [p for p in c_out + [dut.m_axis_payload_last] if not _resolved(p.value)]
+            for p in unknown:
+                fail(f"{p._name} is {p.value} while m_axis_valid is high")
+            if unknown:
+                break
         in_fire = offering and dut.s_axis_ready.value == 1
         out_valid = dut.m_axis_valid.value == 1
         row = [_signed(p) for p in c_out] if out_valid else None

@@ -99,6 +99,11 @@ final class MutateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        // Loaded now: a rebuild of the CLI's jar during a long run must not break its end.
+        for (Class<?> c : new Class<?>[] {MutationReport.class, MutantRunner.class, Outcome.class, ToolRunner.class,
+            ToolRunner.Result.class}) {
+            c.getName();
+        }
         RegressCommand.BlockPlan plan = cocotbPlans().stream().filter(p -> p.name().equals(block)).findFirst()
                 .orElseThrow(() -> new ConfigException("BLOCK", "must be a block with a cocotb testbench, one of "
                         + new Blocks(), block));
