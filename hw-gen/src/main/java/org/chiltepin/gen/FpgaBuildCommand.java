@@ -50,12 +50,12 @@ final class FpgaBuildCommand implements Callable<Integer> {
     @Option(names = "--board", required = true, paramLabel = "BOARD", description = "icebreaker, ulx3s or tangnano9k.")
     String boardName;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = {"GEMM engine preset (default: the board's: icebreaker micro, ulx3s fpga-small, tangnano9k tiny);",
-                    "micro = the smallest legal engine (1×1, 16-word memories): the largest that fits the UP5K today."})
+    @Option(names = "--preset", paramLabel = "NAME", description = {"GEMM engine preset (default: the board's: icebreaker fpga-ice40, ulx3s fpga-small, tangnano9k tiny);",
+                    "fpga-ice40 = 2×2 in the FPGA profile, the largest that fits the UP5K today; micro = 1×1."})
     String preset;
 
     @Option(names = "--freq", paramLabel = "MHZ", description = {"Engine clock in MHz (iCEBreaker: 16..275 from the PLL, or 12/N for even N from a fabric divider;",
-                    "default 16 (the PLL's 15.94 MHz; micro meets 21 MHz). Other boards run at their oscillator."})
+                    "default 20 (the PLL's 19.875 MHz; fpga-ice40 meets 27.5 MHz, micro 29.7). Other boards run at their oscillator."})
     Double freqMhz;
 
     @Option(names = "--baud", paramLabel = "BAUD", defaultValue = "115200", description = "UART baud rate (default: ${DEFAULT-VALUE}).")
