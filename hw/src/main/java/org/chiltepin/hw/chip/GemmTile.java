@@ -68,6 +68,9 @@ public final class GemmTile extends Block {
     final Bool kvCheckOk;
     final Bool kvCheckBad;
     final Bool checkLocked;
+    /** READs whose RDATA is not in yet, and whether the last one went to the KV tile (null without one). */
+    final UInt readsOut;
+    final Bool lastReadKv;
 
     final Mem<Bits> jobQueue;
     final UInt jqWr;
@@ -224,7 +227,13 @@ public final class GemmTile extends Block {
         dropBits(chunkFull, 16, 5, "fetch_chunk_high"); // at most toBoundary <= 16
         UInt chunk = named(uint(5), "fetch_chunk");
         assign(chunk, resize(chunkFull, 5));
-        Bool readValid = and(fetchBusy, le(add(resize(reserved, 7), resize(chunk, 7)), uint(ChipConfig.DATA_QUEUE, 7)));
+        // RDATA from memory and from the KV tile may overtake each other: a READ to the other source
+        // waits until every earlier one is answered, so words reach the engine in order
+        readsOut = hasKv ? regInit(uint(6), uint(0, 6)) : null;
+        lastReadKv = hasKv ? regInit(bool(), bool(false)) : null;
+        Bool sameSource = hasKv ? or(eq(readsOut, uint(0, 6)), eq(lastReadKv, bit(fetchAddr, 31))) : bool(true);
+        Bool readValid = and(sameSource, and(fetchBusy, le(add(resize(reserved, 7), resize(chunk, 7)),
+                uint(ChipConfig.DATA_QUEUE, 7))));
 
         // ---------------- store packer
         writesOut = regInit(uint(8), uint(0, 8));
@@ -282,6 +291,12 @@ public final class GemmTile extends Block {
         });
         assign(pk.sent, writeSent);
         assign(fetched.readWords, mux(readSent, resize(chunk, 6), uint(0, 6)));
+        if (hasKv) {
+            Bool dataIn = and(respIn.fire(), isData);
+            when(readSent, () -> assign(lastReadKv, bit(fetchAddr, 31)));
+            when(and(readSent, not(dataIn)), () -> assign(readsOut, add(readsOut, uint(1, 6))))
+                    .elseWhen(and(dataIn, not(readSent)), () -> assign(readsOut, sub(readsOut, uint(1, 6))));
+        }
 
         // ---------------- response network in: RDATA into the fetch buffer, WACKs counted
         // RDATA and WACK come from the memory or KV tile: their kind is all the tag says

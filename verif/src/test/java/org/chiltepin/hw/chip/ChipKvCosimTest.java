@@ -82,6 +82,17 @@ class ChipKvCosimTest {
         assertEquals(1, s[GemmReference.BAD_OPCODE], Arrays.toString(s));
         assertEquals(1, s[ChipReference.KV_STATUS + KvCacheReference.RANGE], Arrays.toString(s));
         assertEquals(1, s[ChipReference.KV_STATUS + KvCacheReference.BAD_SEQ], Arrays.toString(s));
+
+        // a load from slow memory, then one from the KV tile: the KV rows must not overtake
+        List<HostCommand> third = new ArrayList<>();
+        third.add(new HostCommand(gemm, 200, GemmReference.Command.of(GemmReference.LOAD_A, tag++, false, 0, 0, 0, 6, 0, 0)));
+        third.add(new HostCommand(gemm, ChipReference.kvAddress(true, 0, 0),
+                GemmReference.Command.of(GemmReference.LOAD_A, tag++, false, 6, 0, 0, 6, 0, 0)));
+        third.add(new HostCommand(gemm, 300, GemmReference.Command.of(GemmReference.LOAD_B, tag++, false, 0, 0, 0, 12, 0, 0)));
+        third.add(new HostCommand(gemm, 0, GemmReference.Command.of(GemmReference.COMPUTE, tag++, false, 0, 0, 0, 2, 2, 12)));
+        third.add(new HostCommand(gemm, 2100, GemmReference.Command.of(GemmReference.STORE, tag++, false, 0, 0, 0, 2, 2, 0)));
+        Report slow = h.run(List.of(first, third), mem, 2, new Stalls(0, 0, 0, 40, 40, 0));
+        ChipCosimTest.assertPassed(slow, "KV rows after a slow memory load");
     }
 
     /** Random programs mixing GEMM and KV work, GEMM loads from the KV tile and illegal commands, under stalls. */
