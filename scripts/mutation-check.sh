@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Would the regression catch a bug? Generates the tiny array, flips the accumulator's `+` into
-# `-` in ProcessingElement.v by hand, runs the cocotb suite of the regression on that copy and
-# requires it to FAIL with a reproduce command and a waveform of the failing run.
-# Exit 0 when the bug was caught, 1 when it was not.
+# Would the regression catch a bug? A small fixed-budget run of `bin/chiltepin mutate` on the tiny
+# array (8 drawn mutants of the emitted Verilog through the cocotb regression, one seed), plus the
+# hand-made bug that must always be caught: the accumulator's `+` flipped into `-` in
+# ProcessingElement.v. Requires the flipped adder to be killed, the run to complete with its
+# reports (junit.xml, mutation.md) and a score line. Exit 0 when all holds, 1 otherwise.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/build/mutation}"
@@ -10,16 +11,25 @@ rm -rf "$out"
 mkdir -p "$out"
 "$root/bin/chiltepin" generate array --preset tiny --out "$out/rtl" >/dev/null
 pe="$out/rtl/ProcessingElement.v"
-grep -q '\$signed(acc) + \$signed(product)' "$pe" || { echo "mutation-check: accumulator adder not found in $pe" >&2; exit 1; }
-sed -i 's/\$signed(acc) + \$signed(product)/$signed(acc) - $signed(product)/' "$pe"
-echo "mutation-check: $pe:$(grep -n 'signed(acc) -' "$pe" | tr -s ' ')"
+line="$(grep -n '\$signed(acc) + \$signed(product)' "$pe" | cut -d: -f1 | head -1)"
+[ -n "$line" ] || { echo "mutation-check: accumulator adder not found in $pe" >&2; exit 1; }
+col="$(sed -n "${line}p" "$pe" | awk '{ print index($0, ") + $signed(product)") + 1 }')"
+site="ProcessingElement.v:$line:$col:arith"
+echo "mutation-check: the hand-made mutant $site (+ -> -) must be killed"
 status=0
-"$root/bin/chiltepin" regress --blocks array --configs tiny --suites cocotb --seed-list 1 --cases 40 --rtl "$out/rtl" \
-    --jobs 1 --out "$out/regress" >"$out/regress.log" 2>&1 || status=$?
-cat "$out/regress.log"
-[ "$status" -eq 1 ] || { echo "mutation-check: FAILED: expected the regression to fail (exit 1), got exit $status" >&2; exit 1; }
-grep -q 'reproduce: .*verif/cocotb/run.py array' "$out/regress.log" \
-    || { echo "mutation-check: FAILED: no reproduce command" >&2; exit 1; }
-ls "$out"/regress/waves/*.fst >/dev/null 2>&1 || { echo "mutation-check: FAILED: no waveform of the failing run" >&2; exit 1; }
-grep -q '<failure' "$out/regress/junit.xml" || { echo "mutation-check: FAILED: junit.xml has no failure" >&2; exit 1; }
-echo "mutation-check: PASS (the cocotb suite caught the flipped operator)"
+"$root/bin/chiltepin" mutate array --preset tiny --seeds 1 --only "$site" --min-score 100 -q --out "$out/adder" \
+    >"$out/adder.log" 2>&1 || status=$?
+cat "$out/adder.log"
+[ "$status" -eq 0 ] || { echo "mutation-check: FAILED: the flipped adder was not killed (exit $status)" >&2; exit 1; }
+grep -q 'mutation score array tiny: 1/1 killed' "$out/adder.log" \
+    || { echo "mutation-check: FAILED: no kill reported for the flipped adder" >&2; exit 1; }
+status=0
+"$root/bin/chiltepin" mutate array --preset tiny --budget 8 --seeds 1 -q --out "$out/sample" >"$out/sample.log" 2>&1 \
+    || status=$?
+cat "$out/sample.log"
+[ "$status" -eq 0 ] || { echo "mutation-check: FAILED: mutate exited $status" >&2; exit 1; }
+grep -q '^mutation score array tiny: ' "$out/sample.log" || { echo "mutation-check: FAILED: no score line" >&2; exit 1; }
+for f in junit.xml mutation.md; do
+    [ -s "$out/sample/$f" ] || { echo "mutation-check: FAILED: no $f" >&2; exit 1; }
+done
+echo "mutation-check: PASS (the flipped adder was killed; $(grep '^mutation score' "$out/sample.log"))"

@@ -2,11 +2,11 @@
 """Runs one block's cocotb testbench on the emitted Verilog, with vectors from the Java golden model.
 
     .venv/bin/python verif/cocotb/run.py array [--preset tiny | --config FILE.json] --seed 3 [--cases N] [--stall P]
-                                         [--rtl DIR] [--out DIR] [--waves] [--sim icarus|verilator]
+                                         [--rtl DIR] [--vectors FILE] [--out DIR] [--waves] [--sim icarus|verilator]
 
 Steps: ``bin/chiltepin generate BLOCK`` into OUT/rtl (unless --rtl names a directory of
 Verilog already generated, e.g. a hand-edited copy), ``bin/chiltepin golden BLOCK`` into
-OUT/vectors.json, then cocotb's runner builds the Verilog and runs verif/cocotb/BLOCK/test_BLOCK.py.
+OUT/vectors.json (unless --vectors names a file it wrote, e.g. for many mutants of one design), then cocotb's runner builds the Verilog and runs verif/cocotb/BLOCK/test_BLOCK.py.
 Prints the simulator that ran, PASS or FAIL, and on FAIL a one-line reproduce command (which adds
 --waves; the waveform is OUT/build/<top>.fst). Exit 0 on PASS, 1 on FAIL, 2 on a usage error (a bad
 option or configuration: the CLI's one-line message), 3 when the simulator cannot build the Verilog
@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 # Blocks with a testbench: directory verif/cocotb/<block>/ holding test_<block>.py. A new block
 # adds its directory and a line here (and `golden <block>` in the CLI).
-BLOCKS = {"array": "systolic_array", "gemm": "gemm_engine", "vector": "vector_unit"}
+BLOCKS = {"array": "systolic_array", "gemm": "gemm_engine", "vector": "vector_unit", "noc": "noc_mesh", "kvcache": "kv_cache"}
 
 
 def verilator_version():
@@ -104,6 +104,7 @@ def main(argv=None):
     p.add_argument("--cases", type=int, default=100)
     p.add_argument("--stall", type=float, default=0.3)
     p.add_argument("--rtl", type=Path, help="use this directory of generated Verilog instead of generating it")
+    p.add_argument("--vectors", type=Path, help="use this vectors file (bin/chiltepin golden, same options) instead of writing it")
     p.add_argument("--out", type=Path, help="work directory (default: build/cocotb/BLOCK-PRESET-sSEED)")
     p.add_argument("--waves", action="store_true", help="dump an FST waveform of the run")
     p.add_argument("--sim", choices=["icarus", "verilator"], help="default: by the installed versions")
@@ -114,6 +115,8 @@ def main(argv=None):
         return fail(2, f"--cases: must be >= 1, got {a.cases}")
     if a.rtl and not a.rtl.is_dir():
         return fail(2, f"--rtl: must be a directory of generated Verilog, got {a.rtl}")
+    if a.vectors and not a.vectors.is_file():
+        return fail(2, f"--vectors: must name a readable file, got {a.vectors}")
     if a.config and not a.config.is_file():
         return fail(2, f"--config: must name a readable file, got {a.config}")
 
@@ -141,10 +144,13 @@ def main(argv=None):
         err = run_cli(["generate", a.block] + cfg_args + ["--out", str(rtl), "--force"])
         if err:
             return fail(err[0], err[1])
-    vectors = out / "vectors.json"
-    err = run_cli(vectors_args + ["--out", str(vectors)])
-    if err:
-        return fail(err[0], err[1])
+    if a.vectors:
+        vectors = a.vectors.resolve()
+    else:
+        vectors = out / "vectors.json"
+        err = run_cli(vectors_args + ["--out", str(vectors)])
+        if err:
+            return fail(err[0], err[1])
     filelist = rtl / "files.f"
     if filelist.is_file():
         sources = [rtl / f for f in filelist.read_text().split()]
@@ -182,7 +188,14 @@ def main(argv=None):
                 f = c.find("failure") if c.find("failure") is not None else c.find("error")
                 message = (f.get("message") or f.text or "").strip().splitlines()[0][:500] if f is not None else ""
     vec = json.loads(vectors.read_text())
-    size = f"{len(vec['cases'])} tiles" if "cases" in vec else f"{len(vec['commands'])} commands, {len(vec['beats'])} result beats"
+    if "cases" in vec:
+        size = f"{len(vec['cases'])} tiles"
+    elif "commands" in vec and "beats" not in vec:
+        size = f"{len(vec['commands'])} commands"
+    elif "traffic" in vec:
+        size = f"{len(vec['isolated'])} isolated packets, {len(vec['traffic'])} traffic packets"
+    else:
+        size = f"{len(vec['commands'])} commands, {len(vec['beats'])} result beats"
     print(f"cocotb {a.block} {' '.join(cfg_args)} --seed {a.seed}: {size}")
     print(f"  simulator   {simulator_name(sim)} (cocotb {__import__('cocotb').__version__})")
     print(f"  rtl         {rtl}")

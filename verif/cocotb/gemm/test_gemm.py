@@ -21,6 +21,13 @@ from cocotb.triggers import ReadOnly, RisingEdge
 
 MAX_REPORTED = 20
 COMPUTE = 4  # GemmReference.COMPUTE
+READ_COUNTER, CLEAR_COUNTERS = 7, 8
+CYCLES, BUSY, MAC_ACTIVE, STALL_INPUT, STALL_OUTPUT, STALL_HAZARD = range(6)
+
+
+def resolved(value):
+    """True when a signal's value is all 0/1 (no X or Z)."""
+    return all(c in "01" for c in str(value))
 
 
 @cocotb.test()
@@ -40,6 +47,16 @@ async def gemm_engine_matches_golden_model(dut):
     responses_left = len(vec["responses"])
     c_out = [getattr(dut, f"m_axis_data_payload_c_{j}") for j in range(cols)]
     value_mask = (1 << len(dut.m_axis_resp_payload_value)) - 1
+
+    # MAC beats of the OK COMPUTEs (responses are one per command, in program order).
+    mac_beats = 0
+    for w, r in zip(commands, vec["responses"]):
+        if w & 0xF == COMPUTE and r["status"] == 0:
+            count, n, k = (w >> 64) & 0xFFFF, (w >> 80) & 0xFFFF, (w >> 96) & 0xFFFF
+            mac_beats += -(-count // rows) * -(-n // cols) * k
+    check_mac = cfg.get("dataflow", "OUTPUT_STATIONARY") == "OUTPUT_STATIONARY"
+    cmd_width = len(dut.s_axis_cmd_payload)
+    data_width = len(dut.s_axis_data_payload)
 
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
     dut.reset.value = 1
@@ -61,6 +78,38 @@ async def gemm_engine_matches_golden_model(dut):
             failures.append(f"@{get_sim_time('ns'):.0f} ns: {msg}")
             dut._log.error(failures[-1])
 
+    def check_counter(tag, value):
+        index, counts, cleared = expected_counter.pop(tag)
+        name = ["cycles", "busy", "mac_active", "stall_input", "stall_output", "stall_hazard"][index]
+        if index in (CYCLES, STALL_INPUT, STALL_OUTPUT):
+            if value != counts[index]:
+                fail(f"counter {name} (tag {tag}): expected {counts[index]}, got {value}")
+        elif index == MAC_ACTIVE and tag in mac_reads:
+            want = mac_beats if mac_reads[tag] == "all" else 0
+            if (check_mac or want == 0) and value != want:
+                fail(f"counter mac_active (tag {tag}, {mac_reads[tag]}): expected {want} MAC beats, got {value}")
+        elif value > counts[CYCLES]:
+            fail(f"counter {name} (tag {tag}): {value} exceeds the {counts[CYCLES]} cycles counted")
+
+    def count_events(c):
+        c[CYCLES] += 1
+        c[STALL_INPUT] += int(dut.s_axis_data_ready.value == 1 and not data_offer)
+        c[STALL_OUTPUT] += int((dut.m_axis_data_valid.value == 1 and not out_ready)
+                               or (dut.m_axis_resp_valid.value == 1 and not resp_ready))
+        for i in (BUSY, MAC_ACTIVE, STALL_HAZARD):
+            c[i] += 1  # upper bounds: these events are internal
+        return c
+
+    # The program closes (RandomGemmPrograms.counterEpilogue) on an idle engine with READ_COUNTER
+    # 0..5, CLEAR_COUNTERS, READ_COUNTER 0..5, FENCE: the first MAC reading covers every COMPUTE
+    # (no program clears the counters before), the second must be 0.
+    mac_reads = {}
+    ops = [(w & 0xF, (w >> 16) & 0xFFFF) for w in commands[-14:]]
+    if len(commands) >= 14 and ops[6][0] == CLEAR_COUNTERS and ops[2] == (READ_COUNTER, MAC_ACTIVE) \
+            and ops[9] == (READ_COUNTER, MAC_ACTIVE) and all(o != CLEAR_COUNTERS for o, _ in
+                                                             ((w & 0xF, 0) for w in commands[:-14])):
+        mac_reads = {(commands[-12] >> 4) & 0xFF: "all", (commands[-5] >> 4) & 0xFF: "after the clear"}
+
     # A long COMPUTE moves nothing on the streams while it runs: allow for the longest.
     longest = 0
     for w in commands:
@@ -69,6 +118,11 @@ async def gemm_engine_matches_golden_model(dut):
             passes = -(-count // rows) * -(-n // cols)
             longest = max(longest, passes * max(k, rows, cols))
     watchdog = 2000 + 20 * (rows + cols) + 2 * longest
+    # The testbench's own counters since the last CLEAR_COUNTERS (or reset); readings by tag.
+    seen = [1] * 6  # the counters also count the cycle reset falls in (its events are 0 at the ports)
+    seen[STALL_INPUT] = seen[STALL_OUTPUT] = 0
+    clears = 0
+    expected_counter = {}
     cmd_i = data_i = beat_i = 0
     cmd_offer = data_offer = False
     held_beat = held_resp = None
@@ -77,9 +131,13 @@ async def gemm_engine_matches_golden_model(dut):
         if not cmd_offer and cmd_i < len(commands) and rng.random() >= stall:
             cmd_offer = True
             dut.s_axis_cmd_payload.value = commands[cmd_i]
+        elif not cmd_offer:
+            dut.s_axis_cmd_payload.value = rng.getrandbits(cmd_width)
         if not data_offer and data_i < len(data) and rng.random() >= stall:
             data_offer = True
             dut.s_axis_data_payload.value = data[data_i]
+        elif not data_offer:
+            dut.s_axis_data_payload.value = rng.getrandbits(data_width)
         dut.s_axis_cmd_valid.value = int(cmd_offer)
         dut.s_axis_data_valid.value = int(data_offer)
         out_ready = rng.random() >= stall
@@ -88,7 +146,32 @@ async def gemm_engine_matches_golden_model(dut):
         dut.m_axis_resp_ready.value = int(resp_ready)
 
         await ReadOnly()
+        for v, payloads in ((dut.m_axis_data_valid, [dut.m_axis_data_payload_last] + c_out),
+                            (dut.m_axis_resp_valid, [dut.m_axis_resp_payload_tag, dut.m_axis_resp_payload_opcode,
+                                                     dut.m_axis_resp_payload_status, dut.m_axis_resp_payload_value])):
+            if not resolved(v.value):
+                fail(f"{v._name} is {v.value} after reset")
+            elif v.value == 1:
+                for q in payloads:
+                    if not resolved(q.value):
+                        fail(f"{q._name} is {q.value} while {v._name} is high")
+        for r in (dut.s_axis_cmd_ready, dut.s_axis_data_ready):
+            if not resolved(r.value):
+                fail(f"{r._name} is {r.value} after reset")
+        if failure_count > 200:
+            break
+        # Counters: READ_COUNTER reads the events up to the cycle before it issues; CLEAR_COUNTERS
+        # zeroes them in the cycle it issues (clear wins over that cycle's events).
+        if resolved(dut.accept.value) and dut.accept.value == 1 and dut.dec_error.value == 0:
+            op = int(dut.dec_opcode.value)
+            if op == READ_COUNTER:
+                expected_counter[int(dut.dec_tag.value)] = (int(dut.dec_addr0.value), list(seen), clears)
+            elif op == CLEAR_COUNTERS:
+                seen = [-1] * 6  # this cycle's events are dropped: the counting below brings them to 0
+                clears += 1
+        seen = [max(0, x) for x in seen] if min(seen) < 0 else count_events(seen)
         cmd_fire = cmd_offer and dut.s_axis_cmd_ready.value == 1
+
         data_fire = data_offer and dut.s_axis_data_ready.value == 1
         beat = None
         if dut.m_axis_data_valid.value == 1:
@@ -136,6 +219,8 @@ async def gemm_engine_matches_golden_model(dut):
                          f"got opcode {opcode} status {status}")
                 elif e["value"] is not None and (e["value"] & value_mask) != value:
                     fail(f"response tag {tag}: expected value {e['value']}, got {value}")
+                elif e["value"] is None and tag in expected_counter:
+                    check_counter(tag, value)
         elif resp is not None:
             held_resp = resp
 

@@ -134,6 +134,7 @@ final class Cli {
         cl.addSubcommand("bench", bench);
         cl.addSubcommand("golden", golden);
         cl.addSubcommand("regress", new RegressCommand());
+        cl.addSubcommand("mutate", new MutateCommand());
         cl.addSubcommand("presets", new Presets());
         cl.addSubcommand("names", new NamesCommand());
         CommandLine fpga = new CommandLine(new Fpga());

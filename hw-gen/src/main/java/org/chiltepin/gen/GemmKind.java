@@ -35,7 +35,7 @@ final class GemmKind extends BlockKind.Base<GemmConfig> {
     /** The engine's presets and {@link #MICRO}, so every command lists and accepts it. */
     private static java.util.Map<String, GemmConfig> presetsWithMicro() {
         var p = new java.util.LinkedHashMap<>(GemmConfig.presets());
-        p.put(MICRO, new GemmConfig(1, 1, 16, 16, 16, 16));
+        p.put(MICRO, new GemmConfig(1, 1, 16, 16, 16, 16, 1, GemmConfig.Dataflow.OUTPUT_STATIONARY, true));
         return java.util.Collections.unmodifiableMap(p);
     }
 
@@ -51,7 +51,7 @@ final class GemmKind extends BlockKind.Base<GemmConfig> {
     @Override
     public String describe(GemmConfig c) {
         return c.rows() + "×" + c.cols() + " int8 " + c.dataflow() + " array, A " + c.aDepth() + " / B " + c.bDepth() + " / acc " + c.accDepth()
-                + " words, " + c.scaleDepth() + " channels";
+                + " words, " + c.scaleDepth() + " channels" + (c.fpgaProfile() ? ", FPGA profile" : "");
     }
 
     @Override

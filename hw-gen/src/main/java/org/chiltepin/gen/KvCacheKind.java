@@ -15,6 +15,9 @@ final class KvCacheKind extends BlockKind.Base<KvCacheConfig> {
         super("kvcache", KvCacheConfig.class, KvCacheConfig.presets(), "kv_cache", KvCacheController::new);
         verifyWith(Verify::new);
         benchWith(KvCacheBench::new);
+        goldenWith(KvCacheGolden::new);
+        regressWith(java.util.List.of("cosim", "cocotb"), java.util.List.of("tiny"), java.util.List.of("tiny", "default"),
+                400, 2000);
     }
 
     @Override

@@ -465,13 +465,18 @@ final class RegressCommand implements Callable<Integer> {
         List<String> c = new ArrayList<>();
         String n = Integer.toString(casesFor(e));
         if (e.suite().equals("cosim")) {
+            Verifier<?, ?> v = verifierOf(e.block());
             c.addAll(cliCommand());
             c.addAll(List.of("verify", e.block()));
             c.addAll(configArgs(e.block(), e.config()));
-            c.addAll(List.of("--seed", Integer.toString(e.seed()), "--cases", n, "--work", cosimWork(e, wave).toString()));
+            c.addAll(List.of("--seed", Integer.toString(e.seed()), "--work", cosimWork(e, wave).toString()));
+            if (v.defaultCases() > 0) {
+                c.addAll(List.of("--cases", n));
+            }
+            c.addAll(v.regressOptions());
             if (wave) {
                 c.add("--wave");
-            } else if (!noCoverage) {
+            } else if (!noCoverage && v.coverage()) {
                 c.add("--coverage");
             }
         } else {
@@ -494,12 +499,19 @@ final class RegressCommand implements Callable<Integer> {
     String reproduce(Entry e) {
         String n = Integer.toString(casesFor(e));
         if (e.suite().equals("cosim")) {
+            Verifier<?, ?> v = verifierOf(e.block());
             return "bin/chiltepin verify " + e.block() + " " + String.join(" ", configArgs(e.block(), e.config())) + " --seed "
-                    + e.seed() + " --cases " + n + " --wave";
+                    + e.seed() + (v.defaultCases() > 0 ? " --cases " + n : "") + String.join(" ", v.regressOptions().stream()
+                    .map(o -> " " + o).toList()) + " --wave";
         }
         return ".venv/bin/python verif/cocotb/run.py " + e.block() + " " + String.join(" ", configArgs(e.block(), e.config()))
                 + " --seed " + e.seed()
                 + " --cases " + n + (rtl != null ? " --rtl " + rtl.toAbsolutePath() : "") + " --waves";
+    }
+
+    /** The block's verify hook (what options its co-simulation takes). */
+    private static Verifier<?, ?> verifierOf(String block) {
+        return Chiltepin.BLOCKS.stream().filter(k -> k.name().equals(block)).findFirst().orElseThrow().verifier();
     }
 
     private Result runEntry(Entry e) {

@@ -40,6 +40,11 @@ interface Verifier<C extends Record, H> {
     /** Runs the stimulus on the harness; prints the block's lines (stimulus, compared, ...). */
     Outcome run(H harness, BlockRun<C> run);
 
+    /** Options the regression adds to its co-simulation runs (e.g. a shorter soak), as separate arguments. */
+    default List<String> regressOptions() {
+        return List.of();
+    }
+
     /** The block's own options as they go into the reproduce command, each with a leading space. */
     default String reproduceOptions() {
         return "";

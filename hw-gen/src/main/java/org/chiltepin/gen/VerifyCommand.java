@@ -2,6 +2,7 @@ package org.chiltepin.gen;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import org.chiltepin.gen.SimOptions.CoverageFlag;
 import org.chiltepin.gen.SimOptions.Wave;
 import org.chiltepin.gen.SimOptions.Work;
@@ -65,7 +66,7 @@ final class VerifyCommand<C extends Record, H> extends BlockCommand<C> {
             o.flush();
             t1 = System.nanoTime();
             try (var step = Heartbeat.start(err, quiet.on, "simulating " + kind.name())) {
-                r = verifier.run(harness, run);
+                r = runChecked(verifier, harness, run);
             }
         }
         if (r.cycles() >= 0) {
@@ -81,5 +82,34 @@ final class VerifyCommand<C extends Record, H> extends BlockCommand<C> {
                 run.configArgs(), run.seed(), cases == null ? "" : " --cases " + run.cases(), run.stall(),
                 verifier.reproduceOptions());
         return Cli.verdict(o, r.passed(), r.failures(), r.first(), reproduce);
+    }
+
+    /**
+     * Runs the verifier; a check that throws (an {@link AssertionError} from a harness's directed
+     * run) is a failed outcome with its message as the first mismatch, so every block fails with
+     * the FAIL line and the reproduce command, never a stack trace.
+     */
+    static <C extends Record, H> Verifier.Outcome runChecked(Verifier<C, H> verifier, H harness, BlockRun<C> run) {
+        try {
+            return verifier.run(harness, run);
+        } catch (RuntimeException | AssertionError e) {
+            AssertionError check = failedCheck(e);
+            if (check == null) {
+                throw e;
+            }
+            run.out().println("  check       " + check.getMessage() + "  <-- FAIL");
+            run.out().flush();
+            return new Verifier.Outcome(false, 1, List.of(String.valueOf(check.getMessage())), -1, null);
+        }
+    }
+
+    /** The AssertionError in {@code e}'s cause chain (a simulator may wrap what the test body threw), or null. */
+    private static AssertionError failedCheck(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AssertionError a) {
+                return a;
+            }
+        }
+        return null;
     }
 }

@@ -11,7 +11,8 @@ import org.chiltepin.verif.golden.GemmReference.Params;
 /**
  * Random command programs: tiled GEMMs of random shapes (up to 3× the array in each dimension),
  * random data with the int8 extremes over-represented, random per-channel scales and ReLU,
- * accumulator reads, fences and counter reads, with illegal commands mixed in.
+ * accumulator reads, fences and counter reads, with illegal commands mixed in; after a GEMM, hazards
+ * and guard edges ({@link #hazards}); at the end, every counter read before and after a clear.
  */
 public final class RandomGemmPrograms {
     private RandomGemmPrograms() {
@@ -33,7 +34,9 @@ public final class RandomGemmPrograms {
                 mult[j] = rng.nextInt(10) == 0 ? -(1 + rng.nextInt(32768)) : rng.nextInt(32768);
                 shift[j] = rng.nextInt(12) == 0 ? rng.nextInt(256) : rng.nextInt(24);
             }
-            prog.gemm(a, b, mult, shift, rng.nextBoolean());
+            boolean relu = rng.nextBoolean();
+            prog.gemm(a, b, mult, shift, relu);
+            hazards(prog, p, rng, job > 0, relu);
             if (rng.nextInt(3) == 0) {
                 int[] region = prog.lastAccRegion();
                 prog.readAcc(region[0], 1 + rng.nextInt(region[1]), 1 + rng.nextInt(region[2]));
@@ -49,7 +52,86 @@ public final class RandomGemmPrograms {
             }
         }
         prog.fence();
+        counterEpilogue(prog);
         return prog;
+    }
+
+    /**
+     * After a FENCE (an idle engine): every counter read, the counters cleared, every counter read
+     * again, and a closing FENCE; a testbench can check the readings exactly against what it saw.
+     */
+    static void counterEpilogue(GemmProgram prog) {
+        for (int i = 0; i < GemmReference.COUNTERS; i++) {
+            prog.readCounter(i);
+        }
+        prog.clearCounters();
+        for (int i = 0; i < GemmReference.COUNTERS; i++) {
+            prog.readCounter(i);
+        }
+        prog.fence();
+    }
+
+    /**
+     * Hazards and guard edges right after a GEMM, while its units may still run: a load into both
+     * halves of the scratchpads (one is the half the COMPUTE reads), a scale load just before a
+     * STORE of the same accumulators, a COMPUTE whose A, B or accumulator range ends exactly at
+     * the end of its memory (legal) or one word past it, and loads ending exactly at, and one word
+     * past, the end of each scratchpad.
+     */
+    static void hazards(GemmProgram prog, Params p, RandomGenerator rng, boolean operandsLoaded, boolean relu) {
+        if (rng.nextInt(3) == 0) {
+            for (int half = 0; half < 2; half++) {
+                prog.loadA(half * (p.aDepth() / 2), words(rng, 1 + rng.nextInt(3), p.rows()));
+                prog.loadB(half * (p.bDepth() / 2), words(rng, 1 + rng.nextInt(3), p.cols()));
+            }
+        }
+        if (rng.nextInt(3) == 0) {
+            int[] region = prog.lastAccRegion();
+            int n = region[2];
+            int[] mult = new int[n];
+            int[] shift = new int[n];
+            for (int j = 0; j < n; j++) {
+                mult[j] = rng.nextInt(65536) - 32768;
+                shift[j] = rng.nextInt(24);
+            }
+            prog.loadScales(0, mult, shift);
+            prog.store(region[0], 0, region[1], n, !relu);
+        }
+        for (int over = 0; operandsLoaded && over < 2; over++) {
+            // One block into the accumulators' tail (never read back), its A, B or accumulator
+            // range ending at the memory's end (legal) or one word past it (BAD_RANGE).
+            int tail = p.accDepth() - Math.max(p.rows(), p.cols());
+            int k = 1 + rng.nextInt(3);
+            switch (rng.nextInt(3)) {
+                case 0 -> prog.compute(p.aDepth() - k + over, 0, tail, p.rows(), p.cols(), k, false);
+                case 1 -> prog.compute(0, p.bDepth() - k + over, tail, p.rows(), p.cols(), k, false);
+                default -> prog.compute(0, 0, tail + over, p.rows(), p.cols(), 1, false);
+            }
+        }
+        if (rng.nextInt(3) == 0) {
+            int c = 1 + rng.nextInt(3);
+            int over = rng.nextInt(2);
+            switch (rng.nextInt(3)) {
+                case 0 -> prog.loadA(p.aDepth() - c + over, words(rng, c, p.rows()));
+                case 1 -> prog.loadB(p.bDepth() - c + over, words(rng, c, p.cols()));
+                default -> {
+                    int n = Math.min(c, p.scaleDepth());
+                    prog.loadScales(p.scaleDepth() - n + over, new int[n], new int[n]);
+                }
+            }
+        }
+    }
+
+    private static List<int[]> words(RandomGenerator rng, int count, int lanes) {
+        List<int[]> w = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int[] x = new int[lanes];
+            for (int j = 0; j < lanes; j++) {
+                x[j] = rng.nextInt(256) - 128;
+            }
+            w.add(x);
+        }
+        return w;
     }
 
     /** One or two commands the engine must reject with an error status and survive. */
