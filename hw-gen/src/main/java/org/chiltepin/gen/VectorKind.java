@@ -130,6 +130,9 @@ final class VectorKind extends BlockKind.Base<VectorConfig> {
         @Override
         public String write(ObjectNode root, BlockRun<VectorConfig> run) {
             VectorProgram p = program(run);
+            if (run.config().words() >= 64 * run.config().lanes()) {
+                RandomVectorPrograms.appendEdges(p); // the cocotb run sees the RMS/QUANT/ROPE/softmax edges too
+            }
             VectorProgram.Expected e = p.expected();
             root.put("lanes", run.config().lanes());
             ArrayNode cmds = root.putArray("commands");

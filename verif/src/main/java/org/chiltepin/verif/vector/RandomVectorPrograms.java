@@ -112,7 +112,13 @@ public final class RandomVectorPrograms {
      * EXP, SUM, NORM) of all-equal and one-hot scores, saturating ADDs.
      */
     public static VectorProgram edges(int lanes, int words) {
-        VectorProgram p = new VectorProgram(lanes, words);
+        return appendEdges(new VectorProgram(lanes, words));
+    }
+
+    /** {@link #edges} appended to {@code p} (its scratchpad needs at least 64·lanes words). */
+    public static VectorProgram appendEdges(VectorProgram p) {
+        int lanes = p.lanes();
+        int words = p.words();
         int n = 16 * lanes;
         long max = Integer.MAX_VALUE;
         long min = Integer.MIN_VALUE;
