@@ -44,3 +44,18 @@ if [ ! -f "$root/hw-gen/target/chiltepin.jar" ]; then
   echo "setup: building the Java modules (first build downloads Maven dependencies)" >&2
   (cd "$root" && mvn -q -DskipTests package >&2)
 fi
+
+# The second FPGA toolchain (chiltepin fpga build --toolchain yowasp): YoWASP's WebAssembly builds
+# of yosys 0.55 and nextpnr-ice40 0.8 on Node, in build/tools/yowasp (or $CHILTEPIN_YOWASP).
+# Optional: without npm, setup carries on and only --toolchain yowasp is unavailable.
+yowasp="${CHILTEPIN_YOWASP:-$root/build/tools/yowasp}"
+if [ -f "$yowasp/node_modules/@yowasp/yosys/gen/bundle.js" ] && [ -f "$yowasp/node_modules/@yowasp/nextpnr-ice40/gen/bundle.js" ]; then
+  :
+elif have node && have npm; then
+  echo "setup: installing @yowasp/yosys 0.55 and @yowasp/nextpnr-ice40 0.8 into $yowasp" >&2
+  mkdir -p "$yowasp"
+  npm install --prefix "$yowasp" --no-audit --no-fund --silent @yowasp/yosys@0.55 @yowasp/nextpnr-ice40@0.8 >&2 \
+    || echo "setup: npm install of the YoWASP toolchain failed; fpga build --toolchain debian still works" >&2
+else
+  echo "setup: no node/npm: skipping the YoWASP toolchain (fpga build --toolchain yowasp); install nodejs and npm, then rerun" >&2
+fi

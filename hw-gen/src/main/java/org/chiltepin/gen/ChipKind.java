@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.chiltepin.hw.chip.Chip;
 import org.chiltepin.hw.chip.ChipConfig;
@@ -29,7 +28,9 @@ final class ChipKind extends BlockKind.Base<ChipConfig> {
     @Override
     public String describe(ChipConfig c) {
         return c.k() + "×" + c.m() + " mesh, " + c.gemmNodes().size() + " GEMM tiles (" + c.gemm().rows() + "×"
-                + c.gemm().cols() + "), control, memory (AXI4, " + c.memWords() * 8L / 1024 + " KiB), 64-bit flits";
+                + c.gemm().cols() + ")" + (c.hasKv() ? ", KV cache (" + c.kv().numPages() + " pages × " + c.kv().pageTokens()
+                + " tokens, " + c.kv().maxSeqs() + " sequences)" : "") + ", control, memory (AXI4, " + c.memWords() * 8L / 1024
+                + " KiB), 64-bit flits";
     }
 
     @Override
@@ -47,6 +48,10 @@ final class ChipKind extends BlockKind.Base<ChipConfig> {
         map.put("tiles", "node n = y * k + x (s_axis_cmd_payload_node)");
         map.put("memory", "word w (8 bytes) at AXI byte address 8 * w, w < " + c.memWords());
         map.put("memWords", c.memWords());
+        if (c.hasKv()) {
+            map.put("kvLoad", "a GEMM LOAD whose mem_addr has bit 31 set reads KV rows: bit 30 = V, bits 29..24 = sequence, "
+                    + "bits 23..0 = first token (docs/chip.md §3)");
+        }
         return t;
     }
 
@@ -59,6 +64,10 @@ final class ChipKind extends BlockKind.Base<ChipConfig> {
             "back-to-back legal work, a slow memory (3 bytes/cycle, 20..40 cycles latency), with a watchdog.",
             "--cases is the number of random commands. Exit 0 only on PASS."})
     static final class Verify implements Verifier<ChipConfig, ChipHarness> {
+        /** Names of the response statuses (docs/chip.md §2, §3). */
+        private static final String[] STATUS = {"OK", "BAD_OPCODE", "BAD_SIZE", "BAD_RANGE", "BAD_TILE", "BAD_MEM", "BAD_KV",
+            "7", "8", "KV_NO_PAGES", "KV_BAD_SEQ", "KV_RANGE", "KV_TABLE_FULL", "KV_SEQ_FULL", "14", "15"};
+
         @Override
         public int defaultCases() {
             return 2000;
@@ -87,10 +96,16 @@ final class ChipKind extends BlockKind.Base<ChipConfig> {
         }
 
         private static void print(PrintWriter o, String name, Program prog, Report r, List<String> failures) {
+            StringBuilder st = new StringBuilder();
+            for (int i = 0; i < STATUS.length; i++) {
+                if (r.statusCounts()[i] > 0) {
+                    st.append(st.length() == 0 ? "" : " ").append(STATUS[i]).append('=').append(r.statusCounts()[i]);
+                }
+            }
             o.printf("  %-10s %d commands in %d phases: %d responses compared (node, tag, opcode, status, value), "
-                    + "%d memory words compared; statuses OK/BAD_OPCODE/BAD_SIZE/BAD_RANGE/BAD_TILE/BAD_MEM %s; "
+                    + "%d memory words compared; statuses %s; "
                     + "memory read %d B, written %d B; %d cycles%s%n", name, prog.commands(), prog.phases().size(),
-                    r.responses(), r.wordsCompared(), Arrays.toString(Arrays.copyOf(r.statusCounts(), 6)), r.bytesRead(),
+                    r.responses(), r.wordsCompared(), st, r.bytesRead(),
                     r.bytesWritten(), r.cycles(), r.passed() && r.responses() == prog.commands() ? "" : "  <-- FAIL");
             if (!r.passed()) {
                 failures.add(name + ": " + String.join("; ", r.mismatches()));

@@ -50,16 +50,23 @@ final class FpgaBuildCommand implements Callable<Integer> {
     @Option(names = "--board", required = true, paramLabel = "BOARD", description = "icebreaker, ulx3s or tangnano9k.")
     String boardName;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = {"GEMM engine preset (default: the board's: icebreaker micro, ulx3s fpga-small, tangnano9k tiny);",
-                    "micro = the smallest legal engine (1×1, 16-word memories): the largest that fits the UP5K today."})
+    @Option(names = "--preset", paramLabel = "NAME", description = {"GEMM engine preset (default: the board's: icebreaker fpga-ice40, ulx3s fpga-small, tangnano9k tiny);",
+                    "fpga-ice40 = 2×2 in the FPGA profile, the largest that fits the UP5K today; micro = 1×1."})
     String preset;
 
     @Option(names = "--freq", paramLabel = "MHZ", description = {"Engine clock in MHz (iCEBreaker: 16..275 from the PLL, or 12/N for even N from a fabric divider;",
-                    "default 16 (the PLL's 15.94 MHz; micro meets 21 MHz). Other boards run at their oscillator."})
+                    "default 20 (the PLL's 19.875 MHz; fpga-ice40 meets 27.5 MHz, micro 29.7). Other boards run at their oscillator."})
     Double freqMhz;
 
     @Option(names = "--baud", paramLabel = "BAUD", defaultValue = "115200", description = "UART baud rate (default: ${DEFAULT-VALUE}).")
     int baud;
+
+    @Option(names = "--toolchain", paramLabel = "NAME", defaultValue = "debian", description = {
+            "debian (yosys 0.23, nextpnr-ice40 0.4 on the PATH) or yowasp (@yowasp/yosys 0.55, @yowasp/nextpnr-ice40 0.8",
+            "on Node, installed by scripts/setup.sh into build/tools/yowasp); default: ${DEFAULT-VALUE}."})
+    String toolchainName;
+
+    private FpgaToolchain tools;
 
     /** nextpnr's placement seed. */
     @Mixin
@@ -148,6 +155,8 @@ final class FpgaBuildCommand implements Callable<Integer> {
         FpgaBoard board = FpgaBoard.named(boardName);
         String presetName = preset != null ? preset : board.defaultPreset();
         GemmConfig gemm = resolvePreset(presetName);
+        tools = FpgaToolchain.named(toolchainName);
+        tools.requireInstalled();
         if (baud < 1200) {
             throw new ConfigException("--baud", "must be >= 1200", baud);
         }
@@ -193,6 +202,9 @@ final class FpgaBuildCommand implements Callable<Integer> {
         if (retired) {
             o.printf("  previous    %s.bin moved to %s.bin.previous: until this build succeeds there is no bitstream%n",
                     board.name(), board.name());
+        }
+        if (!generateOnly) {
+            o.printf("  toolchain   %s%n", tools.versions(dir));
         }
         o.flush();
 
@@ -287,7 +299,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
         int budget = UP5K_DSPS - pairs;
         ToolRunner.Result synth;
         Map<String, Integer> cells;
-        ToolRunner.Result scan = ToolRunner.run(List.of("yosys", "-q", "muls.ys"), dir, dir.resolve("muls.log"), 1800);
+        ToolRunner.Result scan = ToolRunner.run(tools.command("yosys", List.of("-q", "muls.ys")), dir, dir.resolve("muls.log"), 1800);
         scanCheck(scan, dir);
         muls = parseMuls(Files.readString(dir.resolve("muls.txt")));
         if (generateOnly) {
@@ -299,7 +311,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
         while (true) {
             chosen = budgetDsps(muls, budget);
             Files.writeString(dir.resolve("synth.ys"), synthScript(board, prefix, chosen));
-            synth = ToolRunner.run(List.of("yosys", "-q", "-l", "yosys.log", "synth.ys"), dir, null, 3600);
+            synth = ToolRunner.run(tools.command("yosys", List.of("-q", "-l", "yosys.log", "synth.ys")), dir, null, 3600);
             if (synth.exitCode() != 0) {
                 o.println("  synthesis   yosys failed (" + dir.resolve("yosys.log") + "):");
                 tail(synth.output(), 20);
@@ -337,9 +349,9 @@ final class FpgaBuildCommand implements Callable<Integer> {
             return 1;
         }
         String freq = String.format("%.3f", mhz);
-        ToolRunner.Result pnr = ToolRunner.run(List.of("nextpnr-ice40", "--up5k", "--package", "sg48", "--json",
+        ToolRunner.Result pnr = ToolRunner.run(tools.command("nextpnr-ice40", List.of("--up5k", "--package", "sg48", "--json",
                 board.name() + ".json", "--pcf", board.constraints(), "--asc", board.name() + ".asc", "--freq", freq,
-                "--seed", String.valueOf(seed.get()), "--report", "report.json", "--log", "nextpnr.log", "--timing-allow-fail", "-q"), dir, null, 3600);
+                "--seed", String.valueOf(seed.get()), "--report", "report.json", "--log", "nextpnr.log", "--timing-allow-fail", "-q")), dir, null, 3600);
         Path report = dir.resolve("report.json");
         if (pnr.exitCode() != 0 || !Files.exists(report)) {
             String log = Files.exists(dir.resolve("nextpnr.log")) ? Files.readString(dir.resolve("nextpnr.log")) : "";
@@ -366,7 +378,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
             o.printf("  timing      %s: post-route Fmax %.1f MHz against %.1f MHz (%+.0f %%) %s%n", e.getKey(), achieved,
                     constraint, 100 * (achieved / constraint - 1), ok ? "met" : "NOT MET");
         }
-        ToolRunner.Result pack = ToolRunner.run(List.of("icepack", board.name() + ".asc", board.name() + ".bin"), dir, null, 600);
+        ToolRunner.Result pack = ToolRunner.run(tools.command("icepack", List.of(board.name() + ".asc", board.name() + ".bin")), dir, null, 600);
         if (!rp(dir, pack)) {
             return 1;
         }
@@ -492,7 +504,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        ToolRunner.Result r = ToolRunner.run(List.of("yosys", "-q", "-l", "yosys.log", "synth.ys"), dir, null, 3600);
+        ToolRunner.Result r = ToolRunner.run(tools.command("yosys", List.of("-q", "-l", "yosys.log", "synth.ys")), dir, null, 3600);
         if (r.exitCode() != 0) {
             o.println("  synthesis   yosys " + cmd + " failed:");
             tail(r.output(), 20);

@@ -32,10 +32,18 @@ final class GemmKind extends BlockKind.Base<GemmConfig> {
      */
     static final String MICRO = "micro";
 
-    /** The engine's presets and {@link #MICRO}, so every command lists and accepts it. */
+    /**
+     * A 2×2 engine in the FPGA profile with one requantization lane and memories of one or two
+     * EBRs each (A / B 256, acc 128 words, 16 channels): the largest that fits the UP5K next to the
+     * host protocol (docs/fpga.md, section 7).
+     */
+    static final String ICE40 = "fpga-ice40";
+
+    /** The engine's presets, {@link #ICE40} and {@link #MICRO}, so every command lists and accepts them. */
     private static java.util.Map<String, GemmConfig> presetsWithMicro() {
         var p = new java.util.LinkedHashMap<>(GemmConfig.presets());
-        p.put(MICRO, new GemmConfig(1, 1, 16, 16, 16, 16));
+        p.put(ICE40, new GemmConfig(2, 2, 256, 256, 128, 16, 1, GemmConfig.Dataflow.OUTPUT_STATIONARY, true));
+        p.put(MICRO, new GemmConfig(1, 1, 16, 16, 16, 16, 1, GemmConfig.Dataflow.OUTPUT_STATIONARY, true));
         return java.util.Collections.unmodifiableMap(p);
     }
 
@@ -51,7 +59,7 @@ final class GemmKind extends BlockKind.Base<GemmConfig> {
     @Override
     public String describe(GemmConfig c) {
         return c.rows() + "×" + c.cols() + " int8 " + c.dataflow() + " array, A " + c.aDepth() + " / B " + c.bDepth() + " / acc " + c.accDepth()
-                + " words, " + c.scaleDepth() + " channels";
+                + " words, " + c.scaleDepth() + " channels" + (c.fpgaProfile() ? ", FPGA profile" : "");
     }
 
     @Override

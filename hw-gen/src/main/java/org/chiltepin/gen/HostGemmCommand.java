@@ -51,7 +51,7 @@ final class HostGemmCommand implements Callable<Integer> {
     @Mixin
     StimulusOptions.Seed seed = new StimulusOptions.Seed();
 
-    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "micro",
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "fpga-ice40",
             description = "Engine preset the board was built with (default: ${DEFAULT-VALUE}, as fpga build --board icebreaker).")
     String preset;
 

@@ -24,7 +24,7 @@ final class LlamaModelOptions {
 
     static {
         ENGINES.put("golden", c -> new LlamaIntReference(new LlamaInt8Weights(c),
-                new VectorReference(c.config().seqLen(), c.config().headSize())));
+                new org.chiltepin.verif.golden.LlamaVectorProgram(c.config().seqLen(), c.config().headSize())));
         ENGINES.put("float", FloatLlama::new);
     }
 

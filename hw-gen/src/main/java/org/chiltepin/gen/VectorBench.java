@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         "golden model) and accuracy against the double-precision reference (max and RMS error in output LSBs,",
         "max relative error) over random inputs. --all-presets measures the throughput of every preset (lanes 4, 8, 16)."})
 final class VectorBench implements Benchmark<VectorConfig> {
-    private static final String[] NAMES = {"?", "load", "store", "add", "mul", "scale", "exp", "silu", "norm", "max", "sum"};
+    private static final String[] NAMES = {"?", "load", "store", "add", "mul", "scale", "exp", "silu", "norm", "max", "sum",
+        "rms", "quant", "rope"};
 
     @Option(names = "--all-presets", description = "Measure throughput on every preset (one Verilator build each).")
     boolean allPresets;
@@ -55,7 +56,7 @@ final class VectorBench implements Benchmark<VectorConfig> {
             o.printf("  building the %d-lane unit with Verilator...%n", c.lanes());
             o.flush();
             VectorHarness h = VectorHarness.compile(c, work, run.simulation());
-            for (int op = VectorMachine.LOAD; op <= VectorMachine.SUM; op++) {
+            for (int op = VectorMachine.LOAD; op <= VectorMachine.ROPE; op++) {
                 VectorHarness.Report r = h.run(program(c, op, run.seed()), run.seed(), VectorHarness.Stalls.NONE);
                 if (!r.passed()) {
                     o.println("FAIL: " + NAMES[op] + " on " + c.lanes() + " lanes: " + r.mismatches());
@@ -102,8 +103,9 @@ final class VectorBench implements Benchmark<VectorConfig> {
             p.add(new Command(VectorMachine.LOAD, 0, 0, v * n, 0, 0, n, 0, 0), data);
         }
         for (int k = 0; k < 4; k++) {
-            int dst = op == VectorMachine.MAX || op == VectorMachine.SUM ? 3 * n : 2 * n;
-            p.add(new Command(op, 0, k + 1, dst, 0, n, n, 3, 8), op == VectorMachine.LOAD ? new long[n] : null);
+            int dst = VectorMachine.reduction(op) ? 3 * n : 2 * n;
+            int b = op == VectorMachine.QUANT ? 3 * n + 2 : n; // QUANT writes its scale word there; the others read B or b0
+            p.add(new Command(op, 0, k + 1, dst, 0, b, n, 3, 8), op == VectorMachine.LOAD ? new long[n] : null);
         }
         return p;
     }
@@ -111,7 +113,7 @@ final class VectorBench implements Benchmark<VectorConfig> {
     /** Index 0: softmax; otherwise by opcode. */
     Accuracy[] accuracy(int seed) {
         Random r = new Random(seed);
-        Accuracy[] a = new Accuracy[VectorMachine.SUM + 1];
+        Accuracy[] a = new Accuracy[VectorMachine.ROPE + 1];
         Accuracy exact = new Accuracy(0, 0, 0);
         a[VectorMachine.LOAD] = exact;
         a[VectorMachine.STORE] = exact;
@@ -147,6 +149,19 @@ final class VectorBench implements Benchmark<VectorConfig> {
             return new long[] {VectorReference.norm(x, v, 31, 32), Double.doubleToLongBits(VectorFloatReference.norm(x, v, 31)), 1};
         });
         a[0] = softmax(r);
+        // squares rounded right just enough that 64 of them stay below 2^30 (no saturation)
+        a[VectorMachine.RMS] = perVector(r, 64, v -> new double[] {VectorReference.rms(v, 65536 / 64, squareShift(v), 32, 0)},
+                v -> new double[] {VectorFloatReference.rms(v) * Math.pow(2, 8 - squareShift(v) / 2.0)});
+        a[VectorMachine.QUANT] = perVector(r, 64, v -> java.util.Arrays.stream(VectorReference.quant(v).q()).asDoubleStream().toArray(),
+                VectorFloatReference::quant);
+        a[VectorMachine.ROPE] = measure(r, rng -> {
+            long x0 = rng.nextInt(1 << 16) - (1 << 15);
+            long x1 = rng.nextInt(1 << 16) - (1 << 15);
+            double theta = rng.nextDouble() * 2 * Math.PI;
+            long[] cs = {Math.round(Math.cos(theta) * 16384), Math.round(Math.sin(theta) * 16384)};
+            long[] out = VectorReference.rope(new long[] {x0, x1}, cs, 14, 32);
+            return new long[] {out[0], Double.doubleToLongBits(VectorFloatReference.rope(x0, x1, theta)[0]), 1};
+        });
         return a;
     }
 
@@ -172,8 +187,45 @@ final class VectorBench implements Benchmark<VectorConfig> {
         return new Accuracy(max, Math.sqrt(sq / samples), rel);
     }
 
+    /** RMS's shift for a vector of the bench: squares of b-bit values rounded to 24 bits. */
+    private static int squareShift(long[] v) {
+        long max = 0;
+        for (long x : v) {
+            max = Math.max(max, Math.abs(x));
+        }
+        return Math.max(0, 2 * (64 - Long.numberOfLeadingZeros(max)) - 24);
+    }
+
+    /** Vectors of n values drawn over 8..31 bits of magnitude; every output compared. */
+    private Accuracy perVector(Random rng, int n, java.util.function.Function<long[], double[]> golden,
+            java.util.function.Function<long[], double[]> reference) {
+        double max = 0;
+        double sq = 0;
+        double rel = 0;
+        long count = 0;
+        for (int k = 0; k < Math.max(1, samples / n); k++) {
+            long[] v = new long[n];
+            int bits = 8 + rng.nextInt(24);
+            for (int i = 0; i < n; i++) {
+                v[i] = rng.nextInt() >> (32 - bits);
+            }
+            double[] g = golden.apply(v);
+            double[] f = reference.apply(v);
+            for (int i = 0; i < g.length; i++) {
+                double err = Math.abs(g[i] - f[i]);
+                max = Math.max(max, err);
+                sq += err * err;
+                count++;
+                if (Math.abs(f[i]) >= 1) {
+                    rel = Math.max(rel, err / Math.abs(f[i]));
+                }
+            }
+        }
+        return new Accuracy(max, Math.sqrt(sq / count), rel);
+    }
+
     private Accuracy softmax(Random rng) {
-        VectorReference ops = new VectorReference(1, 2);
+        org.chiltepin.verif.golden.LlamaVectorProgram ops = new org.chiltepin.verif.golden.LlamaVectorProgram(1, 2);
         int n = 64;
         double max = 0;
         double sq = 0;

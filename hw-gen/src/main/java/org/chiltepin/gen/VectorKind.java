@@ -29,7 +29,7 @@ final class VectorKind extends BlockKind.Base<VectorConfig> {
     @Override
     public String describe(VectorConfig c) {
         return c.lanes() + " lanes × int32, scratchpad " + c.words() + " words (" + c.rows() + " rows); ops LOAD STORE "
-                + "ADD MUL SCALE EXP SILU NORM MAX SUM";
+                + "ADD MUL SCALE EXP SILU NORM MAX SUM RMS QUANT ROPE";
     }
 
     @Override
@@ -40,9 +40,11 @@ final class VectorKind extends BlockKind.Base<VectorConfig> {
         t.put("checkCycles", 1);
         t.put("scalarReadCycles", 2);
         t.put("dividerCycles", VectorDivider.STEPS);
+        t.put("sqrtCycles", org.chiltepin.hw.vector.VectorSqrt.STEPS);
         t.put("description", "one command at a time: accepted in IDLE, checked the next cycle (an illegal command is "
                 + "answered then and changes nothing), ceil(len/lanes) rows at one per cycle through the lanes, then "
-                + "the response; EXP and NORM read their scalar first, NORM divides; see docs/vector.md");
+                + "the response; EXP, NORM and RMS read their scalar first, NORM divides, RMS takes a square root after its "
+                + "sweep, QUANT sweeps twice around its scale search; see docs/vector.md");
         return t;
     }
 
@@ -52,10 +54,10 @@ final class VectorKind extends BlockKind.Base<VectorConfig> {
     }
 
     @Command(description = {"Generate the vector unit, build it with Verilator and run a random command program: every op",
-            "(LOAD STORE ADD MUL SCALE EXP SILU NORM MAX SUM) over random data with int8/int32 extremes, all-equal,",
+            "(LOAD STORE ADD MUL SCALE EXP SILU NORM MAX SUM RMS QUANT ROPE) over random data with int8/int32 extremes, all-equal,",
             "one-hot and zero vectors, at every output width, in place and not, with illegal commands mixed in",
             "(bad opcode, sat or shift, length 0 or too long, out of range, misaligned, overlapping); then every",
-            "entry of the exponential and sigmoid tables; random stalls on all four streams. Every store beat and",
+            "entry of the exponential and sigmoid tables, then the edges of RMS, QUANT, ROPE and softmax; random stalls on all four streams. Every store beat and",
             "response is compared with the golden model, and the whole scratchpad is stored at the end. Exit 0 only on PASS."})
     static final class Verify implements Verifier<VectorConfig, VectorHarness> {
         @Override
@@ -80,6 +82,8 @@ final class VectorKind extends BlockKind.Base<VectorConfig> {
             VectorHarness.Stalls stalls = new VectorHarness.Stalls(p, p, p, p);
             VectorHarness.Report r = harness.run(program(run), run.seed(), stalls);
             VectorHarness.Report t = harness.run(RandomVectorPrograms.tables(c.lanes(), c.words()), run.seed(), stalls);
+            VectorHarness.Report e = c.words() >= 64 * c.lanes()
+                    ? harness.run(RandomVectorPrograms.edges(c.lanes(), c.words()), run.seed(), stalls) : null;
             var o = run.out();
             long[] byStatus = new long[4];
             long[] byOp = new long[16];
@@ -88,22 +92,31 @@ final class VectorKind extends BlockKind.Base<VectorConfig> {
                 byOp[x.op() & 15]++;
             }
             o.printf("  stimulus    seed %d: %d random commands (+ %d loads and stores of the whole scratchpad), stall "
-                    + "probability %.2f; then %d commands over every exp and sigmoid table entry%n", run.seed(), run.cases(),
-                    r.commands() - run.cases(), p, t.commands());
+                    + "probability %.2f; then %d commands over every exp and sigmoid table entry; then %d edge commands "
+                    + "(RMS/QUANT/ROPE of zero and ±max, softmax of all-equal and one-hot, saturating ADD)%n", run.seed(), run.cases(),
+                    r.commands() - run.cases(), p, t.commands(), e == null ? 0 : e.commands());
             StringBuilder ops = new StringBuilder();
-            String[] names = {"?", "load", "store", "add", "mul", "scale", "exp", "silu", "norm", "max", "sum"};
-            for (int op = 1; op <= VectorMachine.SUM; op++) {
+            String[] names = {"?", "load", "store", "add", "mul", "scale", "exp", "silu", "norm", "max", "sum", "rms",
+                "quant", "rope"};
+            for (int op = 1; op <= VectorMachine.ROPE; op++) {
                 ops.append(op == 1 ? "" : ", ").append(names[op]).append(' ').append(byOp[op]);
             }
-            o.printf("  operations  %s; other opcodes %d%n", ops, r.commands() - java.util.Arrays.stream(byOp, 1, 11).sum());
+            o.printf("  operations  %s; other opcodes %d%n", ops, r.commands() - java.util.Arrays.stream(byOp, 1, VectorMachine.ROPE + 1).sum());
             o.printf("  statuses    ok %d, bad_opcode %d, bad_size %d, bad_range %d%n", byStatus[0], byStatus[1], byStatus[2],
                     byStatus[3]);
+            long edgeCommands = e == null ? 0 : e.commands();
+            long edgeBeats = e == null ? 0 : e.beatsCompared();
             o.printf("  compared    %d responses (every field), %d store beats (%d elements), bit for bit%n",
-                    r.commands() + t.commands(), r.beatsCompared() + t.beatsCompared(),
-                    (r.beatsCompared() + t.beatsCompared()) * c.lanes());
+                    r.commands() + t.commands() + edgeCommands, r.beatsCompared() + t.beatsCompared() + edgeBeats,
+                    (r.beatsCompared() + t.beatsCompared() + edgeBeats) * c.lanes());
             List<String> first = new java.util.ArrayList<>(r.mismatches());
             first.addAll(t.mismatches());
-            return new Outcome(r.passed() && t.passed(), r.failures() + t.failures(), first, r.cycles() + t.cycles(), null);
+            boolean edgesPass = e == null || e.passed();
+            if (e != null) {
+                first.addAll(e.mismatches());
+            }
+            return new Outcome(r.passed() && t.passed() && edgesPass, r.failures() + t.failures() + (e == null ? 0 : e.failures()),
+                    first, r.cycles() + t.cycles() + (e == null ? 0 : e.cycles()), null);
         }
     }
 
@@ -117,6 +130,9 @@ final class VectorKind extends BlockKind.Base<VectorConfig> {
         @Override
         public String write(ObjectNode root, BlockRun<VectorConfig> run) {
             VectorProgram p = program(run);
+            if (run.config().words() >= 64 * run.config().lanes()) {
+                RandomVectorPrograms.appendEdges(p); // the cocotb run sees the RMS/QUANT/ROPE/softmax edges too
+            }
             VectorProgram.Expected e = p.expected();
             root.put("lanes", run.config().lanes());
             ArrayNode cmds = root.putArray("commands");

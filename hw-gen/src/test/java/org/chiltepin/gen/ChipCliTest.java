@@ -30,6 +30,18 @@ class ChipCliTest {
         assertEquals("memory", tiles.get(1).get("kind").asText());
         assertEquals(4096, m.get("timing").get("addressMap").get("memWords").asInt());
         assertTrue(Files.exists(out.resolve("chip.v")));
+        assertTrue(m.get("timing").get("addressMap").get("kvLoad") == null, "no KV tile on minimal");
+    }
+
+    @Test
+    void generateChipWithKvTilePlacesItAndMapsKvLoads() throws IOException {
+        Path out = dir.resolve("chip-kv");
+        Result r = ChiltepinTest.run("generate", "chip", "--preset", "minimal-kv", "--out", out.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode t = new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("timing");
+        assertEquals("kv", t.get("tiles").get(3).get("kind").asText());
+        assertTrue(t.get("addressMap").get("kvLoad").asText().contains("bit 31"));
+        assertTrue(Files.exists(out.resolve("KvTile.v")));
     }
 
     @Test

@@ -195,7 +195,7 @@ class FpgaBuildTest {
     @Test
     @EnabledIfSystemProperty(named = "chiltepin.fpga", matches = "true")
     void icebreakerBitstreamBuilds() throws Exception {
-        String preset = System.getProperty("chiltepin.fpga.preset", "micro");
+        String preset = System.getProperty("chiltepin.fpga.preset", "fpga-ice40");
         var r = ChiltepinTest.run("fpga", "build", "--board", "icebreaker", "--preset", preset, "--out",
                 dir.resolve("ice").toString());
         assertEquals(0, r.exit(), r.out() + r.err());

@@ -15,7 +15,7 @@ import spinal.lib.bus.amba4.axi.Axi4;
 
 /**
  * The chip (block name {@code chip}, docs/chip.md): a {@link Mesh} with a {@link ControlTile}, a
- * {@link MemoryTile} and a {@link GemmTile} on the nodes {@link ChipConfig#tiles} names.
+ * {@link MemoryTile}, {@link GemmTile}s and a {@link KvTile} on the nodes {@link ChipConfig#tiles} names.
  *
  * <h2>Ports</h2>
  * <ul>
@@ -38,6 +38,8 @@ public final class Chip extends Block {
     final ControlTile control;
     final MemoryTile memory;
     final GemmTile[] gemm;
+    /** The KV tile, or null. */
+    final KvTile kv;
 
     public Chip(ChipConfig config) {
         this.config = config;
@@ -50,6 +52,7 @@ public final class Chip extends Block {
         memory = build(() -> new MemoryTile(config));
         gemm = new GemmTile[config.gemmNodes().size()];
         int g = 0;
+        KvTile kvTile = null;
         for (int n = 0; n < config.nodes(); n++) {
             TileKind kind = config.tiles().get(n);
             switch (kind) {
@@ -82,6 +85,14 @@ public final class Chip extends Block {
                     t.respIn.connectFrom(mesh.mAxisResp[n]);
                     mesh.sAxisResp[n].connectFrom(t.respOut);
                 }
+                case KV -> {
+                    KvTile t = build(() -> new KvTile(config));
+                    kvTile = t;
+                    t.reqIn.connectFrom(mesh.mAxisReq[n]);
+                    mesh.sAxisReq[n].connectFrom(t.reqOut);
+                    t.respIn.connectFrom(mesh.mAxisResp[n]);
+                    mesh.sAxisResp[n].connectFrom(t.respOut);
+                }
                 default -> {
                     idle(mesh.sAxisReq[n]);
                     idle(mesh.sAxisResp[n]);
@@ -94,6 +105,7 @@ public final class Chip extends Block {
                 }
             }
         }
+        kv = kvTile;
         // tiles address only existing nodes (ControlTile answers BAD_TILE itself): nothing is dropped
         unused("mesh_dropped", mesh.droppedReq);
         unused("mesh_dropped_resp", mesh.droppedResp);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.gemm.GemmConfig;
+import org.chiltepin.hw.kvcache.KvCacheConfig;
 import org.chiltepin.hw.noc.NocConfig;
 
 /**
@@ -15,15 +16,17 @@ import org.chiltepin.hw.noc.NocConfig;
  * @param k          mesh columns (1..8)
  * @param m          mesh rows (1..8)
  * @param tiles      one {@link TileKind} per node, node n = y·k + x; exactly one control and one
- *                   memory tile, at least one GEMM tile; {@code vector} and {@code kv} are reserved
- *                   (not built yet)
+ *                   memory tile, at least one GEMM tile, at most one KV tile; {@code vector} is
+ *                   reserved (not built yet)
  * @param bufferDepth flits per router buffer (2, 4, 8, 16)
  * @param gemm       the engine in every GEMM tile; its data word (dataBytes) must fit one 8-byte flit
+ * @param kv         the paged KV cache of the KV tile (SRAM backend, a K or V row at most 8 bytes,
+ *                   at most 4095 pages, 16..65535 tokens per sequence); used only when a kv tile is placed
  * @param memWords   external memory size in 8-byte words, a power of two in [16, 2^29]
  * @param cmdCredits commands the control tile may have outstanding per tile, a power of two in [1, 16]
  */
-public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, GemmConfig gemm, int memWords,
-        int cmdCredits) {
+public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, GemmConfig gemm, KvCacheConfig kv,
+        int memWords, int cmdCredits) {
 
     /** What sits on a node. */
     public enum TileKind {
@@ -51,6 +54,10 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
     public static final int BAD_TILE = 4;
     /** Status of a DMA move past the end of external memory. */
     public static final int BAD_MEM = 5;
+    /** Status of a GEMM load from the KV tile whose token range the sequence does not hold. */
+    public static final int BAD_KV = 6;
+    /** A KV controller status s ≠ 0 is answered as {@code KV_STATUS + s} (docs/chip.md §3). */
+    public static final int KV_STATUS = 8;
     /** Words of a GEMM tile's DMA data queue. */
     public static final int DATA_QUEUE = 2 * MAX_BURST;
 
@@ -65,10 +72,12 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
         requireCount(tiles, TileKind.CONTROL, 1, 1);
         requireCount(tiles, TileKind.MEMORY, 1, 1);
         requireCount(tiles, TileKind.GEMM, 1, k * m);
-        for (TileKind t : List.of(TileKind.KV, TileKind.VECTOR)) {
-            if (tiles.contains(t)) {
-                throw new ConfigException("tiles", "kind " + t + " is reserved and not built yet", tiles);
-            }
+        requireCount(tiles, TileKind.KV, 0, 1);
+        if (tiles.contains(TileKind.VECTOR)) {
+            throw new ConfigException("tiles", "kind " + TileKind.VECTOR + " is reserved and not built yet", tiles);
+        }
+        if (tiles.contains(TileKind.KV)) {
+            requireKv(kv);
         }
         if (gemm == null) {
             throw new ConfigException("gemm", "must be a GEMM engine configuration", "null");
@@ -86,6 +95,25 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
         NocConfig noc = new NocConfig(k, m, FLIT_WIDTH, bufferDepth, MAX_BURST, "xy");
         if (noc.tagWidth() < TAG_BITS) {
             throw new ConfigException("k", "leaves a " + noc.tagWidth() + "-bit message tag, the chip needs " + TAG_BITS, k);
+        }
+    }
+
+    /** A chip whose KV cache, if a kv tile is placed, is the default KV preset. */
+    public ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, GemmConfig gemm, int memWords, int cmdCredits) {
+        this(k, m, tiles, bufferDepth, gemm, KvCacheConfig.preset("default"), memWords, cmdCredits);
+    }
+
+    private static void requireKv(KvCacheConfig kv) {
+        if (kv == null) {
+            throw new ConfigException("kv", "must be a KV cache configuration when a kv tile is placed", "null");
+        }
+        if (kv.axi() || kv.rowBits() > FLIT_WIDTH) {
+            throw new ConfigException("kv", "must use the sram backend with K/V rows of at most 8 bytes",
+                    kv.backend() + ", " + kv.rowBits() / 8 + " bytes");
+        }
+        if (kv.numPages() > 4095 || kv.maxTokens() > 65535 || kv.maxTokens() < MAX_BURST) {
+            throw new ConfigException("kv", "must have at most 4095 pages and 16..65535 tokens per sequence",
+                    kv.numPages() + " pages, " + kv.maxTokens() + " tokens");
         }
     }
 
@@ -121,6 +149,22 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
         return out;
     }
 
+    /** Nodes that take commands from the control tile (GEMM and KV tiles), in node order. */
+    public List<Integer> commandNodes() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < tiles.size(); i++) {
+            if (tiles.get(i) == TileKind.GEMM || tiles.get(i) == TileKind.KV) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a KV tile is placed. */
+    public boolean hasKv() {
+        return tiles.contains(TileKind.KV);
+    }
+
     /** Bits of a memory word address. */
     public int memAddrBits() {
         return Integer.numberOfTrailingZeros(memWords);
@@ -130,8 +174,13 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
     public static Map<String, ChipConfig> presets() {
         Map<String, ChipConfig> p = new LinkedHashMap<>();
         p.put("minimal", new ChipConfig(2, 2, layout(4, 2), 4, GemmConfig.preset("tiny"), 1 << 12, 4));
-        p.put("default", new ChipConfig(3, 3, layout(9, 4), 4, GemmConfig.preset("default"), 1 << 20, 4));
-        p.put("large", new ChipConfig(4, 4, layout(16, 8), 4, GemmConfig.preset("default"), 1 << 22, 4));
+        // the smallest chip with a KV tile (2×2: control, memory, one GEMM, KV), for fast co-simulation
+        p.put("minimal-kv", new ChipConfig(2, 2, withKv(layout(4, 1)), 4, GemmConfig.preset("tiny"),
+                new KvCacheConfig(4, 12, 4, 4, 2, 4, 1), 1 << 12, 4));
+        p.put("default", new ChipConfig(3, 3, withKv(layout(9, 4)), 4, GemmConfig.preset("default"),
+                KvCacheConfig.preset("default"), 1 << 20, 4));
+        p.put("large", new ChipConfig(4, 4, withKv(layout(16, 8)), 4, GemmConfig.preset("default"),
+                KvCacheConfig.preset("default"), 1 << 22, 4));
         return p;
     }
 
@@ -143,6 +192,13 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
         for (int i = 2; i < nodes; i++) {
             t.add(i - 2 < gemms ? TileKind.GEMM : TileKind.EMPTY);
         }
+        return t;
+    }
+
+    /** The layout with a KV tile on its first empty node. */
+    static List<TileKind> withKv(List<TileKind> layout) {
+        List<TileKind> t = new ArrayList<>(layout);
+        t.set(t.indexOf(TileKind.EMPTY), TileKind.KV);
         return t;
     }
 

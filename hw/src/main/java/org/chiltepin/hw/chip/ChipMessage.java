@@ -21,6 +21,8 @@ final class ChipMessage {
     static final int RDATA = 4;
     static final int WRITE = 5;
     static final int WACK = 6;
+    static final int KCHECK = 7;
+    static final int KCHECK_ACK = 8;
 
     static final int KIND_BITS = 4;
     static final int ADDR_LSB = 4;
@@ -50,6 +52,12 @@ final class ChipMessage {
     /** A tag {@code width} bits wide: kind, address (zero-extended) and words − 1. */
     static Bits tag(int width, int kind, UInt addr, UInt wordsMinusOne) {
         Bits t = concat(resize(wordsMinusOne, WORDS_BITS), concat(resize(addr, ADDR_BITS), bitsLiteral(kind, KIND_BITS)));
+        return asBits(resize(asUInt(t), width));
+    }
+
+    /** A tag whose kind is a signal. */
+    static Bits tag(int width, UInt kind, UInt addr, UInt wordsMinusOne) {
+        Bits t = concat(resize(wordsMinusOne, WORDS_BITS), concat(resize(addr, ADDR_BITS), asBits(resize(kind, KIND_BITS))));
         return asBits(resize(asUInt(t), width));
     }
 

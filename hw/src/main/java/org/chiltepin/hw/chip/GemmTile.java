@@ -63,7 +63,14 @@ public final class GemmTile extends Block {
     final Bool holdEngine;
     final Bool storeBusy;
     final Bool storeLastSeen;
-    final UInt storeAddr;
+    /** KV-sourced load at the head: KCHECK sent, answered OK, answered not held (null without a KV tile). */
+    final Bool kvCheckPending;
+    final Bool kvCheckOk;
+    final Bool kvCheckBad;
+    final Bool checkLocked;
+    /** READs whose RDATA is not in yet, and whether the last one went to the KV tile (null without one). */
+    final UInt readsOut;
+    final Bool lastReadKv;
 
     final Mem<Bits> jobQueue;
     final UInt jqWr;
@@ -72,22 +79,10 @@ public final class GemmTile extends Block {
     final Bool fetchBusy;
     final UInt fetchAddr;
     final UInt fetchLeft;
-    final UInt reserved;
     final Bool readLocked;
 
-    final Bool ubBusy;
-    final UInt ubIndex;
-    final UInt ubLast;
-    final Bits[] ubWords;
-    final Mem<Bits> dataQueue;
-    final UInt dqWr;
-    final UInt dqRd;
-    final UInt dqCount;
-
-    final Bits[] pkWords;
-    final UInt pkCount;
-    final UInt pkAddr;
-    final Bool pkFull;
+    final FetchBuffer fetched;
+    final WritePacker pk;
     final UInt writesOut;
 
     public GemmTile(ChipConfig config) {
@@ -99,6 +94,10 @@ public final class GemmTile extends Block {
         int k = config.k();
         int mem = config.node(ChipConfig.TileKind.MEMORY);
         int ctl = config.node(ChipConfig.TileKind.CONTROL);
+        boolean hasKv = config.hasKv();
+        int kvNode = hasKv ? config.node(ChipConfig.TileKind.KV) : mem;
+        // fetch addresses: memory words, or with a KV tile also {1, kv, seq, first token} (bit 31 set)
+        int fa = hasKv ? 32 : ab;
         UInt memX = uint(mem % k, noc.xBits());
         UInt memY = uint(mem / k, noc.yBits());
         reqIn = slaveStream(type(() -> new Message(noc, true)));
@@ -150,12 +149,20 @@ public final class GemmTile extends Block {
         UInt storeWords = resize(mul(count, nBlocks), 34);
         UInt words = mux(isStore, storeWords, resize(count, 34));
         UInt end = add(resize(headAddr, 34), words);
-        memBad = named(bool(), "mem_bad");
-        assign(memBad, and(or(isLoad, isStore), and(neq(words, uint(0, 34)), gt(end, uint(config.memWords(), 34)))));
-        localErr = named(bool(), "local_err");
-        assign(localErr, or(memBad, or(isReadAcc, resBits)));
         UInt fetchWords = mux(isLoad, count, uint(0, 16));
         Bool needFetch = neq(fetchWords, uint(0, 16));
+        // a load from the KV tile: its range is checked there (KCHECK) before the engine sees it
+        Bool kvLoad = hasKv ? named(and(needFetch, bit(headAddr, 31)), "kv_load") : bool(false);
+        memBad = named(bool(), "mem_bad");
+        assign(memBad, and(not(kvLoad), and(or(isLoad, isStore), and(neq(words, uint(0, 34)),
+                gt(end, uint(config.memWords(), 34))))));
+        localErr = named(bool(), "local_err");
+        assign(localErr, or(memBad, or(isReadAcc, resBits)));
+        kvCheckPending = hasKv ? regInit(bool(), bool(false)) : null;
+        kvCheckOk = hasKv ? regInit(bool(), bool(false)) : null;
+        kvCheckBad = hasKv ? regInit(bool(), bool(false)) : null;
+        Bool kvReady = hasKv ? or(not(kvLoad), kvCheckOk) : bool(true);
+        Bool kvBad = hasKv ? kvCheckBad : bool(false);
 
         errValid = regInit(bool(), bool(false));
         errTag = reg(uint(8));
@@ -163,10 +170,9 @@ public final class GemmTile extends Block {
         errStatus = reg(uint(4));
         storeBusy = regInit(bool(), bool(false));
         storeLastSeen = regInit(bool(), bool(false));
-        storeAddr = reg(uint(ab));
 
         int jq = 4;
-        jobQueue = mem(bits(ab + 16), jq);
+        jobQueue = mem(bits(fa + 16), jq);
         jqWr = regInit(uint(2), uint(0, 2));
         jqRd = regInit(uint(2), uint(0, 2));
         jqCount = regInit(uint(3), uint(0, 3));
@@ -174,9 +180,9 @@ public final class GemmTile extends Block {
 
         var ec = engine.sAxisCmd;
         assign(ec.valid(), and(headValid, and(not(localErr), and(or(not(isStore), not(storeBusy)),
-                or(not(needFetch), jobRoom)))));
+                and(kvReady, or(not(needFetch), jobRoom))))));
         assign(ec.payload(), cmd);
-        Bool errTake = and(headValid, and(localErr, not(errValid)));
+        Bool errTake = and(headValid, and(or(localErr, kvBad), not(errValid)));
         Bool pop = or(ec.fire(), errTake);
         when(pop, () -> assign(cqRd, add(cqRd, uint(1, cqBits))));
         when(and(push, not(pop)), () -> assign(cqCount, add(cqCount, uint(1, cqBits + 1))))
@@ -185,29 +191,32 @@ public final class GemmTile extends Block {
             assign(errValid, bool(true));
             assign(errTag, asUInt(slice(cmd, 11, 4)));
             assign(errOpcode, op);
-            assign(errStatus, mux(memBad, uint(ChipConfig.BAD_MEM, 4), uint(GemmCommand.BAD_OPCODE, 4)));
+            assign(errStatus, mux(memBad, uint(ChipConfig.BAD_MEM, 4), mux(localErr, uint(GemmCommand.BAD_OPCODE, 4),
+                    uint(ChipConfig.BAD_KV, 4))));
         });
         Bool jobPush = and(ec.fire(), needFetch);
-        write(jobQueue, jqWr, concat(fetchWords, resize(headAddr, ab)), jobPush);
+        write(jobQueue, jqWr, concat(fetchWords, resize(headAddr, fa)), jobPush);
         when(jobPush, () -> assign(jqWr, add(jqWr, uint(1, 2))));
         when(and(ec.fire(), isStore), () -> {
             assign(storeBusy, bool(true));
             assign(storeLastSeen, bool(false));
-            assign(storeAddr, resize(headAddr, ab));
         });
 
         // ---------------- fetcher: READs of at most 16 words, never across a 16-word boundary
         fetchBusy = regInit(bool(), bool(false));
-        fetchAddr = reg(uint(ab));
+        fetchAddr = reg(uint(fa));
         fetchLeft = reg(uint(17));
-        reserved = regInit(uint(6), uint(0, 6));
-        Bits job = named(bits(ab + 16), "fetch_job");
+        Message ri = respIn.payload();
+        Bool isData = ChipMessage.isKind(ri, ChipMessage.RDATA);
+        fetched = new FetchBuffer(g, ri, and(respIn.fire(), isData), engine.sAxisData);
+        UInt reserved = fetched.reserved;
+        Bits job = named(bits(fa + 16), "fetch_job");
         assign(job, readAsync(jobQueue, jqRd));
         Bool jobPop = and(not(fetchBusy), neq(jqCount, uint(0, 3)));
         when(jobPop, () -> {
             assign(fetchBusy, bool(true));
-            assign(fetchAddr, asUInt(slice(job, ab - 1, 0)));
-            assign(fetchLeft, resize(asUInt(slice(job, ab + 15, ab)), 17));
+            assign(fetchAddr, asUInt(slice(job, fa - 1, 0)));
+            assign(fetchLeft, resize(asUInt(slice(job, fa + 15, fa)), 17));
             assign(jqRd, add(jqRd, uint(1, 2)));
         });
         when(and(jobPush, not(jobPop)), () -> assign(jqCount, add(jqCount, uint(1, 3))))
@@ -218,19 +227,17 @@ public final class GemmTile extends Block {
         dropBits(chunkFull, 16, 5, "fetch_chunk_high"); // at most toBoundary <= 16
         UInt chunk = named(uint(5), "fetch_chunk");
         assign(chunk, resize(chunkFull, 5));
-        Bool readValid = and(fetchBusy, le(add(resize(reserved, 7), resize(chunk, 7)), uint(ChipConfig.DATA_QUEUE, 7)));
+        // RDATA from memory and from the KV tile may overtake each other: a READ to the other source
+        // waits until every earlier one is answered, so words reach the engine in order
+        readsOut = hasKv ? regInit(uint(6), uint(0, 6)) : null;
+        lastReadKv = hasKv ? regInit(bool(), bool(false)) : null;
+        Bool sameSource = hasKv ? or(eq(readsOut, uint(0, 6)), eq(lastReadKv, bit(fetchAddr, 31))) : bool(true);
+        Bool readValid = and(sameSource, and(fetchBusy, le(add(resize(reserved, 7), resize(chunk, 7)),
+                uint(ChipConfig.DATA_QUEUE, 7))));
 
         // ---------------- store packer
-        pkWords = new Bits[maxLen];
-        for (int i = 0; i < maxLen; i++) {
-            pkWords[i] = named(reg(bits(w)), "pk_word_" + i);
-        }
-        pkCount = regInit(uint(5), uint(0, 5));
-        pkAddr = reg(uint(ab));
-        pkFull = regInit(bool(), bool(false));
         writesOut = regInit(uint(8), uint(0, 8));
         var ed = engine.mAxisData;
-        assign(ed.ready(), not(pkFull));
         Bits packed = asBits(slice(ed.payload().c[0], 7, 0));
         for (int j = 1; j < g.cols(); j++) {
             packed = concat(slice(ed.payload().c[j], 7, 0), packed);
@@ -240,101 +247,75 @@ public final class GemmTile extends Block {
             dropBits(ed.payload().c[j], GemmConfig.ACC_WIDTH - 1, 8, "store_c_" + j + "_high");
         }
         Bits word = asBits(resize(asUInt(packed), w));
-        when(ed.fire(), () -> {
-            for (int i = 0; i < maxLen; i++) {
-                Bits target = pkWords[i];
-                when(eq(pkCount, uint(i, 5)), () -> assign(target, word));
-            }
-            when(eq(pkCount, uint(0, 5)), () -> assign(pkAddr, storeAddr));
-            assign(pkCount, add(pkCount, uint(1, 5)));
-            assign(storeAddr, add(storeAddr, uint(1, ab)));
-            Bool boundary = eq(slice(storeAddr, 3, 0), uint(15, 4));
-            when(or(ed.payload().last, boundary), () -> assign(pkFull, bool(true)));
-            when(ed.payload().last, () -> assign(storeLastSeen, bool(true)));
-        });
+        pk = new WritePacker(ab, and(ec.fire(), isStore), headAddr, ed.fire(), word, ed.payload().last, bool(true));
+        Bool pkFull = pk.full;
+        assign(ed.ready(), not(pkFull));
+        when(and(ed.fire(), ed.payload().last), () -> assign(storeLastSeen, bool(true)));
 
         // ---------------- request network: WRITE before READ unless a READ is already offered
+        // a KCHECK goes when neither is wanted; an offered message stays offered until taken
         readLocked = regInit(bool(), bool(false));
-        Bool offerRead = and(readValid, or(not(pkFull), readLocked));
-        Bool offerWrite = and(pkFull, not(readLocked));
-        assign(reqOut.valid(), or(offerRead, offerWrite));
+        checkLocked = hasKv ? regInit(bool(), bool(false)) : null;
+        Bool wantCheck = hasKv ? and(headValid, and(kvLoad, and(not(localErr),
+                and(not(kvCheckPending), and(not(kvCheckOk), not(kvCheckBad)))))) : bool(false);
+        Bool offerCheck = hasKv ? and(wantCheck, or(checkLocked, and(not(readValid), not(pkFull)))) : bool(false);
+        Bool noCheck = hasKv ? not(checkLocked) : bool(true);
+        Bool offerRead = and(noCheck, and(readValid, or(not(pkFull), readLocked)));
+        Bool offerWrite = and(noCheck, and(pkFull, not(readLocked)));
+        assign(reqOut.valid(), or(offerCheck, or(offerRead, offerWrite)));
         UInt wm1 = sub(chunk, uint(1, 5));
-        ChipMessage.drive(reqOut.payload(), memX, memY,
-                mux(offerWrite, ChipMessage.tag(noc.tagWidth(), ChipMessage.WRITE, pkAddr, uint(0, 1)),
-                        ChipMessage.tag(noc.tagWidth(), ChipMessage.READ, fetchAddr, wm1)),
-                mux(offerWrite, pkCount, uint(0, 5)), pkWords);
+        Bits[] reqWords = pk.words.clone();
+        reqWords[0] = mux(offerCheck, asBits(resize(count, w)), pk.words[0]);
+        Bool toKv = hasKv ? or(offerCheck, and(offerRead, bit(fetchAddr, 31))) : bool(false);
+        ChipMessage.drive(reqOut.payload(), mux(toKv, uint(kvNode % k, noc.xBits()), memX),
+                mux(toKv, uint(kvNode / k, noc.yBits()), memY),
+                mux(offerWrite, ChipMessage.tag(noc.tagWidth(), ChipMessage.WRITE, pk.addr, uint(0, 1)),
+                        mux(offerCheck, ChipMessage.tag(noc.tagWidth(), ChipMessage.KCHECK, headAddr, uint(0, 1)),
+                                ChipMessage.tag(noc.tagWidth(), ChipMessage.READ, fetchAddr, wm1))),
+                mux(offerWrite, pk.count, mux(offerCheck, uint(1, 5), uint(0, 5))), reqWords);
         assign(readLocked, and(offerRead, not(reqOut.ready())));
+        if (hasKv) {
+            assign(checkLocked, and(offerCheck, not(reqOut.ready())));
+            when(and(reqOut.fire(), offerCheck), () -> assign(kvCheckPending, bool(true)));
+            when(pop, () -> {
+                assign(kvCheckOk, bool(false));
+                assign(kvCheckBad, bool(false));
+            });
+        }
         Bool readSent = and(reqOut.fire(), offerRead);
         Bool writeSent = and(reqOut.fire(), offerWrite);
         when(readSent, () -> {
-            assign(fetchAddr, add(fetchAddr, resize(chunk, ab)));
+            assign(fetchAddr, add(fetchAddr, resize(chunk, fa)));
             assign(fetchLeft, sub(fetchLeft, resize(chunk, 17)));
             when(eq(fetchLeft, resize(chunk, 17)), () -> assign(fetchBusy, bool(false)));
         });
-        when(writeSent, () -> {
-            assign(pkFull, bool(false));
-            assign(pkCount, uint(0, 5));
-        });
-
-        // ---------------- response network in: RDATA into the unpack buffer, WACKs counted
-        ubBusy = regInit(bool(), bool(false));
-        ubIndex = reg(uint(4));
-        ubLast = reg(uint(4));
-        ubWords = new Bits[maxLen];
-        for (int i = 0; i < maxLen; i++) {
-            ubWords[i] = named(reg(bits(w)), "ub_word_" + i);
+        assign(pk.sent, writeSent);
+        assign(fetched.readWords, mux(readSent, resize(chunk, 6), uint(0, 6)));
+        if (hasKv) {
+            Bool dataIn = and(respIn.fire(), isData);
+            when(readSent, () -> assign(lastReadKv, bit(fetchAddr, 31)));
+            when(and(readSent, not(dataIn)), () -> assign(readsOut, add(readsOut, uint(1, 6))))
+                    .elseWhen(and(dataIn, not(readSent)), () -> assign(readsOut, sub(readsOut, uint(1, 6))));
         }
-        Message ri = respIn.payload();
-        // RDATA and WACK come from the memory tile only: their kind is all the tag says; length 16
-        // wraps to 0 in the 4-bit last index (0 - 1 = 15)
+
+        // ---------------- response network in: RDATA into the fetch buffer, WACKs counted
+        // RDATA and WACK come from the memory or KV tile: their kind is all the tag says
         unused("resp_in_fields", ri.destX, ri.destY, ri.srcX, ri.srcY,
                 slice(ri.tag, widthOf(ri.tag) - 1, ChipMessage.KIND_BITS),
                 slice(ri.length, widthOf(ri.length) - 1, 4));
-        Bool isData = ChipMessage.isKind(ri, ChipMessage.RDATA);
         Bool isAck = ChipMessage.isKind(ri, ChipMessage.WACK);
-        assign(respIn.ready(), or(not(isData), not(ubBusy)));
-        when(and(respIn.fire(), isData), () -> {
-            assign(ubBusy, bool(true));
-            assign(ubIndex, uint(0, 4));
-            assign(ubLast, sub(resize(ri.length, 4), uint(1, 4)));
-            for (int i = 0; i < maxLen; i++) {
-                assign(ubWords[i], ri.data[i]);
-            }
-        });
+        if (hasKv) {
+            // the KV tile's answer to a KCHECK: word 0 bit 0 = the range is held
+            when(and(respIn.fire(), ChipMessage.isKind(ri, ChipMessage.KCHECK_ACK)), () -> {
+                assign(kvCheckPending, bool(false));
+                assign(kvCheckOk, bit(ri.data[0], 0));
+                assign(kvCheckBad, not(bit(ri.data[0], 0)));
+            });
+        }
+        assign(respIn.ready(), or(not(isData), not(fetched.ubBusy)));
         Bool ackIn = and(respIn.fire(), isAck);
         when(and(writeSent, not(ackIn)), () -> assign(writesOut, add(writesOut, uint(1, 8))))
                 .elseWhen(and(ackIn, not(writeSent)), () -> assign(writesOut, sub(writesOut, uint(1, 8))));
-
-        int dq = ChipConfig.DATA_QUEUE;
-        int dqBits = Integer.numberOfTrailingZeros(dq);
-        dataQueue = mem(bits(w), dq);
-        dqWr = regInit(uint(dqBits), uint(0, dqBits));
-        dqRd = regInit(uint(dqBits), uint(0, dqBits));
-        dqCount = regInit(uint(dqBits + 1), uint(0, dqBits + 1));
-        Bits ubWord = ubWords[0];
-        for (int i = 1; i < maxLen; i++) {
-            ubWord = mux(eq(ubIndex, uint(i, 4)), ubWords[i], ubWord);
-        }
-        Bool dqPush = and(ubBusy, lt(dqCount, uint(dq, dqBits + 1)));
-        write(dataQueue, dqWr, ubWord, dqPush);
-        when(dqPush, () -> {
-            assign(dqWr, add(dqWr, uint(1, dqBits)));
-            assign(ubIndex, add(ubIndex, uint(1, 4)));
-            when(eq(ubIndex, ubLast), () -> assign(ubBusy, bool(false)));
-        });
-        var sd = engine.sAxisData;
-        Bits dqHead = named(bits(w), "data_head");
-        assign(dqHead, readAsync(dataQueue, dqRd));
-        assign(sd.valid(), neq(dqCount, uint(0, dqBits + 1)));
-        assign(sd.payload(), slice(dqHead, 8 * g.dataBytes() - 1, 0));
-        if (8 * g.dataBytes() < w) {
-            dropBits(dqHead, w - 1, 8 * g.dataBytes(), "data_head_high"); // a loaded word holds one data beat in its low bytes
-        }
-        when(sd.fire(), () -> assign(dqRd, add(dqRd, uint(1, dqBits))));
-        when(and(dqPush, not(sd.fire())), () -> assign(dqCount, add(dqCount, uint(1, dqBits + 1))))
-                .elseWhen(and(sd.fire(), not(dqPush)), () -> assign(dqCount, sub(dqCount, uint(1, dqBits + 1))));
-        UInt readWords = mux(readSent, resize(chunk, 6), uint(0, 6));
-        assign(reserved, sub(add(reserved, readWords), mux(sd.fire(), uint(1, 6), uint(0, 6))));
 
         // ---------------- completions: local errors first, a STORE's response once its writes are in
         var er = engine.mAxisResp;

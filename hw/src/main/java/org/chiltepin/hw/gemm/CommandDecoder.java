@@ -173,7 +173,7 @@ final class CommandDecoder extends HdlArea {
         // The decoded command is registered: the dispatcher's hazard checks and unit loads start
         // from flip-flops, not from the end of the range multipliers.
         advance = and(cmdValid, or(not(decValid), canIssue));
-        dec = new Decoded(advance, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount, cmdN,
+        dec = new Decoded(config.rangeWidth(), advance, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount, cmdN,
                 ws ? null : cmdK,
                 cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, ADDR), resize(cmdBEnd, ADDR),
                 resize(cmdAccEnd, ADDR), cmdOutRows, resize(cmdOutEnd, ADDR),
@@ -224,12 +224,12 @@ final class CommandDecoder extends HdlArea {
         final Bool isClear;
         final Bool sizeBad;
         final Bool error;
-        /** The three addresses as range starts ({@link #ADDR} bits). */
+        /** The three addresses as range starts ({@link GemmConfig#rangeWidth()} bits). */
         final UInt lo0;
         final UInt lo1;
         final UInt lo2;
 
-        Decoded(Bool take, UInt opcode, UInt tag, Bool flag, UInt addr0, UInt addr1, UInt addr2, UInt count, UInt n,
+        Decoded(int rangeWidth, Bool take, UInt opcode, UInt tag, Bool flag, UInt addr0, UInt addr1, UInt addr2, UInt count, UInt n,
                 UInt k, UInt mBlocks, UInt nBlocks, UInt kBlocks, UInt loadEnd, UInt aEnd, UInt bEnd, UInt accEnd,
                 UInt outRows, UInt outEnd, UInt status, Bool[] flags) {
             this.opcode = stage(opcode, take, "opcode");
@@ -241,15 +241,15 @@ final class CommandDecoder extends HdlArea {
             this.count = stage(count, take, "count");
             this.n = stage(n, take, "n");
             this.k = stage(k, take, "k");
-            this.mBlocks = stage(mBlocks, take, "m_blocks");
-            this.nBlocks = stage(nBlocks, take, "n_blocks");
-            this.kBlocks = stage(kBlocks, take, "k_blocks");
-            this.loadEnd = stage(loadEnd, take, "load_end");
-            this.aEnd = stage(aEnd, take, "a_end");
-            this.bEnd = stage(bEnd, take, "b_end");
-            this.accEnd = stage(accEnd, take, "acc_end");
+            this.mBlocks = stage(fit(mBlocks, rangeWidth), take, "m_blocks");
+            this.nBlocks = stage(fit(nBlocks, rangeWidth), take, "n_blocks");
+            this.kBlocks = stage(fit(kBlocks, rangeWidth), take, "k_blocks");
+            this.loadEnd = stage(fit(loadEnd, rangeWidth), take, "load_end");
+            this.aEnd = stage(fit(aEnd, rangeWidth), take, "a_end");
+            this.bEnd = stage(fit(bEnd, rangeWidth), take, "b_end");
+            this.accEnd = stage(fit(accEnd, rangeWidth), take, "acc_end");
             this.outRows = stage(outRows, take, "out_rows");
-            this.outEnd = stage(outEnd, take, "out_end");
+            this.outEnd = stage(fit(outEnd, rangeWidth), take, "out_end");
             this.status = stage(status, take, "status");
             String[] flagNames = {"is_fence", "is_load_a", "is_load_b", "is_load_s", "is_load", "is_compute", "is_store",
                 "is_output", "is_counter", "is_clear", "size_bad", "error"};
@@ -269,9 +269,17 @@ final class CommandDecoder extends HdlArea {
             isClear = r[9];
             sizeBad = r[10];
             error = r[11];
-            lo0 = named(resize(this.addr0, ADDR), "dec_lo0");
-            lo1 = named(resize(this.addr1, ADDR), "dec_lo1");
-            lo2 = named(resize(this.addr2, ADDR), "dec_lo2");
+            lo0 = named(resize(this.addr0, rangeWidth), "dec_lo0");
+            lo1 = named(resize(this.addr1, rangeWidth), "dec_lo1");
+            lo2 = named(resize(this.addr2, rangeWidth), "dec_lo2");
+        }
+
+        /**
+         * A range value cut to the units' {@code rangeWidth}: the FPGA profile keeps log2(largest
+         * memory) + 1 bits, enough for every command that passed the range checks.
+         */
+        private static UInt fit(UInt value, int rangeWidth) {
+            return value == null || widthOf(value) == rangeWidth ? value : resize(value, rangeWidth);
         }
 
         private static <T extends spinal.core.Data> T stage(T value, Bool take, String name) {

@@ -55,7 +55,7 @@ final class ComputeUnit extends HdlArea {
 
     ComputeUnit(GemmConfig config, Block core, CommandDecoder.Decoded dec, Mem<Bits> aMem, Mem<Bits> bMem) {
         cols = config.cols();
-        int addr = CommandDecoder.ADDR;
+        int addr = config.rangeWidth();
         int cBits = GemmConfig.log2(config.accDepth());
         computeStart = bool();
         compActive = regInit(bool(), bool(false));

@@ -16,6 +16,13 @@ import spinal.core.UInt;
  * writes its range or a LOAD writes the scales. FENCE waits until every unit is idle. Commands the
  * dispatcher answers itself (FENCE, READ_COUNTER, CLEAR_COUNTERS, any error but a LOAD's range)
  * respond one cycle after they issue, from {@code disp_resp_*}.
+ *
+ * <p>In the FPGA profile the three hazard sums are registered ({@code hazard_load_q},
+ * {@code hazard_compute_q}, {@code hazard_output_q}) so the range comparators do not sit in front
+ * of the units' loads. A registered hazard is stale only after the decode stage or a unit changed:
+ * units start only when a command issues, and one finishing only removes hazards. So a command
+ * goes to a unit only when {@code hazard_fresh} (no issue and no new command in decode the cycle
+ * before): one bubble after every issue, and one cycle more from acceptance to issue.
  */
 final class Dispatcher extends HdlArea {
     final Bool loadAHazard;
@@ -30,6 +37,8 @@ final class Dispatcher extends HdlArea {
     final Bool outputScaleHazard;
     final Bool outputHazard;
     final Bool allIdle;
+    /** FPGA profile: the registered hazards are up to date (null otherwise). */
+    final Bool hazardFresh;
     /** Where the command in decode goes: a unit, or an answer from the dispatcher ({@code immediate}). */
     final Bool toLoad;
     final Bool toCompute;
@@ -50,10 +59,10 @@ final class Dispatcher extends HdlArea {
     final UInt dispRespStatus;
     final UInt dispRespValue;
 
-    Dispatcher(CommandDecoder decoder, Bool canIssue, LoadUnit load, ComputeUnit compute, OutputUnit output,
+    Dispatcher(GemmConfig config, CommandDecoder decoder, Bool canIssue, LoadUnit load, ComputeUnit compute, OutputUnit output,
             PerformanceCounters counters) {
         CommandDecoder.Decoded dec = decoder.dec;
-        int cw = GemmConfig.COUNTER_WIDTH;
+        int cw = widthOf(counters.counterValue);
         dispRespValid = regInit(bool(), bool(false));
         dispRespTag = reg(uint(8));
         dispRespOpcode = reg(uint(4));
@@ -80,9 +89,22 @@ final class Dispatcher extends HdlArea {
         toCompute = and(dec.isCompute, not(dec.error));
         toOutput = and(dec.isOutput, not(dec.error));
         immediate = and(not(toLoad), and(not(toCompute), not(toOutput)));
-        loadCanIssue = and(not(load.loadActive), or(load.loadDiscardNow, not(loadHazard)));
-        computeCanIssue = and(not(compActive), not(computeHazard));
-        outputCanIssue = and(not(outActive), not(outputHazard));
+        Bool loadHz = loadHazard;
+        Bool computeHz = computeHazard;
+        Bool outputHz = outputHazard;
+        Bool fresh = bool(true);
+        if (config.fpgaProfile()) {
+            hazardFresh = regInit(bool(), bool(false));
+            fresh = hazardFresh;
+            loadHz = named(regNext(loadHazard), "hazard_load_q");
+            computeHz = named(regNext(computeHazard), "hazard_compute_q");
+            outputHz = named(regNext(outputHazard), "hazard_output_q");
+        } else {
+            hazardFresh = null;
+        }
+        loadCanIssue = and(fresh, and(not(load.loadActive), or(load.loadDiscardNow, not(loadHz))));
+        computeCanIssue = and(fresh, and(not(compActive), not(computeHz)));
+        outputCanIssue = and(fresh, and(not(outActive), not(outputHz)));
         immediateCanIssue = and(not(dispRespValid), or(not(dec.isFence), or(dec.error, allIdle)));
         when(toLoad, () -> assign(canIssue, loadCanIssue))
                 .elseWhen(toCompute, () -> assign(canIssue, computeCanIssue))
@@ -90,6 +112,9 @@ final class Dispatcher extends HdlArea {
                 .otherwise(() -> assign(canIssue, immediateCanIssue));
         accept = and(decoder.decValid, canIssue);
         decoder.issued(accept);
+        if (hazardFresh != null) {
+            assign(hazardFresh, and(not(accept), not(decoder.advance)));
+        }
 
         UInt counterResult = counters.counterValue;
         answer = and(accept, immediate);

@@ -22,9 +22,15 @@ import org.chiltepin.hw.array.ArrayConfig;
  * @param dataflow   the array core: output-stationary (accumulators in the PEs, K streams
  *                   through) or weight-stationary (a rows × cols block of B held in the PEs,
  *                   rows of A stream through); it decides the scratchpad layouts of COMPUTE
+ * @param fpgaProfile the FPGA profile: the same commands and results, with the control sized for a
+ *                   small FPGA — performance counters of {@link #FPGA_COUNTER_WIDTH} bits (they wrap;
+ *                   READ_COUNTER zero-extends them), and the units' address ranges, block counters and
+ *                   range registers {@link #rangeWidth()} = log2(largest memory) + 1 bits instead of the
+ *                   17 of a command field (a command out of range is rejected before it reaches a
+ *                   unit, so in-range values always fit). docs/fpga.md, section 7, has what it saves
  */
 public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth, int requantLanes,
-        Dataflow dataflow) {
+        Dataflow dataflow, boolean fpgaProfile) {
 
     /** How the array keeps its operands; see docs/gemm.md for each one's COMPUTE layout. */
     public enum Dataflow {
@@ -51,8 +57,12 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
     public static final int MULT_WIDTH = 16;
     /** Width of a requantization shift (unsigned; shifts of 48 and more give 0). */
     public static final int SHIFT_WIDTH = 8;
-    /** Width of each performance counter. */
+    /** Width of each performance counter, and of a response's value. */
     public static final int COUNTER_WIDTH = 48;
+    /** Width of each performance counter in the FPGA profile (2^32 cycles: 107 s at 40 MHz). */
+    public static final int FPGA_COUNTER_WIDTH = 32;
+    /** Width of a range end made of a 16-bit command address and a 16-bit count. */
+    public static final int FIELD_RANGE_WIDTH = 17;
 
     public GemmConfig {
         powerOfTwo("rows", rows, 1, ArrayConfig.MAX_DIM);
@@ -65,6 +75,32 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
         if (dataflow == null) {
             throw new ConfigException("dataflow", "must be one of [output-stationary, weight-stationary]", "null");
         }
+    }
+
+    /** A configuration of the full (not FPGA) profile. */
+    public GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth, int requantLanes,
+            Dataflow dataflow) {
+        this(rows, cols, aDepth, bDepth, accDepth, scaleDepth, requantLanes, dataflow, false);
+    }
+
+    /** The same engine in the FPGA profile ({@code on}) or the full one. */
+    public GemmConfig withFpgaProfile(boolean on) {
+        return new GemmConfig(rows, cols, aDepth, bDepth, accDepth, scaleDepth, requantLanes, dataflow, on);
+    }
+
+    /** Bits of each performance counter. */
+    public int counterWidth() {
+        return fpgaProfile ? FPGA_COUNTER_WIDTH : COUNTER_WIDTH;
+    }
+
+    /**
+     * Bits of the units' address ranges and block counters: log2 of the largest memory + 1 in the
+     * FPGA profile (every range end of a legal command is at most that memory's depth), else
+     * {@link #FIELD_RANGE_WIDTH}.
+     */
+    public int rangeWidth() {
+        int largest = Math.max(Math.max(aDepth, bDepth), Math.max(accDepth, scaleDepth));
+        return fpgaProfile ? log2(largest) + 1 : FIELD_RANGE_WIDTH;
     }
 
     /** An output-stationary configuration. */
@@ -92,7 +128,8 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
         Map<String, GemmConfig> p = new LinkedHashMap<>();
         p.put("default", new GemmConfig(8, 8, 4096, 4096, 1024, 256));
         p.put("tiny", new GemmConfig(2, 2, 256, 256, 128, 16));
-        p.put("fpga-small", new GemmConfig(4, 4, 512, 512, 256, 64, 1));
+        // The FPGA presets use the FPGA profile: same commands and results, control sized to the memories.
+        p.put("fpga-small", new GemmConfig(4, 4, 512, 512, 256, 64, 1, Dataflow.OUTPUT_STATIONARY, true));
         p.put("large", new GemmConfig(16, 16, 8192, 8192, 2048, 512));
         p.put("ws", new GemmConfig(8, 8, 4096, 4096, 1024, 256, 8, Dataflow.WEIGHT_STATIONARY));
         p.put("tiny-ws", new GemmConfig(2, 2, 256, 256, 128, 16, 2, Dataflow.WEIGHT_STATIONARY));

@@ -33,7 +33,7 @@ import spinal.lib.Stream;
  *       of STORE sign-extended; lanes past N are 0) and {@code last} on a command's final beat.</li>
  *   <li>{@code m_axis_resp_*}: one response per command: {@code tag}, {@code opcode},
  *       {@code status} (0 OK, 1 bad opcode, 2 zero size, 3 out of range), {@code value}
- *       (48 bits; the counter for READ_COUNTER).</li>
+ *       (48 bits; the counter for READ_COUNTER, zero-extended from 32 bits in the FPGA profile).</li>
  * </ul>
  *
  * <h2>Timing</h2>
@@ -42,8 +42,9 @@ import spinal.lib.Stream;
  * cycles, each loading a block of weights while the previous one streams. Results are written into the accumulators
  * rows + cols + 3 cycles after its last beat, and it responds then. A command passes two decode
  * registers ({@code cmd_word} with its range products, {@code dec_*} with ends, checks and status)
- * and can issue two cycles after it is accepted. STORE and READ_ACC emit one beat per cycle after
- * a 7-cycle latency (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue).
+ * and can issue two cycles after it is accepted (three to a unit in the FPGA profile). STORE and READ_ACC emit one beat per cycle after
+ * a 7-cycle latency (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue), plus
+ * cols / requantLanes − 1 cycles when the lanes are requantized in groups.
  * {@link #latencies} has these numbers for the manifest.
  *
  * <h2>Units</h2>
@@ -143,19 +144,18 @@ public final class GemmEngine extends Block {
 
         canIssue = bool();
         decoder = new CommandDecoder(config, sAxisCmd, canIssue);
-        counters = new PerformanceCounters(decoder.dec.addr0);
+        counters = new PerformanceCounters(config, decoder.dec.addr0);
         load = new LoadUnit(config, decoder.dec, sAxisData, aMem, bMem, scaleMult, scaleShift);
         compute = new ComputeUnit(config, core, decoder.dec, aMem, bMem);
         output = new OutputUnit(config, decoder.dec, compute.rmwRead);
-        dispatcher = new Dispatcher(decoder, canIssue, load, compute, output, counters);
+        dispatcher = new Dispatcher(config, decoder, canIssue, load, compute, output, counters);
 
         accReadAddr = mux(compute.rmwRead, compute.issue.rowAddr(), output.outAddr);
         accReadData = readSync(accMem, accReadAddr, or(compute.rmwRead, output.outIssue));
         compute.writeBack(accMem, accReadData);
         output.emit(accReadData, scaleMult, scaleShift, mAxisData);
 
-        int cw = GemmConfig.COUNTER_WIDTH;
-        UInt none = uint(0, cw);
+        UInt none = uint(0, 1);
         arbiter = new ResponseArbiter(mAxisResp,
                 new ResponseArbiter.Source(dispatcher.dispRespValid, dispatcher.dispRespTag, dispatcher.dispRespOpcode,
                         dispatcher.dispRespStatus, dispatcher.dispRespValue, dispatcher::responded),
@@ -187,11 +187,13 @@ public final class GemmEngine extends Block {
      * The engine's latencies, in clock cycles; the manifest reports these, and a co-simulation
      * test ({@code GemmLatencyCosimTest}) measures them.
      *
-     * @param decodeCycles from a command's acceptance on {@code s_axis_cmd} to its issue (cmd_word, dec_*)
+     * @param decodeCycles from a command's acceptance on {@code s_axis_cmd} to its issue to a unit (cmd_word,
+     *     dec_*; and the registered hazard checks in the FPGA profile)
      * @param immediateResponseCycles from acceptance to the response of a command the dispatcher answers
      *     itself (FENCE, READ_COUNTER, CLEAR_COUNTERS, an illegal command) on an idle engine
      * @param storeLatencyCycles from issue to the first beat of a STORE or READ_ACC on {@code m_axis_data}
-     *     (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue)
+     *     (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue; plus cols / requantLanes − 1
+     *     cycles for the later lane groups of the beat)
      * @param computeDrainCycles from a COMPUTE's last array beat to its rows in the accumulators
      */
     public record Latencies(int decodeCycles, int immediateResponseCycles, int storeLatencyCycles,
@@ -200,7 +202,12 @@ public final class GemmEngine extends Block {
 
     /** The latencies of an engine built from {@code config}. */
     public static Latencies latencies(GemmConfig config) {
-        return new Latencies(CommandDecoder.STAGES, CommandDecoder.STAGES + 1, OutputUnit.LATENCY + 2, config.rows() + config.cols() + 3);
+        // The FPGA profile's registered hazard checks add a cycle before a command can go to a unit.
+        int decode = CommandDecoder.STAGES + (config.fpgaProfile() ? 1 : 0);
+        // A beat leaves when its last lane group is requantized: groups - 1 cycles after the first.
+        int groups = config.cols() / config.requantLanes();
+        return new Latencies(decode, CommandDecoder.STAGES + 1, OutputUnit.LATENCY + 2 + groups - 1,
+                config.rows() + config.cols() + 3);
     }
 
 }

@@ -66,7 +66,7 @@ final class LoadUnit extends HdlArea {
         int cols = config.cols();
         int logCols = GemmConfig.log2(cols);
         int sBits = GemmConfig.log2(config.scaleDepth() / cols);
-        int addr = CommandDecoder.ADDR;
+        int addr = config.rangeWidth();
         loadStart = bool();
         // A rejected LOAD (reserved bits set: BAD_OPCODE, or a bad range: BAD_RANGE) still consumes
         // its data beats, discarded: the data stream stays aligned and the memory unchanged.

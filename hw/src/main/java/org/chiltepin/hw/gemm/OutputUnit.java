@@ -70,7 +70,7 @@ final class OutputUnit extends HdlArea {
     OutputUnit(GemmConfig config, CommandDecoder.Decoded dec, Bool rmwRead) {
         this.config = config;
         int cols = config.cols();
-        int addr = CommandDecoder.ADDR;
+        int addr = config.rangeWidth();
         int logCols = GemmConfig.log2(cols);
         int cBits = GemmConfig.log2(config.accDepth());
         int sBits = GemmConfig.log2(config.scaleDepth() / cols);
@@ -135,7 +135,7 @@ final class OutputUnit extends HdlArea {
     void emit(Bits accReadData, Mem<SInt>[] scaleMult, Mem<UInt>[] scaleShift, Stream<GemmEngine.Row> mAxisData) {
         int cols = config.cols();
         int logCols = GemmConfig.log2(cols);
-        int addr = CommandDecoder.ADDR;
+        int addr = config.rangeWidth();
         int cBits = GemmConfig.log2(config.accDepth());
         int sBits = GemmConfig.log2(config.scaleDepth() / cols);
         int columnWidth = addr + logCols;

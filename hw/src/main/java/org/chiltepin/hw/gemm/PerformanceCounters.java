@@ -9,7 +9,7 @@ import spinal.core.UInt;
 
 /**
  * The GEMM engine's performance counters ({@link GemmCommand#CYCLES} … {@link GemmCommand#STALL_HAZARD}):
- * {@code COUNTER_WIDTH}-bit registers {@code count_cycles}, {@code count_busy}, {@code count_mac_active},
+ * {@link GemmConfig#counterWidth()}-bit registers {@code count_cycles}, {@code count_busy}, {@code count_mac_active},
  * {@code count_stall_input}, {@code count_stall_output} and {@code count_stall_hazard}, reset to 0.
  * Each adds one in a cycle its event is high and goes to 0 in a cycle a CLEAR_COUNTERS issues (clear
  * wins). READ_COUNTER reads {@link #select} in the cycle it issues: a reading includes the events up
@@ -23,8 +23,8 @@ final class PerformanceCounters extends HdlArea {
     /** The counter a READ_COUNTER names, by index. */
     final UInt counterValue;
 
-    PerformanceCounters(UInt index) {
-        int cw = GemmConfig.COUNTER_WIDTH;
+    PerformanceCounters(GemmConfig config, UInt index) {
+        int cw = config.counterWidth();
         counters = new UInt[GemmCommand.COUNTERS];
         for (int i = 0; i < counters.length; i++) {
             counters[i] = named(regInit(uint(cw), uint(0, cw)), NAMES[i]);
@@ -41,7 +41,7 @@ final class PerformanceCounters extends HdlArea {
 
     /** Counts: {@code events[i]} adds one to counter i; {@code clear} zeroes every counter. */
     void count(Bool clear, Bool... events) {
-        int cw = GemmConfig.COUNTER_WIDTH;
+        int cw = widthOf(counters[0]);
         for (int i = 0; i < counters.length; i++) {
             UInt c = counters[i];
             Bool event = events[i];

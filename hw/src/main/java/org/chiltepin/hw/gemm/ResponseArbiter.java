@@ -65,6 +65,6 @@ final class ResponseArbiter extends HdlArea {
         assign(p.tag, src.tag());
         assign(p.opcode, src.opcode());
         assign(p.status, src.status());
-        assign(p.value, src.value());
+        assign(p.value, resize(src.value(), widthOf(p.value)));
     }
 }

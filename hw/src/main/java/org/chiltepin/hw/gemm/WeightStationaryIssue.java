@@ -70,7 +70,7 @@ final class WeightStationaryIssue extends HdlArea implements IssueSide {
         this.array = array;
         int rows = config.rows();
         int cols = config.cols();
-        int addr = CommandDecoder.ADDR;
+        int addr = config.rangeWidth();
         int aBits = GemmConfig.log2(config.aDepth());
         int bBits = GemmConfig.log2(config.bDepth());
         int cBits = GemmConfig.log2(config.accDepth());

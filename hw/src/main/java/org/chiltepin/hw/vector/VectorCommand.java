@@ -6,14 +6,16 @@ package org.chiltepin.hw.vector;
  *
  * <pre>
  * bits      field  meaning
- * [3:0]     op     1 LOAD, 2 STORE, 3 ADD, 4 MUL, 5 SCALE, 6 EXP, 7 SILU, 8 NORM, 9 MAX, 10 SUM
+ * [3:0]     op     1 LOAD, 2 STORE, 3 ADD, 4 MUL, 5 SCALE, 6 EXP, 7 SILU, 8 NORM, 9 MAX, 10 SUM,
+ *                  11 RMS, 12 QUANT, 13 ROPE
  * [5:4]     sat    output width: 0 int32, 1 int16, 2 int8 (3: BAD_OPCODE)
  * [15:8]    tag    echoed in the response
  * [31:16]   dst    destination word (a multiple of lanes)
  * [47:32]   srcA   source A word (a multiple of lanes)
- * [63:48]   srcB   source B word (ADD, MUL: a multiple of lanes) or scalar word (EXP, NORM)
+ * [63:48]   srcB   source B word (ADD, MUL, ROPE: a multiple of lanes), scalar word (EXP, NORM,
+ *                  RMS) or QUANT's scale word
  * [79:64]   len    elements, 1..words
- * [95:80]   mult   multiplier, signed 16 bits (ADD, SCALE, EXP)
+ * [95:80]   mult   multiplier, signed 16 bits (ADD, SCALE, EXP, RMS)
  * [103:96]  shift  right shift with rounding, 0..63 (SILU: fraction bits of A); above 63: BAD_OPCODE
  * [7:6], [127:104] ignored
  * </pre>
@@ -34,6 +36,13 @@ public final class VectorCommand {
     public static final int NORM = 8;
     public static final int MAX = 9;
     public static final int SUM = 10;
+    public static final int RMS = 11;
+    public static final int QUANT = 12;
+    public static final int ROPE = 13;
+    /** The last legal opcode. */
+    public static final int LAST = ROPE;
+    /** Not a command: what the lanes run in QUANT's first pass (|a|). */
+    static final int LANE_ABS = 14;
 
     /** Response statuses. */
     public static final int OK = 0;

@@ -39,11 +39,18 @@ final class VectorControl extends HdlArea {
     final Bool isStore;
     final Bool isMax;
     final Bool isNorm;
+    final Bool isRms;
+    final Bool isQuant;
+    final Bool isRope;
+    /** QUANT's second sweep (the first finds max|a|). */
+    final Bool quantPass2;
+    final Bool quantPass1;
     final Bool reduction;
     final Bool readsA;
     final Bool writesD;
     final Bool vectorB;
     final Bool scalarB;
+    final Bool scalarWord;
     final Bool writesRows;
     final Bool sumsOutputs;
     final Bool opBad;
@@ -80,6 +87,7 @@ final class VectorControl extends HdlArea {
     final SInt b0;
     final SInt scalarRead;
     final UInt recip;
+    final UInt quantShift;
     final Bool loadBeat;
     final Bool loadLast;
     // ---- the write port
@@ -90,6 +98,7 @@ final class VectorControl extends HdlArea {
     final UInt rspStatus;
     final SInt rspValue;
     final UInt rspIndex;
+    final VectorScalars scalars;
 
     VectorControl(VectorConfig c, VectorUnit u) {
         this.c = c;
@@ -114,21 +123,27 @@ final class VectorControl extends HdlArea {
         isStore = opIs(VectorCommand.STORE);
         isMax = opIs(VectorCommand.MAX);
         isNorm = opIs(VectorCommand.NORM);
-        reduction = or(isMax, opIs(VectorCommand.SUM));
+        isRms = opIs(VectorCommand.RMS);
+        isQuant = opIs(VectorCommand.QUANT);
+        isRope = opIs(VectorCommand.ROPE);
+        quantPass2 = reg(bool());
+        reduction = or(or(isMax, opIs(VectorCommand.SUM)), isRms);
         readsA = not(isLoad);
         writesD = not(isStore);
-        vectorB = or(opIs(VectorCommand.ADD), opIs(VectorCommand.MUL));
-        scalarB = or(opIs(VectorCommand.EXP), isNorm);
-        writesRows = and(writesD, not(reduction));
-        sumsOutputs = or(reduction, opIs(VectorCommand.EXP));
-        opBad = or(or(or(eq(op, uint(0, 4)), gt(op, uint(VectorCommand.SUM, 4))),
+        vectorB = or(or(opIs(VectorCommand.ADD), opIs(VectorCommand.MUL)), isRope);
+        scalarB = or(or(opIs(VectorCommand.EXP), isNorm), isRms);
+        scalarWord = or(scalarB, isQuant);
+        quantPass1 = and(isQuant, not(quantPass2));
+        writesRows = and(and(writesD, not(reduction)), not(quantPass1));
+        sumsOutputs = or(or(reduction, opIs(VectorCommand.EXP)), quantPass1);
+        opBad = or(or(or(eq(op, uint(0, 4)), gt(op, uint(VectorCommand.LAST, 4))),
                 or(eq(sat, uint(3, 2)), gt(shift, uint(63, 8)))), reserved);
         UInt len17 = resize(len, 17);
-        sizeBad = or(eq(len, uint(0, 16)), gt(len17, uint(words, 17)));
+        sizeBad = or(or(eq(len, uint(0, 16)), gt(len17, uint(words, 17))), and(isRope, bit(len, 0)));
         UInt dLen = mux(reduction, uint(2, 17), len17);
         Bool aBad = and(readsA, not(fits(srcA, len17)));
         Bool dBad = and(writesD, not(fits(dst, dLen)));
-        Bool bBad = or(and(vectorB, not(fits(srcB, len17))), and(scalarB, ge(resize(srcB, 17), uint(words, 17))));
+        Bool bBad = or(and(vectorB, not(fits(srcB, len17))), and(scalarWord, ge(resize(srcB, 17), uint(words, 17))));
         Bool overlapBad = and(writesRows, or(and(readsA, overlaps(dst, srcA, len17)), and(vectorB, overlaps(dst, srcB, len17))));
         rangeBad = or(or(aBad, dBad), or(bBad, overlapBad));
         status = mux(opBad, uint(VectorCommand.BAD_OPCODE, 2), mux(sizeBad, uint(VectorCommand.BAD_SIZE, 2),
@@ -177,11 +192,12 @@ final class VectorControl extends HdlArea {
         b0 = reg(sint(32));
         scalarRead = sint(32);
         recip = reg(uint(31));
+        quantShift = reg(uint(6));
         loadBeat = and(states.is(state, LOAD), u.sAxisData.valid());
         loadLast = eq(loadCount, lastRow);
 
         writeOffset = uint(cw);
-        rowWrite = add(dstRow, writeOffset);
+        rowWrite = add(mux(and(states.is(state, FINISH), isQuant), srcBRow, dstRow), writeOffset);
         writeRow = slice(rowWrite, rb - 1, 0);
         dropBits(rowWrite, cw - 1, rb, "row_write_high");
         writeData = new SInt[lanes];
@@ -193,6 +209,7 @@ final class VectorControl extends HdlArea {
         rspStatus = reg(uint(2));
         rspValue = reg(sint(32));
         rspIndex = reg(uint(16));
+        scalars = new VectorScalars(u.reducer.sumWide, mult, b0, u.reducer.maxValue);
     }
 
     private Bool opIs(int code) {
@@ -237,14 +254,16 @@ final class VectorControl extends HdlArea {
         for (int i = 0; i < lanes; i++) {
             VectorLane l = u.lane[i];
             assign(l.advance, advance);
-            assign(l.op, op);
-            assign(l.sat, sat);
+            assign(l.op, mux(isQuant, mux(quantPass2, uint(VectorCommand.NORM, 4), uint(VectorCommand.LANE_ABS, 4)), op));
+            assign(l.sat, mux(isQuant, mux(quantPass2, uint(2, 2), uint(0, 2)), sat));
             assign(l.mult, mult);
-            assign(l.shift, resize(shift, 6));
+            assign(l.shift, mux(isQuant, mux(quantPass2, quantShift, uint(0, 6)), resize(shift, 6)));
             assign(l.b0, b0);
             assign(l.recip, recip);
             assign(l.a, u.readA[i]);
             assign(l.b, u.readB[i]);
+            assign(l.partnerA, u.readA[i ^ 1]);
+            assign(l.partnerB, resize(u.readB[i ^ 1], 16)); // ROPE uses B's low 16 bits
             assign(u.reducer.value[i], l.result);
             assign(u.reducer.valid[i], retireLane[i]);
             assign(u.mAxisData.payload().d[i], mux(retireLane[i], l.result, sint(0, 32)));
@@ -260,6 +279,8 @@ final class VectorControl extends HdlArea {
         assign(u.reducer.sat, sat);
         assign(u.divider.start, bool(false));
         assign(u.divider.divisor, scalarRead);
+        assign(u.sqrt.start, bool(false));
+        assign(u.sqrt.radicand, scalars.radicand);
         assign(u.mAxisData.valid(), and(stageValid[VectorLane.STAGES - 1], isStore));
         assign(u.mAxisData.payload().last, retireLast);
         assign(u.sAxisData.ready(), states.is(state, LOAD));
@@ -298,6 +319,8 @@ final class VectorControl extends HdlArea {
                     states.set(state, CHECK);
                 }))
                 .is(CHECK, () -> {
+                    assign(quantPass2, bool(false));
+                    assign(scalars.exponent, uint(0, 6));
                     assign(issued, uint(0, cw));
                     assign(retired, uint(0, cw));
                     assign(rspStatus, status);
@@ -329,16 +352,34 @@ final class VectorControl extends HdlArea {
                 }))
                 .is(SWEEP, () -> when(sweepDone, () -> {
                     assign(rspValue, u.reducer.sumInt32);
-                    when(reduction, () -> states.set(state, FINISH)).otherwise(() -> states.set(state, RESPOND));
+                    when(isRms, () -> {
+                        assign(u.sqrt.start, bool(true));
+                        states.set(state, ROOT);
+                    }).elseWhen(quantPass1, () -> states.set(state, QSEARCH))
+                            .elseWhen(or(reduction, isQuant), () -> states.set(state, FINISH))
+                            .otherwise(() -> states.set(state, RESPOND));
                 }))
+                .is(ROOT, () -> when(not(u.sqrt.busy), () -> states.set(state, FINISH)))
+                .is(QSEARCH, () -> when(scalars.exponentFits, () -> {
+                    assign(recip, resize(scalars.quantRecip, 31));
+                    assign(quantShift, scalars.quantLaneShift);
+                    assign(quantPass2, bool(true));
+                    assign(issued, uint(0, cw));
+                    assign(retired, uint(0, cw));
+                    states.set(state, SWEEP);
+                }).otherwise(() -> assign(scalars.exponent, add(scalars.exponent, uint(1, 6)))))
                 .is(FINISH, () -> {
                     assign(writeOffset, uint(0, cw));
-                    assign(writeData[0], mux(isMax, u.reducer.maxValue, u.reducer.sumResult));
-                    assign(writeData[1], asSInt(resize(u.reducer.maxIndex, 32)));
-                    assign(writeEnable[0], bool(true));
-                    assign(writeEnable[1], isMax);
-                    assign(rspValue, mux(isMax, u.reducer.maxValue, u.reducer.sumResult));
-                    assign(rspIndex, mux(isMax, u.reducer.maxIndex, uint(0, 16)));
+                    SInt value = mux(isMax, u.reducer.maxValue, mux(isRms, asSInt(resize(u.sqrt.root, 32)),
+                            mux(isQuant, scalars.scaleWord, u.reducer.sumResult)));
+                    for (int i = 0; i < lanes; i++) {
+                        assign(writeData[i], i == 1 ? mux(isMax, asSInt(resize(u.reducer.maxIndex, 32)), value) : value);
+                        Bool scaleLane = eq(resize(srcB, lb), uint(i, lb));
+                        Bool own = i == 0 ? not(isQuant) : i == 1 ? isMax : bool(false);
+                        assign(writeEnable[i], or(own, and(isQuant, scaleLane)));
+                    }
+                    assign(rspValue, value);
+                    assign(rspIndex, mux(or(isMax, isQuant), u.reducer.maxIndex, uint(0, 16)));
                     states.set(state, RESPOND);
                 })
                 .is(RESPOND, () -> when(u.mAxisRsp.ready(), () -> states.set(state, IDLE))));

@@ -36,6 +36,9 @@ public final class VectorLane extends Block {
     final UInt recip = in(uint(31));
     final SInt a = in(sint(32));
     final SInt b = in(sint(32));
+    /** ROPE: the pair partner's operands (lane i xor 1). */
+    final SInt partnerA = in(sint(32));
+    final SInt partnerB = in(sint(16));
     final SInt result = out(sint(32));
 
     final Bool isAdd;
@@ -43,6 +46,9 @@ public final class VectorLane extends Block {
     final Bool isExp;
     final Bool isSilu;
     final Bool isNorm;
+    final Bool isSquare;
+    final Bool isAbs;
+    final Bool isRope;
     final Bool passThrough;
     final Mem<Bits> expRom;
     final Mem<Bits> sigmoidRom;
@@ -51,6 +57,7 @@ public final class VectorLane extends Block {
     final SInt factorY;
     final SInt fullProduct;
     final SInt product;
+    final SInt ropeProduct;
     final SInt prod2;
     final SInt a2;
     // stage 3: rounded right by shift
@@ -89,28 +96,40 @@ public final class VectorLane extends Block {
     final SInt silu;
     final SInt result7;
 
-    public VectorLane() {
+    /** A lane; {@code odd} for the second lane of a ROPE pair (odd lane index). */
+    public VectorLane(boolean odd) {
         isAdd = eq(op, uint(VectorCommand.ADD, 4));
         isScale = eq(op, uint(VectorCommand.SCALE, 4));
         isExp = eq(op, uint(VectorCommand.EXP, 4));
         isSilu = eq(op, uint(VectorCommand.SILU, 4));
         isNorm = eq(op, uint(VectorCommand.NORM, 4));
+        isSquare = eq(op, uint(VectorCommand.RMS, 4));
+        isAbs = eq(op, uint(VectorCommand.LANE_ABS, 4));
+        isRope = eq(op, uint(VectorCommand.ROPE, 4));
         passThrough = or(or(eq(op, uint(VectorCommand.MAX, 4)), eq(op, uint(VectorCommand.SUM, 4))),
                 or(eq(op, uint(VectorCommand.STORE, 4)), eq(op, uint(VectorCommand.LOAD, 4))));
         expRom = rom(2 * VectorTables.ENTRY_BITS, VectorTables.expRom());
         sigmoidRom = rom(2 * VectorTables.ENTRY_BITS, VectorTables.sigmoidRom());
 
-        // ---- stage 2: one multiplier, x·y with x = a + b (ADD), a − b0 (EXP) or a, and y = mult
-        // (ADD, SCALE, EXP), recip (NORM) or b (MUL); SILU bypasses it with |a|·2^16
+        // ---- stage 2: one multiplier, x·y with x = a + b (ADD), a − b0 (EXP), |a| (ABS) or a, and
+        // y = mult (ADD, SCALE, EXP), recip (NORM), a (RMS: a²), 1 (ABS), the cosine (ROPE) or b
+        // (MUL); SILU bypasses it with |a|·2^16. ROPE adds a second, 32 × 16 product.
         product = sint(64);
         SInt sum = add(resize(a, 33), resize(b, 33));
         SInt diff = sub(resize(a, 33), resize(b0, 33));
         SInt mag = mux(lt(a, sint(0, 32)), sub(sint(0, 33), resize(a, 33)), resize(a, 33));
-        factorX = mux(isAdd, sum, mux(isExp, diff, resize(a, 33)));
-        factorY = mux(or(or(isAdd, isScale), isExp), resize(mult, 32), mux(isNorm, asSInt(resize(recip, 32)), b));
+        SInt b16 = resize(slice(b, 15, 0), 32);
+        SInt pb16 = resize(partnerB, 32);
+        factorX = mux(isAdd, sum, mux(isExp, diff, mux(isAbs, mag, resize(a, 33))));
+        factorY = mux(or(or(isAdd, isScale), isExp), resize(mult, 32),
+                mux(isNorm, asSInt(resize(recip, 32)), mux(isSquare, a, mux(isAbs, sint(1, 32),
+                        mux(isRope, odd ? pb16 : b16, b)))));
         fullProduct = mul(factorX, factorY);
-        dropBits(fullProduct, 64, 64, "product_sign"); // |x·y| < 2^63 for every op: bit 64 repeats bit 63
-        assign(product, mux(isSilu, resize(shiftLeft(mag, 16), 64), slice(fullProduct, 63, 0)));
+        dropBits(fullProduct, 64, 64, "product_sign"); // |x·y| ≤ 2^62 for every op: bit 64 repeats bit 63
+        // even lane (a0, a1 = partner): a0·c − a1·s; odd lane (a1, a0 = partner): a1·c + a0·s
+        SInt second = mul(partnerA, odd ? slice(b, 15, 0) : partnerB);
+        ropeProduct = odd ? add(resize(second, 64), slice(fullProduct, 63, 0)) : sub(slice(fullProduct, 63, 0), resize(second, 64));
+        assign(product, mux(isSilu, resize(shiftLeft(mag, 16), 64), mux(isRope, ropeProduct, slice(fullProduct, 63, 0))));
         prod2 = regNextWhen(product, advance);
         a2 = regNextWhen(a, advance);
 

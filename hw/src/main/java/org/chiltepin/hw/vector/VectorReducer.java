@@ -15,7 +15,7 @@ import spinal.core.UInt;
  * {@code value_i} (s32) and {@code valid_i} per lane, {@code row} (the row's index in the
  * command); {@code shift} (6) and {@code sat} (2) for the SUM result. Outputs, valid the cycle
  * after the last {@code take}: {@code sum_result} (sat(roundShift(sum, shift))),
- * {@code sum_int32} (the sum saturated to int32), {@code max_value} (s32), {@code max_index} (16).
+ * {@code sum_int32} (the sum saturated to int32), {@code sum_wide} (the exact sum, RMS), {@code max_value} (s32), {@code max_index} (16).
  */
 public final class VectorReducer extends Block {
     final Bool clear = in(bool());
@@ -27,6 +27,7 @@ public final class VectorReducer extends Block {
     final UInt sat = in(uint(2));
     final SInt sumResult = out(sint(32));
     final SInt sumInt32 = out(sint(32));
+    final SInt sumWide = out(sint(48));
     final SInt maxValue = out(sint(32));
     final UInt maxIndex = out(uint(16));
 
@@ -88,6 +89,7 @@ public final class VectorReducer extends Block {
         SInt rounded = mux(shiftZero, sum, VectorLane.halfUp(shifted));
         assign(sumResult, VectorLane.saturate(rounded, sat));
         assign(sumInt32, VectorLane.saturate(sum, uint(0, 2)));
+        assign(sumWide, resize(sum, 48)); // RMS: a sum of at most 2^16 int32 squares is below 2^47
         assign(maxValue, best);
         assign(maxIndex, bestIndex);
     }

@@ -6,7 +6,7 @@ enum VectorState {
     IDLE,
     /** The command is in its registers: checked here, answered at once when illegal. */
     CHECK,
-    /** EXP, NORM: reading the scalar word. */
+    /** EXP, NORM, RMS: reading the scalar word. */
     SCALAR,
     /** The scalar's read data is valid. */
     SCALAR_WAIT,
@@ -16,7 +16,11 @@ enum VectorState {
     LOAD,
     /** Rows through the lanes: elementwise ops, STORE, reductions. */
     SWEEP,
-    /** MAX, SUM: the result words are written. */
+    /** RMS: the square root of the mean square. */
+    ROOT,
+    /** QUANT: the scale's exponent, one candidate per cycle. */
+    QSEARCH,
+    /** MAX, SUM, RMS: the result words are written; QUANT: its scale word. */
     FINISH,
     /** The response is offered. */
     RESPOND

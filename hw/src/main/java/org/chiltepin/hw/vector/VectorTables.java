@@ -26,6 +26,22 @@ final class VectorTables {
         return Math.round(65536 / (1 + StrictMath.exp(-k / 32.0)));
     }
 
+    /** Fraction bits of QUANT's reciprocal of the mantissa. */
+    static final int QUANT_RECIP_BITS = 22;
+
+    /** ⌊(2^22 + ⌊k/2⌋) / k⌋ for k = 1..255, 0 for k = 0 (QUANT of a zero vector). */
+    static long quantRecip(int k) {
+        return k == 0 ? 0 : ((1L << QUANT_RECIP_BITS) + k / 2) / k;
+    }
+
+    static long[] quantRecipRom() {
+        long[] w = new long[256];
+        for (int k = 0; k < 256; k++) {
+            w[k] = quantRecip(k);
+        }
+        return w;
+    }
+
     static long[] expRom() {
         long[] w = new long[EXP_WORDS];
         for (int k = 0; k < EXP_WORDS; k++) {

@@ -13,7 +13,8 @@ import spinal.lib.Stream;
 
 /**
  * The vector unit: the non-matmul operations of a transformer (elementwise add / multiply /
- * requantization, exponential, SiLU, normalization by a reciprocal, max with argmax, sum) on a
+ * requantization, exponential, SiLU, normalization by a reciprocal, max with argmax, sum, the
+ * root mean square, dynamic requantization to int8, rotary embedding) on a
  * local int32 scratchpad of {@code words} words in {@code lanes} banks, one row of {@code lanes}
  * elements per cycle. One command runs at a time (docs/vector.md).
  *
@@ -26,15 +27,17 @@ import spinal.lib.Stream;
  *       {@code last} on the command's final row.</li>
  *   <li>{@code m_axis_rsp_*}: one response per command: {@code tag}, {@code opcode},
  *       {@code status} (0 OK, 1 bad opcode, 2 bad size, 3 bad range), {@code value} (s32: the
- *       maximum, the sum, EXP's sum of outputs), {@code index} (16 bits: MAX's first index).</li>
+ *       maximum, the sum, EXP's sum of outputs, RMS's root, QUANT's scale word), {@code index}
+ *       (16 bits: the first index of MAX's maximum or of QUANT's max|a|).</li>
  * </ul>
  *
  * <h2>Timing</h2>
  * A command is accepted in IDLE, checked the next cycle (an illegal one is answered then and
  * changes nothing: no write, no data consumed), then sweeps ⌈len/lanes⌉ rows at one per cycle
- * through the {@value VectorLane#STAGES}-stage lanes; EXP and NORM first read their scalar (2
- * cycles), NORM divides ({@value VectorDivider#STEPS} cycles); MAX and SUM write their result
- * one cycle after the sweep. STORE stalls the lanes while {@code m_axis_data} is not ready.
+ * through the {@value VectorLane#STAGES}-stage lanes; EXP, NORM and RMS first read their scalar
+ * (2 cycles), NORM divides ({@value VectorDivider#STEPS} cycles); RMS takes the square root
+ * after its sweep ({@value VectorSqrt#STEPS} cycles); QUANT sweeps twice with the search of its
+ * exponent between (1 to 34 cycles); MAX, SUM, RMS and QUANT write their result one cycle after. STORE stalls the lanes while {@code m_axis_data} is not ready.
  * Parameters: {@link VectorConfig}.
  */
 public final class VectorUnit extends Block {
@@ -90,6 +93,7 @@ public final class VectorUnit extends Block {
     final VectorLane[] lane;
     final VectorReducer reducer;
     final VectorDivider divider;
+    final VectorSqrt sqrt;
     final VectorControl control;
 
     @SuppressWarnings("unchecked")
@@ -107,10 +111,12 @@ public final class VectorUnit extends Block {
         lane = new VectorLane[lanes];
         for (int i = 0; i < lanes; i++) {
             bank[i] = named(mem(sint(32), config.rows()), "bank_" + i);
-            lane[i] = build(VectorLane::new);
+            boolean odd = (i & 1) == 1;
+            lane[i] = build(() -> new VectorLane(odd));
         }
         reducer = build(() -> new VectorReducer(config));
         divider = build(VectorDivider::new);
+        sqrt = build(VectorSqrt::new);
         control = new VectorControl(config, this);
         for (int i = 0; i < lanes; i++) {
             readA[i] = named(readSync(bank[i], control.readRowA, control.advance), "read_a_" + i);

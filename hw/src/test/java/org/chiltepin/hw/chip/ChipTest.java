@@ -13,38 +13,30 @@ import org.chiltepin.hdl.Verilog;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.QualityGates;
 import org.chiltepin.hw.gemm.GemmConfig;
+import org.chiltepin.hw.kvcache.KvCacheConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ChipTest {
-    @Test
-    void minimalPresetEmitsLintCleanVerilogThatYosysReads() throws Exception {
-        Path dir = Files.createTempDirectory("chip");
-        var emitted = Verilog.emit(() -> new Chip(ChipConfig.preset("minimal")), "chip", dir);
+    static Stream<String> presets() {
+        return ChipConfig.presets().keySet().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("presets")
+    void everyPresetIsLintCleanAndYosysReadsIt(String preset) throws Exception {
+        Path dir = Files.createTempDirectory("chip-" + preset);
+        var emitted = Verilog.emit(() -> new Chip(ChipConfig.preset(preset)), "chip", dir);
         assertTrue(emitted.files().size() > 3);
         assertTrue(emitted.ports().stream().anyMatch(p -> p.name().equals("m_axi_arvalid")));
         var lint = QualityGates.lint(emitted.files(), "chip");
-        assertTrue(lint.ok(), lint.output());
+        assertTrue(lint.ok(), preset + ": " + lint.output());
         StringBuilder script = new StringBuilder("read_verilog");
         emitted.files().forEach(f -> script.append(' ').append(f));
         script.append("; hierarchy -check -top chip");
         var read = QualityGates.run(List.of("yosys", "-q", "-p", script.toString()), 300);
-        assertEquals(0, read.exitCode(), read.output());
-    }
-
-    /** Every preset but minimal (its own test lints it). */
-    static Stream<String> otherPresets() {
-        return ChipConfig.presets().keySet().stream().filter(p -> !p.equals("minimal"));
-    }
-
-    @ParameterizedTest
-    @MethodSource("otherPresets")
-    void everyPresetIsLintClean(String preset) throws Exception {
-        Path dir = Files.createTempDirectory("chip-" + preset);
-        var emitted = Verilog.emit(() -> new Chip(ChipConfig.preset(preset)), "chip", dir);
-        var lint = QualityGates.lint(emitted.files(), "chip");
-        assertTrue(lint.ok(), preset + ": " + lint.output());
+        assertEquals(0, read.exitCode(), preset + ": " + read.output());
     }
 
     @Test
@@ -62,5 +54,11 @@ class ChipTest {
         assertEquals("memWords: must be a power of two in [16, 2^29], got 1000", mem.getMessage());
         assertEquals(4, ChipConfig.preset("default").gemmNodes().size());
         assertEquals(8, ChipConfig.preset("large").gemmNodes().size());
+        var noKv = assertThrows(ConfigException.class, () -> new ChipConfig(2, 2, ChipConfig.withKv(ChipConfig.layout(4, 1)), 4,
+                GemmConfig.preset("tiny"), null, 4096, 4));
+        assertEquals("kv: must be a KV cache configuration when a kv tile is placed, got null", noKv.getMessage());
+        var wideRows = assertThrows(ConfigException.class, () -> new ChipConfig(2, 2, ChipConfig.withKv(ChipConfig.layout(4, 1)),
+                4, GemmConfig.preset("tiny"), KvCacheConfig.preset("large"), 4096, 4));
+        assertEquals("kv", wideRows.field());
     }
 }

@@ -51,6 +51,19 @@ class VectorUnitTest {
     }
 
     @Test
+    void quantMantissaByMultiplyIsTheCeilingOfEveryQuotient() {
+        for (long m1 = 0; m1 <= VectorScalars.M1_MAX; m1++) {
+            long viaMultiply = (m1 + 126) * VectorScalars.MAGIC_127 >> 24;
+            assertEquals((m1 + 126) / 127, viaMultiply, "m1 = " + m1);
+        }
+        long[] recip = VectorTables.quantRecipRom();
+        assertEquals(0, recip[0]);
+        assertEquals(1L << 22, recip[1]);
+        assertEquals(16448, recip[255]); // ⌊(2^22 + 127)/255⌋
+        assertTrue(recip[1] < 1L << (VectorTables.QUANT_RECIP_BITS + 1), "fits the ROM word");
+    }
+
+    @Test
     void emitsNamedPortsAndRegisters() throws IOException {
         var emitted = Verilog.emit(() -> new VectorUnit(VectorConfig.preset("tiny")), "vector_unit", dir);
         List<String> names = emitted.ports().stream().map(Verilog.Port::name).toList();
@@ -59,7 +72,8 @@ class VectorUnitTest {
                 "m_axis_rsp_payload_status", "m_axis_rsp_payload_value", "m_axis_rsp_payload_index", "clk", "reset")),
                 names.toString());
         String top = Files.readString(dir.resolve("vector_unit.v"));
-        for (String reg : List.of("bank_0", "read_a_3", "stage_valid_7", "issued", "retired", "rsp_status")) {
+        for (String reg : List.of("bank_0", "read_a_3", "stage_valid_7", "issued", "retired", "rsp_status",
+                "quant_pass2", "exponent", "radicand", "scale_word")) {
             assertTrue(top.contains(reg), reg);
         }
         for (Path f : emitted.files()) {

@@ -15,6 +15,7 @@ import org.chiltepin.hw.chip.Chip;
 import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.hw.chip.ControlTile;
 import org.chiltepin.hw.gemm.GemmConfig;
+import org.chiltepin.hw.kvcache.KvCacheConfig;
 import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.ChipReference.HostCommand;
 import org.chiltepin.verif.golden.ChipReference.Response;
@@ -75,9 +76,13 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
     /** The golden model's view of a chip configuration. */
     public static ChipReference.Params params(ChipConfig c) {
         GemmConfig g = c.gemm();
+        KvCacheConfig kv = c.kv();
         return new ChipReference.Params(c.nodes(), new HashSet<>(c.gemmNodes()),
                 new GemmReference.Params(g.rows(), g.cols(), g.aDepth(), g.bDepth(), g.accDepth(), g.scaleDepth()),
-                c.memWords());
+                c.memWords(), c.hasKv() ? c.node(ChipConfig.TileKind.KV) : -1, c.hasKv()
+                        ? new ChipReference.KvParams(kv.pageTokens(), kv.numPages(), kv.maxSeqs(), kv.maxPagesPerSeq(),
+                                kv.lanes(), kv.seqBits(), kv.lengthBits())
+                        : null);
     }
 
     /** Runs {@code phases} on a fresh simulation whose external memory starts as {@code memory}. */
@@ -107,6 +112,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
         private long responses;
         private long lastResponse;
         private Report report;
+        private final int kvNode = config.hasKv() ? config.node(ChipConfig.TileKind.KV) : -1;
 
         Run(List<List<HostCommand>> phases, long[] memory, int seed, Stalls stalls) {
             this.phases = phases;
@@ -132,7 +138,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
             long longest = 0;
             for (List<HostCommand> ph : phases) {
                 for (HostCommand c : ph) {
-                    if (c.cmd().opcode() == GemmReference.COMPUTE) {
+                    if (c.cmd() != null && c.cmd().opcode() == GemmReference.COMPUTE) {
                         long passes = (long) ((c.cmd().count() + g.rows() - 1) / g.rows()) * ((c.cmd().n() + g.cols() - 1) / g.cols());
                         longest = Math.max(longest, passes * c.cmd().k());
                     }
@@ -173,7 +179,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
             StreamDriver<HostCommand> driver = tb.driver(dut.sAxisCmd, stalls.host(), c -> {
                 sim.set(p.node, c.node());
                 sim.set(p.memAddr, c.memAddr());
-                sim.set(p.cmd, c.cmd().word());
+                sim.set(p.cmd, c.word());
             }, () -> {
                 sim.set(p.node, tb.rng().nextInt(256));
                 sim.set(p.memAddr, tb.rng().nextInt() & 0xFFFFFFFFL);
@@ -245,7 +251,9 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
             lastResponse = tb.cycles();
             due.set(phase, due.get(phase) - 1);
             statusCounts[(int) r[3]]++;
-            long value = e.opcode() == GemmReference.READ_COUNTER && e.status() == GemmReference.OK ? r[4] : e.value();
+            boolean counter = e.opcode() == GemmReference.READ_COUNTER && e.status() == GemmReference.OK
+                    && e.node() != kvNode;
+            long value = counter ? r[4] : e.value();
             long[] w = {e.node(), e.tag(), e.opcode(), e.status(), value};
             if (!java.util.Arrays.equals(w, r)) {
                 tb.fail("response [node, tag, opcode, status, value]: expected " + java.util.Arrays.toString(w) + ", got "

@@ -16,7 +16,8 @@ import org.chiltepin.verif.golden.GemmReference.Command;
  * opcodes, reserved bits, zero sizes, scratchpad ranges out of bounds). Within a phase the tiles
  * store only into their own window of one memory half and load only from the other half; the
  * halves swap every phase, so later phases load what earlier ones stored (DMA chains) and no
- * phase races with itself.
+ * phase races with itself. With a KV tile a third of the commands are {@link KvMix}'s: KV tile
+ * commands and GEMM loads from the KV tile.
  */
 public final class ChipPrograms {
     /** A program and the external memory it starts from. */
@@ -30,6 +31,7 @@ public final class ChipPrograms {
     private final RandomGenerator rng;
     private final boolean illegal;
     private final List<Integer> tiles;
+    private final KvMix kv;
     private int phase;
     private List<HostCommand> out;
 
@@ -38,7 +40,36 @@ public final class ChipPrograms {
         this.rng = new MersenneTwister(seed);
         this.illegal = illegal;
         this.tiles = p.gemmNodes().stream().sorted().toList();
+        this.kv = p.kv() == null ? null : new KvMix(p, rng, tiles);
     }
+
+    /** Where {@link KvMix} puts its commands: this phase, this generator's address rules. */
+    private final KvMix.Out kvOut = new KvMix.Out() {
+        @Override
+        public void gemm(int node, long memAddr, int opcode, int a0, int count) {
+            add(node, memAddr, opcode, false, a0, 0, 0, count, 0, 0, 0);
+        }
+
+        @Override
+        public void kv(long memAddr, ChipReference.KvCommand c) {
+            out.add(new HostCommand(p.kvNode(), memAddr, c));
+        }
+
+        @Override
+        public long readAddr(int words) {
+            return ChipPrograms.this.readAddr(words);
+        }
+
+        @Override
+        public long writeAddr(int words) {
+            return ChipPrograms.this.writeAddr(p.kvNode(), words);
+        }
+
+        @Override
+        public int tag() {
+            return out.size();
+        }
+    };
 
     /**
      * An initialisation phase, then {@code phases} phases of {@code perPhase} commands (at most 256:
@@ -58,6 +89,9 @@ public final class ChipPrograms {
         for (int ph = 0; ph < phases; ph++) {
             g.phase = ph;
             g.out = new ArrayList<>();
+            if (g.kv != null) {
+                g.kv.beginPhase();
+            }
             while (g.out.size() < perPhase) {
                 g.next(perPhase - g.out.size());
             }
@@ -104,8 +138,10 @@ public final class ChipPrograms {
 
     /** A memory address to store {@code words} to: in the tile's window of this phase's write half. */
     private long writeAddr(int node, int words) {
-        int window = half() / tiles.size();
-        int base = (phase % 2 == 0 ? half() : 0) + tiles.indexOf(node) * window;
+        int writers = tiles.size() + (kv != null ? 1 : 0);
+        int window = half() / writers;
+        int index = node == p.kvNode() ? tiles.size() : tiles.indexOf(node);
+        int base = (phase % 2 == 0 ? half() : 0) + index * window;
         return base + rng.nextInt(Math.max(1, window - words + 1));
     }
 
@@ -121,6 +157,10 @@ public final class ChipPrograms {
     private void next(int room) {
         GemmReference.Params g = p.gemm();
         int node = tiles.get(rng.nextInt(tiles.size()));
+        if (kv != null && rng.nextInt(3) == 0) {
+            kv.next(kvOut, illegal);
+            return;
+        }
         int r = rng.nextInt(100);
         int m = 1 + rng.nextInt(3 * g.rows());
         int n = 1 + rng.nextInt(Math.min(3 * g.cols(), g.scaleDepth()));
@@ -166,7 +206,7 @@ public final class ChipPrograms {
                 int bad;
                 do {
                     bad = rng.nextInt(3) == 0 ? p.nodes() + rng.nextInt(256 - p.nodes()) : rng.nextInt(p.nodes());
-                } while (p.gemmNodes().contains(bad));
+                } while (p.gemmNodes().contains(bad) || bad == p.kvNode());
                 add(bad, 0, GemmReference.LOAD_A, false, 0, 0, 0, count, 0, 0, 0);
             }
             case 1 -> add(node, p.memWords() - count + 1 + rng.nextInt(4), GemmReference.LOAD_B, false, 0, 0, 0, count, 0, 0, 0);

@@ -1,5 +1,6 @@
 package org.chiltepin.verif.golden;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,23 +10,84 @@ import java.util.Set;
 /**
  * Transaction-level model of the chip (docs/chip.md): a host program in, every response and the
  * final external memory out. Commands execute one after another in program order; each GEMM tile
- * is a {@link GemmReference}, fed from and stored to a word array standing for external memory.
- * Written from docs/chip.md, independent of the hardware.
+ * is a {@link GemmReference}, fed from and stored to a word array standing for external memory
+ * or, for a load whose address has bit 31 set, from the rows the KV tile gathers; the KV tile is a
+ * {@link KvCacheReference}. Written from docs/chip.md, independent of the hardware.
  */
 public final class ChipReference {
     /** Chip statuses beyond the engine's (0..3). */
     public static final int BAD_TILE = 4;
     public static final int BAD_MEM = 5;
+    public static final int BAD_KV = 6;
+    /** A KV controller status s ≠ 0 is answered as KV_STATUS + s. */
+    public static final int KV_STATUS = 8;
+    /** KV tile opcodes are the controller's (0..7); 8..15 are illegal. */
+    public static final int KV_OPCODES = 8;
 
     /**
      * The chip: {@code nodes} mesh nodes, the GEMM tiles among them, their engine, and the
      * external memory size in 8-byte words.
      */
-    public record Params(int nodes, Set<Integer> gemmNodes, GemmReference.Params gemm, int memWords) {
+    public record Params(int nodes, Set<Integer> gemmNodes, GemmReference.Params gemm, int memWords, int kvNode,
+            KvParams kv) {
+        /** A chip without a KV tile. */
+        public Params(int nodes, Set<Integer> gemmNodes, GemmReference.Params gemm, int memWords) {
+            this(nodes, gemmNodes, gemm, memWords, -1, null);
+        }
     }
 
-    /** A host command: destination node, external-memory word of its DMA move, the tile command. */
-    public record HostCommand(int node, long memAddr, GemmReference.Command cmd) {
+    /** The KV cache's geometry, and the widths of its sequence id and token fields. */
+    public record KvParams(int pageTokens, int numPages, int maxSeqs, int maxPagesPerSeq, int lanes, int seqBits,
+            int lengthBits) {
+        public int maxTokens() {
+            return pageTokens * maxPagesPerSeq;
+        }
+    }
+
+    /**
+     * A KV tile command (docs/chip.md §3): opcode [3:0], tag [11:4], seq [21:16], kv [24], first
+     * [47:32], count [63:48]; {@code reserved} is OR-ed into the word (a command with any bit set
+     * outside those fields is illegal).
+     */
+    public record KvCommand(int opcode, int tag, int seq, boolean v, int first, int count, BigInteger reserved) {
+        public static KvCommand of(int opcode, int tag, int seq, boolean v, int first, int count) {
+            return new KvCommand(opcode, tag, seq, v, first, count, BigInteger.ZERO);
+        }
+
+        public BigInteger word() {
+            long low = (opcode & 0xFL) | (tag & 0xFFL) << 4 | (seq & 0x3FL) << 16 | (v ? 1L : 0) << 24
+                    | (first & 0xFFFFL) << 32 | (count & 0xFFFFL) << 48;
+            return new BigInteger(Long.toUnsignedString(low)).or(reserved);
+        }
+    }
+
+    /** A host command: destination node, external-memory word of its DMA move, a GEMM or a KV tile command. */
+    public record HostCommand(int node, long memAddr, GemmReference.Command cmd, KvCommand kv) {
+        public HostCommand(int node, long memAddr, GemmReference.Command cmd) {
+            this(node, memAddr, cmd, null);
+        }
+
+        public HostCommand(int node, long memAddr, KvCommand kv) {
+            this(node, memAddr, null, kv);
+        }
+
+        /** The 128-bit command word. */
+        public BigInteger word() {
+            return cmd != null ? cmd.word() : kv.word();
+        }
+
+        public int tag() {
+            return cmd != null ? cmd.tag() & 0xFF : kv.tag() & 0xFF;
+        }
+
+        public int opcode() {
+            return cmd != null ? cmd.opcode() & 0xF : kv.opcode() & 0xF;
+        }
+    }
+
+    /** The KV-sourced load address: bit 31, K (false) or V, sequence, first token. */
+    public static long kvAddress(boolean v, int seq, int first) {
+        return 1L << 31 | (v ? 1L : 0) << 30 | (long) (seq & 0x3F) << 24 | (first & 0xFFFFFF);
     }
 
     /** One response on the control tile's {@code m_axis_resp}. */
@@ -37,6 +99,7 @@ public final class ChipReference {
     private final Map<Integer, GemmReference> tiles = new HashMap<>();
     private final Map<Integer, List<byte[]>> data = new HashMap<>();
     private final List<Response> responses = new ArrayList<>();
+    private final KvCacheReference kv;
 
     /** A chip whose external memory starts as {@code memory} (copied; length memWords). */
     public ChipReference(Params p, long[] memory) {
@@ -49,6 +112,13 @@ public final class ChipReference {
             tiles.put(n, new GemmReference(p.gemm()));
             data.put(n, new ArrayList<>());
         }
+        kv = p.kv() == null ? null : new KvCacheReference(p.kv().pageTokens(), p.kv().numPages(), p.kv().maxSeqs(),
+                p.kv().maxPagesPerSeq(), p.kv().lanes());
+    }
+
+    /** The KV tile's cache (null without one). */
+    public KvCacheReference kv() {
+        return kv;
     }
 
     public List<Response> responses() {
@@ -75,25 +145,41 @@ public final class ChipReference {
     }
 
     public void execute(HostCommand hc) {
+        if (kv != null && hc.node() == p.kvNode()) {
+            executeKv(hc);
+            return;
+        }
         GemmReference.Command c = hc.cmd();
         GemmReference engine = tiles.get(hc.node());
         if (engine == null) {
             respond(hc, BAD_TILE, 0);
             return;
         }
+        int op = c.opcode();
         long words = dmaWords(c);
-        if (words > 0 && hc.memAddr() + words > p.memWords()) {
+        boolean load = op == GemmReference.LOAD_A || op == GemmReference.LOAD_B || op == GemmReference.LOAD_SCALE;
+        boolean fromKv = kv != null && load && words > 0 && (hc.memAddr() >>> 31 & 1) == 1;
+        if (!fromKv && words > 0 && hc.memAddr() + words > p.memWords()) {
             respond(hc, BAD_MEM, 0);
             return;
         }
-        int op = c.opcode();
         if (op == GemmReference.READ_ACC || c.reserved() != 0) {
             respond(hc, GemmReference.BAD_OPCODE, 0);
             return;
         }
         List<byte[]> stream = data.get(hc.node());
-        boolean load = op == GemmReference.LOAD_A || op == GemmReference.LOAD_B || op == GemmReference.LOAD_SCALE;
-        if (load) {
+        if (fromKv) {
+            int seq = (int) (hc.memAddr() >>> 24 & 0x3F);
+            int first = (int) (hc.memAddr() & 0xFFFFFF);
+            if (!kv.live(seq) || first + words > kv.length(seq)) {
+                respond(hc, BAD_KV, 0);
+                return;
+            }
+            boolean v = (hc.memAddr() >>> 30 & 1) == 1;
+            for (byte[] row : kv.apply(KvCacheReference.Command.gather(seq, v, first, (int) words)).rows()) {
+                stream.add(java.util.Arrays.copyOf(row, p.gemm().dataBytes()));
+            }
+        } else if (load) {
             for (long i = 0; i < words; i++) {
                 stream.add(bytes(memory[(int) (hc.memAddr() + i)], p.gemm().dataBytes()));
             }
@@ -110,7 +196,45 @@ public final class ChipReference {
     }
 
     private void respond(HostCommand hc, int status, long value) {
-        responses.add(new Response(hc.node(), hc.cmd().tag() & 0xFF, hc.cmd().opcode() & 0xF, status, value));
+        responses.add(new Response(hc.node(), hc.tag(), hc.opcode(), status, value));
+    }
+
+    /** A KV tile command: field checks, the DMA range, then the controller (docs/chip.md §3). */
+    private void executeKv(HostCommand hc) {
+        KvCommand c = hc.kv();
+        KvParams g = p.kv();
+        boolean wide = c.seq() >>> g.seqBits() != 0 || c.first() >>> g.lengthBits() != 0 || c.count() >>> g.lengthBits() != 0;
+        if (c.opcode() >= KV_OPCODES || c.reserved().signum() != 0 || wide) {
+            respond(hc, GemmReference.BAD_OPCODE, 0);
+            return;
+        }
+        long a = hc.memAddr();
+        boolean append = c.opcode() == KvCacheReference.OP_APPEND;
+        boolean gather = c.opcode() == KvCacheReference.OP_GATHER;
+        if (append && (a % 2 != 0 || a + 2 > p.memWords()) || gather && c.count() > 0 && a + c.count() > p.memWords()) {
+            respond(hc, BAD_MEM, 0);
+            return;
+        }
+        byte[] k = append ? bytes(memory[(int) a], g.lanes()) : null;
+        byte[] v = append ? bytes(memory[(int) a + 1], g.lanes()) : null;
+        KvCacheReference.Result r = kv.apply(new KvCacheReference.Command(c.opcode(), c.seq(), c.v(), c.first(), c.count(), k, v));
+        KvCacheReference.Response q = r.response();
+        int status = q.status() == KvCacheReference.OK ? 0 : KV_STATUS + q.status();
+        for (int i = 0; i < r.rows().size(); i++) {
+            memory[(int) a + i] = word(r.rows().get(i));
+        }
+        long pages = c.opcode() == KvCacheReference.OP_STATS ? q.highWater() : q.pages();
+        long value = (q.seq() & 0xFFL) | (q.length() & 0xFFFFL) << 8 | (pages & 0xFFFL) << 24 | (q.freePages() & 0xFFFL) << 36;
+        respond(hc, status, value);
+    }
+
+    /** A K or V row as a memory word: lane i in byte i, zero above the row. */
+    static long word(byte[] row) {
+        long w = 0;
+        for (int i = 0; i < row.length && i < 8; i++) {
+            w |= (row[i] & 0xFFL) << (8 * i);
+        }
+        return w;
     }
 
     /** The low {@code n} bytes of a memory word, little-endian. */

@@ -56,4 +56,33 @@ public final class VectorFloatReference {
         }
         return p;
     }
+
+    /** √(Σ a_i² / n), the root mean square (RMS with mult = 2^16/n, shift s and ε = 0 gives it times 2^(8 − s/2)). */
+    public static double rms(long[] a) {
+        double sq = 0;
+        for (long x : a) {
+            sq += (double) x * x;
+        }
+        return FastMath.sqrt(sq / a.length);
+    }
+
+    /** a_i · 127 / max|a|: QUANT's int8 values without rounding (the scale max|a|/127). */
+    public static double[] quant(long[] a) {
+        double m = 0;
+        for (long x : a) {
+            m = Math.max(m, Math.abs((double) x));
+        }
+        double[] q = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            q[i] = m == 0 ? 0 : a[i] * 127 / m;
+        }
+        return q;
+    }
+
+    /** The exact rotation of (a0, a1) by θ: {a0·cos θ − a1·sin θ, a1·cos θ + a0·sin θ}. */
+    public static double[] rope(long a0, long a1, double theta) {
+        double c = FastMath.cos(theta);
+        double s = FastMath.sin(theta);
+        return new double[] {a0 * c - a1 * s, a1 * c + a0 * s};
+    }
 }

@@ -23,6 +23,9 @@ public final class VectorMachine {
     public static final int NORM = 8;
     public static final int MAX = 9;
     public static final int SUM = 10;
+    public static final int RMS = 11;
+    public static final int QUANT = 12;
+    public static final int ROPE = 13;
 
     public static final int OK = 0;
     public static final int BAD_OPCODE = 1;
@@ -73,24 +76,26 @@ public final class VectorMachine {
     }
 
     private static boolean vectorB(int op) {
-        return op == ADD || op == MUL;
+        return op == ADD || op == MUL || op == ROPE;
     }
 
-    private static boolean scalarB(int op) {
-        return op == EXP || op == NORM;
+    /** True for the commands whose srcB is one word: a scalar read (EXP, NORM, RMS) or QUANT's scale. */
+    public static boolean scalarB(int op) {
+        return op == EXP || op == NORM || op == RMS || op == QUANT;
     }
 
-    private static boolean reduction(int op) {
-        return op == MAX || op == SUM;
+    /** True for the commands that write their result words at dst, dst + 1 (MAX, SUM, RMS). */
+    public static boolean reduction(int op) {
+        return op == MAX || op == SUM || op == RMS;
     }
 
     /** The status the command gets (OK when it is legal). */
     public int check(Command c) {
-        if (c.op() < LOAD || c.op() > SUM || c.sat() > 2 || c.shift() > 63) {
+        if (c.op() < LOAD || c.op() > ROPE || c.sat() > 2 || c.shift() > 63) {
             return BAD_OPCODE;
         }
         int n = scratch.length;
-        if (c.len() == 0 || c.len() > n) {
+        if (c.len() == 0 || c.len() > n || c.op() == ROPE && c.len() % 2 == 1) {
             return BAD_SIZE;
         }
         boolean readsA = c.op() != LOAD;
@@ -129,6 +134,7 @@ public final class VectorMachine {
         int w = WIDTHS[c.sat()];
         int n = c.len();
         long[] a = Arrays.copyOfRange(scratch, c.srcA(), c.srcA() + n);
+        long[] b = vectorB(c.op()) ? Arrays.copyOfRange(scratch, c.srcB(), c.srcB() + n) : null;
         long b0 = scratch[c.srcB()];
         long[] d = new long[n];
         long value = 0;
@@ -155,9 +161,17 @@ public final class VectorMachine {
                 }
                 value = VectorReference.saturate(LlamaVectorOps.roundShift(s, c.shift()), w);
             }
+            case RMS -> value = VectorReference.rms(a, c.mult(), c.shift(), w, b0);
+            case QUANT -> {
+                VectorReference.Quantized q = VectorReference.quant(a);
+                System.arraycopy(q.q(), 0, d, 0, n);
+                value = q.scaleWord();
+                index = q.maxIndex();
+            }
+            case ROPE -> System.arraycopy(VectorReference.rope(a, b, c.shift(), w), 0, d, 0, n);
             default -> {
                 for (int i = 0; i < n; i++) {
-                    long bi = vectorB(c.op()) ? scratch[c.srcB() + i] : b0;
+                    long bi = b != null ? b[i] : b0;
                     d[i] = element(c, a[i], bi, w);
                     if (c.op() == EXP) {
                         value += d[i];
@@ -171,7 +185,11 @@ public final class VectorMachine {
                 scratch[c.dst()] = value;
                 scratch[c.dst() + 1] = index;
             }
-            case SUM -> scratch[c.dst()] = value;
+            case SUM, RMS -> scratch[c.dst()] = value;
+            case QUANT -> {
+                System.arraycopy(d, 0, scratch, c.dst(), n);
+                scratch[c.srcB()] = value; // after the vector: the scale word wins where they overlap
+            }
             default -> System.arraycopy(d, 0, scratch, c.dst(), n);
         }
         return new Response(c.tag(), c.op(), OK, LlamaVectorOps.sat32(value), index);

@@ -18,7 +18,7 @@ public final class RandomVectorPrograms {
 
     private static final int[] OPS = {VectorMachine.ADD, VectorMachine.MUL, VectorMachine.SCALE, VectorMachine.EXP,
         VectorMachine.SILU, VectorMachine.NORM, VectorMachine.MAX, VectorMachine.SUM, VectorMachine.STORE,
-        VectorMachine.LOAD};
+        VectorMachine.LOAD, VectorMachine.RMS, VectorMachine.QUANT, VectorMachine.ROPE};
 
     /** {@code commands} random commands (about one in ten illegal) after loading the scratchpad. */
     public static VectorProgram generate(int lanes, int words, long seed, int commands) {
@@ -36,10 +36,13 @@ public final class RandomVectorPrograms {
             }
             int op = OPS[rng.nextInt(OPS.length)];
             int len = length(rng, words);
+            if (op == VectorMachine.ROPE) {
+                len = Math.max(2, len & ~1);
+            }
             int sat = rng.nextInt(3);
-            int dst = aligned(rng, lanes, words, op == VectorMachine.MAX || op == VectorMachine.SUM ? 2 : len);
+            int dst = aligned(rng, lanes, words, VectorMachine.reduction(op) ? 2 : len);
             int a = aligned(rng, lanes, words, len);
-            int b = op == VectorMachine.EXP || op == VectorMachine.NORM ? rng.nextInt(words) : aligned(rng, lanes, words, len);
+            int b = VectorMachine.scalarB(op) ? rng.nextInt(words) : aligned(rng, lanes, words, len);
             if (rng.nextBoolean()) {
                 dst = a; // in place
             }
@@ -49,6 +52,8 @@ public final class RandomVectorPrograms {
                 case VectorMachine.EXP -> rng.nextInt(24);
                 case VectorMachine.NORM -> 20 + rng.nextInt(30);
                 case VectorMachine.SILU -> rng.nextInt(32);
+                case VectorMachine.RMS -> rng.nextInt(4) == 0 ? 0 : rng.nextInt(40);
+                case VectorMachine.ROPE -> rng.nextInt(4) == 0 ? 14 : rng.nextInt(40);
                 default -> rng.nextInt(8) == 0 ? rng.nextInt(64) : rng.nextInt(24);
             };
             if (op == VectorMachine.EXP && rng.nextBoolean()) {
@@ -100,6 +105,80 @@ public final class RandomVectorPrograms {
         return p;
     }
 
+    /**
+     * The edges of the new commands, each at every output width: RMS of the zero vector and of
+     * all +max / all −max int32 values (with and without epsilon), QUANT of zero, ±max, a one-hot
+     * and an int8 vector, ROPE at cos/sin ±1 and the int16 extremes, the softmax sequence (MAX,
+     * EXP, SUM, NORM) of all-equal and one-hot scores, saturating ADDs.
+     */
+    public static VectorProgram edges(int lanes, int words) {
+        return appendEdges(new VectorProgram(lanes, words));
+    }
+
+    /** {@link #edges} appended to {@code p} (its scratchpad needs at least 64·lanes words). */
+    public static VectorProgram appendEdges(VectorProgram p) {
+        int lanes = p.lanes();
+        int words = p.words();
+        int n = 16 * lanes;
+        long max = Integer.MAX_VALUE;
+        long min = Integer.MIN_VALUE;
+        long[][] vectors = {fill(n, 0), fill(n, max), fill(n, min), oneHot(n, 5, 1000), oneHot(n, n - 1, min),
+            ramp(n), fill(n, 7)};
+        long[] table = new long[n];
+        long[] trig = {16384, 0, -16384, 0, 0, 16384, 11585, -11585, 32767, -32768, -32768, 32767, 0xFFFF4000L, 1};
+        for (int i = 0; i < n; i++) {
+            table[i] = trig[i % trig.length];
+        }
+        int b = n;
+        int d = 2 * n;
+        int scalar = 3 * n;
+        for (int at = 0; at < words; at += n) { // the RTL's RAM starts undefined
+            p.add(new Command(VectorMachine.LOAD, 0, 1, at, 0, 0, Math.min(n, words - at), 0, 0), new long[Math.min(n, words - at)]);
+        }
+        p.add(new Command(VectorMachine.LOAD, 0, 1, b, 0, 0, n, 0, 0), table);
+        p.add(new Command(VectorMachine.LOAD, 0, 1, scalar, 0, 0, lanes, 0, 0), fill(lanes, 3));
+        for (long[] v : vectors) {
+            p.add(new Command(VectorMachine.LOAD, 0, 2, 0, 0, 0, n, 0, 0), v);
+            for (int sat = 0; sat < 3; sat++) {
+                p.add(new Command(VectorMachine.RMS, sat, 3, d, 0, scalar, n, 65536 / n, 0), null);
+                p.add(new Command(VectorMachine.RMS, sat, 3, d + 2, 0, scalar + 1, n, 32767, 20), null);
+                p.add(new Command(VectorMachine.ROPE, sat, 4, d + lanes, 0, b, n - lanes, 0, 14), null);
+                p.add(new Command(VectorMachine.ADD, sat, 5, d + 2 * lanes, 0, 0, n - 2 * lanes, 1, 0), null);
+                p.add(new Command(VectorMachine.STORE, 0, 6, 0, d, 0, n, 0, 0), null);
+            }
+            p.add(new Command(VectorMachine.QUANT, 0, 7, d, 0, scalar + 2, n, 0, 0), null);
+            p.add(new Command(VectorMachine.STORE, 0, 8, 0, d, 0, n, 0, 0), null);
+            // softmax: MAX, EXP against the maximum, SUM, NORM by the sum
+            p.add(new Command(VectorMachine.MAX, 0, 9, scalar, 0, 0, n, 0, 0), null);
+            p.add(new Command(VectorMachine.EXP, 0, 10, d, 0, scalar, n, VectorReference.LOG2E_Q14, 14), null);
+            p.add(new Command(VectorMachine.SUM, 0, 11, scalar, d, 0, n, 0, 0), null);
+            p.add(new Command(VectorMachine.NORM, 0, 12, d, d, scalar, n, 0, 31), null);
+            p.add(new Command(VectorMachine.STORE, 0, 13, 0, d, 0, n, 0, 0), null);
+        }
+        storeAll(p, words);
+        return p;
+    }
+
+    private static long[] fill(int n, long value) {
+        long[] v = new long[n];
+        java.util.Arrays.fill(v, value);
+        return v;
+    }
+
+    private static long[] oneHot(int n, int at, long value) {
+        long[] v = new long[n];
+        v[at] = value;
+        return v;
+    }
+
+    private static long[] ramp(int n) {
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (i - n / 2) * 1000003L;
+        }
+        return v;
+    }
+
     private static void storeAll(VectorProgram p, int words) {
         for (int at = 0; at < words; at += Math.min(words, 512)) {
             p.add(new Command(VectorMachine.STORE, 0, 0xFF, 0, at, 0, Math.min(512, words - at), 0, 0), null);
@@ -142,14 +221,15 @@ public final class RandomVectorPrograms {
 
     /** A command the unit must answer with an error status and survive. */
     static Command illegal(RandomGenerator rng, int lanes, int words, int tag) {
-        return switch (rng.nextInt(8)) {
-            case 0 -> new Command(rng.nextBoolean() ? 0 : 11 + rng.nextInt(5), 0, tag, 0, 0, 0, 1, 0, 0); // opcode
+        return switch (rng.nextInt(9)) {
+            case 0 -> new Command(rng.nextBoolean() ? 0 : 14 + rng.nextInt(2), 0, tag, 0, 0, 0, 1, 0, 0); // opcode
             case 1 -> new Command(VectorMachine.ADD, 3, tag, 0, 0, 0, lanes, 1, 0);                        // sat 3
             case 2 -> new Command(VectorMachine.SCALE, 0, tag, 0, 0, 0, lanes, 1, 64 + rng.nextInt(192)); // shift
             case 3 -> new Command(VectorMachine.LOAD, 0, tag, 0, 0, 0, 0, 0, 0);                          // length 0
             case 4 -> new Command(VectorMachine.SUM, 0, tag, 0, 0, 0, words + 1 + rng.nextInt(100), 0, 0); // too long
             case 5 -> new Command(VectorMachine.LOAD, 0, tag, words - lanes, 0, 0, 2 * lanes, 0, 0);      // past the end
             case 6 -> new Command(VectorMachine.MUL, 0, tag, 0, 1, 0, lanes, 0, 0);                       // misaligned
+            case 7 -> new Command(VectorMachine.ROPE, 0, tag, 0, 0, lanes, 3, 0, 14);                     // odd length
             default -> new Command(VectorMachine.ADD, 0, tag, lanes, 0, 2 * lanes, 2 * lanes, 1, 0);      // overlap
         };
     }

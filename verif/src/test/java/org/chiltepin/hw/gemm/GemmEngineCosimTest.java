@@ -158,7 +158,10 @@ class GemmEngineCosimTest {
         for (GemmConfig cfg : List.of(GemmConfig.preset("tiny"), new GemmConfig(4, 2, 256, 256, 128, 16),
                 new GemmConfig(2, 2, 16, 16, 16, 16), new GemmConfig(2, 4, 256, 256, 128, 16, 1),
                 GemmConfig.preset("tiny-ws"),
-                new GemmConfig(4, 2, 32, 32, 32, 16, 1, GemmConfig.Dataflow.WEIGHT_STATIONARY))) {
+                new GemmConfig(4, 2, 32, 32, 32, 16, 1, GemmConfig.Dataflow.WEIGHT_STATIONARY),
+                // The FPGA profile (control sized to the memories) on both dataflows: same results.
+                new GemmConfig(2, 2, 16, 16, 16, 16).withFpgaProfile(true),
+                new GemmConfig(4, 2, 32, 32, 32, 16, 1, GemmConfig.Dataflow.WEIGHT_STATIONARY, true))) {
             GemmProgram prog = RandomGemmPrograms.generate(GemmHarness.params(cfg), 7, 12, true);
             Report r = harness(cfg).run(prog, 3, Stalls.RANDOM);
             assertPassed(r);

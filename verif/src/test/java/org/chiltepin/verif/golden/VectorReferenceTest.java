@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Edges of the vector unit's golden model: tables, rounding, saturation, reductions, illegal commands. */
 class VectorReferenceTest {
-    final VectorReference ops = new VectorReference(16, 8);
+    final LlamaVectorProgram ops = new LlamaVectorProgram(16, 8);
 
     @Test
     void roundShiftRoundsHalfUpLikeTheGemmEngine() {
@@ -142,9 +142,14 @@ class VectorReferenceTest {
         assertEquals(1.0, real(y, 0), 0.01);
         assertEquals(-1.0, real(y, 2), 0.01);
         assertEquals(0.5, real(y, 3), 0.01);
+        QVec large = ops.rmsnorm(new int[] {100 << 16, -100 << 16, 0, 0}, 16, gain, 14);
+        assertEquals(Math.sqrt(2), real(large, 0), 0.02);
+        assertEquals(-Math.sqrt(2), real(large, 1), 0.02);
+        // ±max (|x| = 32768 ≥ 181): RMS saturates its squares, so the rms is underestimated and the
+        // outputs are large, but signs, zeros and int8 range hold
         QVec extreme = ops.rmsnorm(new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, 0, 0}, 16, gain, 14);
-        assertEquals(Math.sqrt(2), real(extreme, 0), 0.02);
-        assertEquals(-Math.sqrt(2), real(extreme, 1), 0.02);
+        assertTrue(extreme.q()[0] >= 126 && extreme.q()[1] <= -126, java.util.Arrays.toString(extreme.q()));
+        assertEquals(0, extreme.q()[2]);
     }
 
     @Test
@@ -166,9 +171,12 @@ class VectorReferenceTest {
                 assertTrue(qmax >= 126 && qmax <= 127 && q.mant() >= 128 && q.mant() <= 255, "max " + max);
             }
         }
-        int[] x = {Integer.MAX_VALUE - 1, 0, 100};
-        ops.addResidual(x, 16, new Wide(new long[] {5, -3, 1}, 16));
-        assertArrayEquals(new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE}, x);
+        int[] x = {Integer.MAX_VALUE - 1, Integer.MIN_VALUE + 1, 100};
+        ops.addResidual(x, 16, new Wide(new long[] {5, -3, 1}, -10)); // SCALE by 2^6, then ADD
+        assertArrayEquals(new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, 164}, x);
+        int[] y = {0, 0, 0};
+        ops.addResidual(y, 16, new Wide(new long[] {24, -24, 7}, -20)); // SCALE rounds right by 4
+        assertArrayEquals(new int[] {2, -1, 0}, y);
     }
 
     @Test
@@ -198,13 +206,73 @@ class VectorReferenceTest {
     }
 
     @Test
+    void rmsOfZeroIsTheRootOfEpsilonAndOfPlusMinusMaxSaturatesItsSquares() {
+        assertEquals(3, VectorReference.rms(new long[8], 8192, 0, 32, 10)); // ⌊√10⌋
+        assertEquals(0, VectorReference.rms(new long[8], 8192, 0, 32, -5));  // clamped at 0
+        long[] extremes = {Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE};
+        // squares 2^62 >> 31 = 2^31 saturate to 2^31 − 1 at int32, to 32767 at int16
+        assertEquals(VectorReference.isqrt(4L * Integer.MAX_VALUE * 16384), VectorReference.rms(extremes, 16384, 31, 32, 0));
+        assertEquals(VectorReference.isqrt(4L * 32767 * 16384), VectorReference.rms(extremes, 16384, 31, 16, 0));
+        // the largest radicand: 2^16 saturated squares times 32767, plus the largest ε (below 2^62)
+        long[] all = new long[65536];
+        java.util.Arrays.fill(all, Integer.MIN_VALUE);
+        long top = 65536L * Integer.MAX_VALUE * 32767 + Integer.MAX_VALUE;
+        assertEquals(VectorReference.isqrt(top), VectorReference.rms(all, 32767, 0, 32, Integer.MAX_VALUE));
+        assertTrue(VectorReference.isqrt(top) < 1L << 31, "the root fits 31 bits");
+        long[] ramp = {3 << 16, -4 << 16};
+        // x = 3, −4 in Q16, squares in Q16, mult = 2^16/2: v = 12.5·2^32, the root is rms·2^16
+        assertEquals(231704, VectorReference.rms(ramp, 32768, 16, 32, 0)); // √12.5·2^16 = 231704.75
+        for (long v : new long[] {0, 1, 2, 3, 4, 99, 100, 101, (1L << 62) - 1, 123456789012345L}) {
+            long r = VectorReference.isqrt(v);
+            assertTrue(r * r <= v && (r + 1) * (r + 1) > v, "isqrt " + v);
+        }
+    }
+
+    @Test
+    void quantOfZeroIsZeroAndOfExtremesUsesTheFullInt8Range() {
+        VectorReference.Quantized zero = VectorReference.quant(new long[4]);
+        assertArrayEquals(new long[4], zero.q());
+        assertEquals(0, zero.mant());
+        assertEquals(-16, zero.d());
+        VectorReference.Quantized big = VectorReference.quant(new long[] {Integer.MIN_VALUE, 0, Integer.MAX_VALUE, 5});
+        assertEquals(0, big.q()[1]);
+        for (int i = 0; i < 4; i++) { // each q within half an LSB (and the reciprocal's 2^−15) of a / scale
+            long[] a = {Integer.MIN_VALUE, 0, Integer.MAX_VALUE, 5};
+            assertEquals(a[i] / (big.mant() * Math.pow(2, big.d())), big.q()[i], 0.51, "q" + i);
+        }
+        assertTrue(big.q()[2] >= 126, "the 8-bit mantissa rounds the scale up by less than 1/128");
+        assertEquals(0, big.maxIndex()); // |−2^31| saturates to 2^31 − 1: a tie, the first wins
+        assertTrue(big.mant() >= 128 && big.mant() <= 255);
+        assertEquals((long) big.d() * 65536 + big.mant(), big.scaleWord());
+        VectorReference.Quantized small = VectorReference.quant(new long[] {3, -1});
+        assertEquals(-13, small.d()); // 3·2^16 / 2^3 = 24576 ≤ 32385, mant = ⌈24576 / 127⌉ = 194
+        assertEquals(127, small.q()[0]);
+        for (long m = 1; m < 1 << 20; m = m * 3 + 1) {
+            VectorReference.Quantized q = VectorReference.quant(new long[] {m, -m});
+            assertTrue(q.q()[0] >= 126 && q.q()[1] <= -126, "m = " + m);
+            assertTrue(Math.abs(q.mant() * Math.pow(2, q.d()) * 127 - m) <= m / 127.0 + Math.pow(2, q.d()) * 127, "scale of " + m);
+        }
+    }
+
+    @Test
+    void ropeTurnsEachPairOnceRounded() {
+        long[] a = {1000, -2000, 7, 9};
+        assertArrayEquals(a, VectorReference.rope(a, new long[] {16384, 0, 16384, 0}, 14, 32)); // cos 1, sin 0
+        assertArrayEquals(new long[] {2000, 1000, -9, 7}, VectorReference.rope(a, new long[] {0, 16384, 0, 16384}, 14, 32));
+        // the low 16 bits of B, signed: 0x1C000 is −16384 (cos −1)
+        assertArrayEquals(new long[] {-1000, 2000, -7, -9}, VectorReference.rope(a, new long[] {0x1C000L, 0, 0x1C000L, 0}, 14, 32));
+        assertArrayEquals(new long[] {-32768, 32767}, VectorReference.rope(new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE},
+                new long[] {16384, 0}, 0, 16));
+    }
+
+    @Test
     void illegalCommandsAnswerAnErrorAndChangeNothing() {
         VectorMachine m = new VectorMachine(4, 16);
         run(m, new Command(VectorMachine.LOAD, 0, 0, 0, 0, 0, 16, 0, 0), new long[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
         long[] before = m.scratchpad();
         Command[] bad = {
             new Command(0, 0, 0, 0, 0, 0, 4, 0, 0),                 // unknown opcode
-            new Command(11, 0, 0, 0, 0, 0, 4, 0, 0),
+            new Command(14, 0, 0, 0, 0, 0, 4, 0, 0),
             new Command(VectorMachine.ADD, 3, 0, 0, 0, 0, 4, 1, 0),   // sat 3
             new Command(VectorMachine.ADD, 0, 0, 0, 0, 0, 4, 1, 64),  // shift 64
             new Command(VectorMachine.ADD, 0, 0, 0, 0, 4, 0, 1, 0),   // length 0
@@ -215,8 +283,12 @@ class VectorReferenceTest {
             new Command(VectorMachine.EXP, 0, 0, 0, 0, 16, 4, 1, 0),   // scalar out of range
             new Command(VectorMachine.MAX, 0, 0, 15, 0, 0, 4, 0, 0),   // result past the end
             new Command(VectorMachine.LOAD, 0, 0, 14, 0, 0, 4, 0, 0),
+            new Command(VectorMachine.ROPE, 0, 0, 8, 0, 4, 3, 0, 14),  // odd length
+            new Command(VectorMachine.QUANT, 0, 0, 8, 0, 16, 4, 0, 0), // scale word past the end
+            new Command(VectorMachine.RMS, 0, 0, 15, 0, 0, 4, 1, 0),   // result past the end
+            new Command(VectorMachine.ROPE, 0, 0, 4, 0, 8, 8, 0, 14),  // dst overlaps a source
         };
-        int[] status = {1, 1, 1, 1, 2, 2, 3, 3, 3, 3, 3, 3};
+        int[] status = {1, 1, 1, 1, 2, 2, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3};
         for (int i = 0; i < bad.length; i++) {
             assertEquals(status[i], run(m, bad[i], new long[16]).status(), "command " + i);
             assertArrayEquals(before, m.scratchpad(), "command " + i);

@@ -103,7 +103,7 @@ class CheckpointTest {
         assertEquals(b.getFloat(b.capacity() - 4), m.classifier[512 * 16 - 1]);
         Tokenizer tok = BundledModel.tokenizer(512);
         var golden = new org.chiltepin.verif.golden.LlamaIntReference(new org.chiltepin.verif.golden.LlamaInt8Weights(m),
-                new org.chiltepin.verif.golden.VectorReference(32, 4));
+                new org.chiltepin.verif.golden.LlamaVectorProgram(32, 4));
         for (LlamaEngine e : new LlamaEngine[] {new FloatLlama(m), golden}) {
             Generator.Result g = Generator.generate(e, tok, "Once", 40, bytes -> { });
             assertTrue(g.positions() >= 1 && g.positions() <= 32, "40 steps are clamped to seq_len 32: " + g.positions());
