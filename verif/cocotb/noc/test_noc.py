@@ -21,15 +21,15 @@ from collections import defaultdict, deque
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.simtime import get_sim_time
 from cocotb.triggers import ReadOnly, RisingEdge
 
-MAX_REPORTED = 20
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tbutil import Failures, resolved  # noqa: E402 (verif/cocotb/tbutil.py)
+
 NETS = ("req", "resp")
-
-
-def resolved(value):
-    return all(c in "01" for c in str(value))
 
 
 class Port:
@@ -84,15 +84,7 @@ async def mesh_matches_golden_model(dut):
     stall = vec["stall"]
     rng = random.Random(vec["seed"])
     ports = {net: [Port(dut, net, i, words) for i in range(nodes)] for net in NETS}
-    failures = []
-    failure_count = 0
-
-    def fail(msg):
-        nonlocal failure_count
-        failure_count += 1
-        if len(failures) < MAX_REPORTED:
-            failures.append(f"@{get_sim_time('ns'):.0f} ns: {msg}")
-            dut._log.error(failures[-1])
+    fail = Failures(dut._log)
 
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
     dut.reset.value = 1
@@ -159,7 +151,7 @@ async def mesh_matches_golden_model(dut):
     left = len(vec["traffic"])
     idle, cycles = 0, 0
     watchdog = 500 + 20 * nodes * (words + 2)
-    while left > 0 and failure_count <= 200:
+    while left > 0 and fail.count <= 200:
         for (net, i), q in queues.items():
             p = ports[net][i]
             if offering[(net, i)] is None and q and rng.random() >= stall:
@@ -210,5 +202,5 @@ async def mesh_matches_golden_model(dut):
             break
 
     dut._log.info("%d isolated packets, %d traffic packets in %d cycles; %d failures", len(vec["isolated"]),
-                  len(vec["traffic"]) - left, cycles, failure_count)
-    assert failure_count == 0, f"{failure_count} failures; the first: " + "; ".join(failures[:5])
+                  len(vec["traffic"]) - left, cycles, fail.count)
+    fail.check()
