@@ -23,7 +23,7 @@ final class GemmKind extends BlockKind.Base<GemmConfig> {
         verifyWith(Verify::new);
         goldenWith(Golden::new);
         benchWith(GemmBench::new);
-        regressWith(List.of("cosim", "cocotb"), List.of("tiny-split"), List.of("tiny", "tiny-split", "fpga-small"), 8, 30);
+        regressWith(List.of("cosim", "cocotb"), List.of("tiny-split"), List.of("tiny", "tiny-split", "fpga-small", ICE40), 8, 30);
     }
 
     /**
