@@ -74,6 +74,7 @@ final class CommandDecoder extends HdlArea {
         int aBits = GemmConfig.log2(config.aDepth());
         int cBits = GemmConfig.log2(config.accDepth());
         boolean ws = config.weightStationary();
+        int rangeWidth = config.rangeWidth();
 
         Bits raw = sAxisCmd.payload();
         Bool take = sAxisCmd.fire();
@@ -173,10 +174,13 @@ final class CommandDecoder extends HdlArea {
         // The decoded command is registered: the dispatcher's hazard checks and unit loads start
         // from flip-flops, not from the end of the range multipliers.
         advance = and(cmdValid, or(not(decValid), canIssue));
-        dec = new Decoded(config.rangeWidth(), advance, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount, cmdN,
+        // The output unit tells lanes apart by N up to the last column a legal command can reach.
+        int nWidth = Math.min(16, rangeWidth + logCols);
+        dec = new Decoded(rangeWidth, advance, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount,
+                nWidth < 16 ? resize(cmdN, nWidth) : cmdN,
                 ws ? null : cmdK,
-                cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, ADDR), resize(cmdBEnd, ADDR),
-                resize(cmdAccEnd, ADDR), cmdOutRows, resize(cmdOutEnd, ADDR),
+                cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, rangeWidth), resize(cmdBEnd, rangeWidth),
+                resize(cmdAccEnd, rangeWidth), cmdOutRows, resize(cmdOutEnd, rangeWidth),
                 cmdStatus, new Bool[] {isFence, isLoadA, isLoadB, isLoadS, isLoad, isCompute, isStore, isOutput,
                     isCounter, isClear, cmdSizeBad, error});
 
@@ -236,8 +240,8 @@ final class CommandDecoder extends HdlArea {
             this.tag = stage(tag, take, "tag");
             this.flag = stage(flag, take, "flag");
             this.addr0 = stage(addr0, take, "addr0");
-            this.addr1 = stage(addr1, take, "addr1");
-            this.addr2 = stage(addr2, take, "addr2");
+            this.addr1 = stage(fit(addr1, rangeWidth), take, "addr1");
+            this.addr2 = stage(fit(addr2, rangeWidth), take, "addr2");
             this.count = stage(count, take, "count");
             this.n = stage(n, take, "n");
             this.k = stage(k, take, "k");
@@ -279,7 +283,7 @@ final class CommandDecoder extends HdlArea {
          * memory) + 1 bits, enough for every command that passed the range checks.
          */
         private static UInt fit(UInt value, int rangeWidth) {
-            return value == null || widthOf(value) == rangeWidth ? value : resize(value, rangeWidth);
+            return value == null || widthOf(value) <= rangeWidth ? value : resize(value, rangeWidth);
         }
 
         private static <T extends spinal.core.Data> T stage(T value, Bool take, String name) {
