@@ -40,6 +40,13 @@ public final class ChipLlama implements LlamaEngine {
         chip = new LlamaIntReference(weights, new LlamaVectorProgram(c.seqLen(), c.headSize()), gemv);
         golden = new LlamaIntReference(weights, new LlamaVectorProgram(c.seqLen(), c.headSize()));
         this.chipName = chipName;
+        for (int l = 0; l < c.nLayers(); l++) {
+            for (LlamaInt8Weights.QMatrix m : List.of(weights.wq[l], weights.wk[l], weights.wv[l], weights.wo[l],
+                    weights.w1[l], weights.w2[l], weights.w3[l])) {
+                gemv.requireFits(m, chipName);
+            }
+        }
+        gemv.requireFits(weights.classifier, chipName);
     }
 
     @Override
@@ -72,7 +79,7 @@ public final class ChipLlama implements LlamaEngine {
     @Override
     public void report(PrintWriter o) {
         o.printf("  chip        %s, %d GEMM tiles; weight GEMVs on the GEMM tiles (co-simulated RTL)%n", chipName,
-                ChipHarness.params(harnessConfig()).gemmNodes().size());
+                ChipHarness.params(gemv.config()).gemmNodes().size());
         o.println("  vector ops  host-side golden (LlamaVectorProgram), vector tile not yet on the chip; attention"
                 + " scores and weighted values host-side too");
         o.println("  pos  id(chip) id(golden)  GEMM cycles  port bytes  weight bytes  roofline cycles  attained  MAC util");
@@ -94,10 +101,6 @@ public final class ChipLlama implements LlamaEngine {
                 100.0 * bytes / PORT_BYTES_PER_CYCLE / Math.max(1, all.cycles), 100.0 * utilization(all),
                 100.0 * all.arrayMacs / Math.max(1, peak(all.cycles)));
         o.printf("  ids match the integer golden model: %s%n", matches() ? "yes" : "no");
-    }
-
-    private org.chiltepin.hw.chip.ChipConfig harnessConfig() {
-        return gemv.config();
     }
 
     private long peak(long cycles) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.chiltepin.hw.ConfigException;
 import org.chiltepin.verif.chip.ChipHarness;
 import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.ChipReference.HostCommand;
@@ -132,6 +133,21 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         token.add(s);
         total.add(s);
         return acc;
+    }
+
+    /**
+     * Checks that {@code m} fits the chip's external memory as bit planes with its operands and
+     * results (one GEMV per program); a {@link ConfigException} naming {@code --chip} otherwise.
+     */
+    public void requireFits(QMatrix m, String chipName) {
+        Plan plan = plans.computeIfAbsent(m, this::plan);
+        int blocks = (m.rows() + plan.rowsPerBlock - 1) / plan.rowsPerBlock;
+        long need = g.scaleDepth() + (long) plan.chunks * mBlocks * plan.chunk + plan.image.length
+                + (long) blocks * plan.chunks * 8 * plan.nBlocks;
+        if (need > p.memWords()) {
+            throw new ConfigException("--chip", "external memory must hold a " + m.rows() + "x" + m.cols()
+                    + " weight matrix as bit planes (" + need + " words), it has " + p.memWords(), chipName);
+        }
     }
 
     private Plan plan(QMatrix m) {
