@@ -79,8 +79,9 @@ final class LlamaModelOptions {
 
     LlamaEngine engine(Checkpoint c) {
         if (engine.equals("sim")) {
-            ChipHarness h = ChipHarness.compile(ChipConfig.preset(chip), work.dir, Simulation.Options.DEFAULT);
-            return new ChipLlama(new LlamaInt8Weights(c), h, chip);
+            ChipConfig config = ChipConfig.preset(chip);
+            return new ChipLlama(new LlamaInt8Weights(c), config,
+                    () -> ChipHarness.compile(config, work.dir, Simulation.Options.DEFAULT), chip);
         }
         return ENGINES.get(engine).apply(c);
     }

@@ -3,6 +3,8 @@ package org.chiltepin.verif.runtime;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.verif.chip.ChipHarness;
 import org.chiltepin.verif.golden.LlamaInt8Weights;
 import org.chiltepin.verif.golden.LlamaIntReference;
@@ -34,9 +36,14 @@ public final class ChipLlama implements LlamaEngine {
         }
     }
 
-    public ChipLlama(LlamaInt8Weights weights, ChipHarness harness, String chipName) {
+    /**
+     * The model on {@code config}'s chip ({@code compile} builds its simulation on the first GEMV);
+     * a {@link org.chiltepin.hw.ConfigException} naming {@code --chip} when a weight matrix does
+     * not fit its external memory.
+     */
+    public ChipLlama(LlamaInt8Weights weights, ChipConfig config, Supplier<ChipHarness> compile, String chipName) {
         LlamaConfig c = weights.config;
-        gemv = new ChipMatVec(harness);
+        gemv = new ChipMatVec(config, compile);
         chip = new LlamaIntReference(weights, new LlamaVectorProgram(c.seqLen(), c.headSize()), gemv);
         golden = new LlamaIntReference(weights, new LlamaVectorProgram(c.seqLen(), c.headSize()));
         this.chipName = chipName;

@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.chiltepin.hw.ConfigException;
+import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.verif.chip.ChipHarness;
 import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.ChipReference.HostCommand;
@@ -34,7 +36,9 @@ import org.chiltepin.verif.golden.LlamaIntReference;
  * alternating scratchpad halves (the next LOAD_B runs while this COMPUTE runs).
  */
 public final class ChipMatVec implements LlamaIntReference.MatVec {
-    private final ChipHarness chip;
+    private final ChipConfig config;
+    private final Supplier<ChipHarness> compile;
+    private ChipHarness chip;
     private final ChipReference.Params p;
     private final GemmReference.Params g;
     private final List<Integer> tiles;
@@ -70,9 +74,11 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
     private record Plan(int rowsPerBlock, int nBlocks, int chunk, int chunks, long[] image) {
     }
 
-    public ChipMatVec(ChipHarness chip) {
-        this.chip = chip;
-        p = ChipHarness.params(chip.config());
+    /** A backend for {@code config}'s chip; {@code compile} builds its simulation when the first GEMV runs. */
+    public ChipMatVec(ChipConfig config, Supplier<ChipHarness> compile) {
+        this.config = config;
+        this.compile = compile;
+        p = ChipHarness.params(config);
         g = p.gemm();
         tiles = p.gemmNodes().stream().sorted().toList();
         mBlocks = (8 + g.rows() - 1) / g.rows();
@@ -82,8 +88,8 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         }
     }
 
-    public org.chiltepin.hw.chip.ChipConfig config() {
-        return chip.config();
+    public ChipConfig config() {
+        return config;
     }
 
     /** MACs the GEMM tiles can do per cycle together. */
@@ -110,6 +116,9 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
     public long[] multiply(QMatrix m, byte[] x) {
         Plan plan = plans.computeIfAbsent(m, this::plan);
         Program prog = program(m, plan, x);
+        if (chip == null) {
+            chip = compile.get();
+        }
         ChipHarness.Report r = chip.run(List.of(prog.commands), prog.memory, 1, ChipHarness.Stalls.NONE);
         if (!r.passed()) {
             throw new IllegalStateException("chip GEMV " + m.rows() + "x" + m.cols() + ": " + r.failures()

@@ -1,10 +1,13 @@
 package org.chiltepin.verif.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import org.chiltepin.hdl.Simulation;
+import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.verif.chip.ChipHarness;
 import org.chiltepin.verif.golden.LlamaInt8Weights;
@@ -22,8 +25,9 @@ class ChipLlamaTest {
 
     private static ChipLlama engine() {
         Checkpoint c = BundledModel.checkpoint();
-        ChipHarness h = ChipHarness.compile(ChipConfig.preset("default"), WORK, Simulation.Options.DEFAULT);
-        return new ChipLlama(new LlamaInt8Weights(c), h, "default");
+        ChipConfig chip = ChipConfig.preset("default");
+        return new ChipLlama(new LlamaInt8Weights(c), chip,
+                () -> ChipHarness.compile(chip, WORK, Simulation.Options.DEFAULT), "default");
     }
 
     private static void decode(int steps) {
@@ -40,6 +44,15 @@ class ChipLlamaTest {
             assertTrue(t.stats().cycles > 0);
         }
         assertTrue(e.matches());
+    }
+
+    /** The minimal chip's 4096-word memory cannot hold the classifier as bit planes: one-line error, nothing built. */
+    @Test
+    void tooSmallChipIsRejectedBeforeBuilding() {
+        ChipConfig chip = ChipConfig.preset("minimal");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ChipLlama(
+                new LlamaInt8Weights(BundledModel.checkpoint()), chip, () -> fail("must not build"), "minimal"));
+        assertTrue(e.getMessage().contains("--chip"), e.getMessage());
     }
 
     @Test
