@@ -5,21 +5,26 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.chiltepin.hdl.Simulation;
 import org.chiltepin.hw.ConfigException;
-import org.chiltepin.verif.golden.VectorReference;
+import org.chiltepin.hw.chip.ChipConfig;
+import org.chiltepin.verif.chip.ChipHarness;
 import org.chiltepin.verif.golden.LlamaInt8Weights;
 import org.chiltepin.verif.golden.LlamaIntReference;
+import org.chiltepin.verif.golden.VectorReference;
 import org.chiltepin.verif.llm.BundledModel;
 import org.chiltepin.verif.llm.Checkpoint;
 import org.chiltepin.verif.llm.FloatLlama;
 import org.chiltepin.verif.llm.LlamaEngine;
 import org.chiltepin.verif.llm.ModelFileException;
 import org.chiltepin.verif.llm.Tokenizer;
+import org.chiltepin.verif.runtime.ChipLlama;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The model, tokenizer and engine options of {@code run llama} and {@code bench llama}. */
 final class LlamaModelOptions {
-    /** Engines by name; the simulated chip will add "sim". */
+    /** Engines by name that need nothing but the checkpoint; "sim" also needs a chip ({@link #engine}). */
     static final Map<String, Function<Checkpoint, LlamaEngine>> ENGINES = new LinkedHashMap<>();
 
     static {
@@ -35,8 +40,16 @@ final class LlamaModelOptions {
     Path tokenizer;
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "golden",
-            description = "golden: the integer golden model; float: the float32 reference, which prints run.c's text (default: ${DEFAULT-VALUE}).")
+            description = {"golden: the integer golden model; float: the float32 reference, which prints run.c's text;",
+                    "sim: the integer model with its weight GEMMs on the co-simulated chip (default: ${DEFAULT-VALUE})."})
     String engine;
+
+    @Option(names = "--chip", paramLabel = "PRESET", defaultValue = "default",
+            description = "Chip preset for --engine sim (default: ${DEFAULT-VALUE}).")
+    String chip;
+
+    @Mixin
+    SimOptions.Work work = new SimOptions.Work();
 
     /** A checkpoint with its tokenizer and a name for reports. */
     record Model(Checkpoint checkpoint, Tokenizer tokenizer, String name) {
@@ -44,8 +57,11 @@ final class LlamaModelOptions {
 
     /** Checks the options, then loads the files (a bad file is a {@link ModelFileException}). */
     Model load() {
-        if (!ENGINES.containsKey(engine)) {
-            throw new ConfigException("--engine", "must be one of " + String.join(", ", ENGINES.keySet()), engine);
+        if (!ENGINES.containsKey(engine) && !engine.equals("sim")) {
+            throw new ConfigException("--engine", "must be one of " + String.join(", ", ENGINES.keySet()) + ", sim", engine);
+        }
+        if (engine.equals("sim")) {
+            ChipConfig.preset(chip);
         }
         if (model == null && tokenizer != null) {
             throw new ConfigException("--tokenizer", "needs --model (the bundled model has its own tokenizer)", tokenizer);
@@ -62,6 +78,11 @@ final class LlamaModelOptions {
     }
 
     LlamaEngine engine(Checkpoint c) {
+        if (engine.equals("sim")) {
+            ChipConfig config = ChipConfig.preset(chip);
+            return new ChipLlama(new LlamaInt8Weights(c), config,
+                    () -> ChipHarness.compile(config, work.dir, Simulation.Options.DEFAULT), chip);
+        }
         return ENGINES.get(engine).apply(c);
     }
 

@@ -44,7 +44,9 @@ class RunLlamaCommandTest {
         Files.write(tok, BundledModel.resource(BundledModel.TOKENIZER));
         String[][] cases = {
             {"--steps", "-1"},
-            {"--engine", "sim"},
+            {"--engine", "chip"},
+            {"--engine", "sim", "--chip", "huge"},
+            {"--engine", "sim", "--chip", "minimal"},
             {"--model", model.toString()},
             {"--tokenizer", tok.toString()},
             {"--model", model.toString(), "--tokenizer", tok.toString()},
@@ -52,7 +54,13 @@ class RunLlamaCommandTest {
         };
         String[] expected = {
             "chiltepin: invalid configuration: --steps: must be >= 0, got -1",
-            "chiltepin: invalid configuration: --engine: must be one of golden, float, got sim",
+            "chiltepin: invalid configuration: --engine: must be one of golden, float, sim, got chip",
+            "chiltepin: invalid configuration: preset: must be one of " + org.chiltepin.hw.chip.ChipConfig.presets().keySet()
+                    + ", got huge",
+            "chiltepin run llama: stories260K (bundled): dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads, vocab 512,"
+                    + " seq 512, shared classifier; engine sim\n"
+                    + "chiltepin: invalid configuration: --chip: external memory must hold a 64x64 weight matrix as bit planes"
+                    + " (24848 words), it has 4096, got minimal",
             "chiltepin: invalid configuration: --model: needs --tokenizer FILE as well (its vocabulary must match the model's), got " + model,
             "chiltepin: invalid configuration: --tokenizer: needs --model (the bundled model has its own tokenizer), got " + tok,
             "chiltepin: invalid model: " + model + ": truncated: the header (dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads,"

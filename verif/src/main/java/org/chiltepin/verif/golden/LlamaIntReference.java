@@ -30,6 +30,7 @@ public final class LlamaIntReference implements LlamaEngine {
     private final LlamaInt8Weights w;
     private final LlamaConfig c;
     private final LlamaVectorOps ops;
+    private final MatVec matvec;
     private final int[] x;
     /** Per layer, position and key/value head: the cached int8 rows. */
     private final QVec[][][] keys;
@@ -39,7 +40,23 @@ public final class LlamaIntReference implements LlamaEngine {
     /** Bits that keep the largest scaled head output (seqLen·127² times an 8-bit mantissa) within int32. */
     private final int headHeadroom;
 
+    /**
+     * Where the weight GEMMs run: acc[j] = Σ_i W[j][i]·x[i] in wrapping int32 for an int8 weight
+     * matrix and an int8 vector. The golden model multiplies in Java ({@link QMatrix#multiply});
+     * the chip runtime runs the same operands on the GEMM tiles. Everything around the GEMMs (the
+     * quantization of x, the rescale of acc) is this class's, whichever backend multiplies.
+     */
+    @FunctionalInterface
+    public interface MatVec {
+        long[] multiply(QMatrix m, byte[] x);
+    }
+
     public LlamaIntReference(LlamaInt8Weights weights, LlamaVectorOps ops) {
+        this(weights, ops, QMatrix::multiply);
+    }
+
+    public LlamaIntReference(LlamaInt8Weights weights, LlamaVectorOps ops, MatVec matvec) {
+        this.matvec = matvec;
         w = weights;
         c = weights.config;
         this.ops = ops;
@@ -75,7 +92,7 @@ public final class LlamaIntReference implements LlamaEngine {
             mult[j] = (short) LlamaVectorOps.roundShift((long) m.mult()[j] * in.mant(), 8);
             shift[j] = m.shift();
         }
-        return new Wide(ops.rescale(m.multiply(in.q()), mult, shift), in.exp() + m.exp() + 8 + m.shift());
+        return new Wide(ops.rescale(matvec.multiply(m, in.q()), mult, shift), in.exp() + m.exp() + 8 + m.shift());
     }
 
     /**

@@ -1,0 +1,120 @@
+package org.chiltepin.verif.runtime;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.chiltepin.hw.chip.ChipConfig;
+import org.chiltepin.verif.chip.ChipHarness;
+import org.chiltepin.verif.golden.LlamaInt8Weights;
+import org.chiltepin.verif.golden.LlamaIntReference;
+import org.chiltepin.verif.golden.LlamaVectorProgram;
+import org.chiltepin.verif.llm.LlamaConfig;
+import org.chiltepin.verif.llm.LlamaEngine;
+
+/**
+ * The integer model with its weight GEMMs (Q, K, V, output, W1, W3, W2, classifier) on the
+ * co-simulated chip's GEMM tiles ({@link ChipMatVec}); the rest — RMSNorm, RoPE, attention
+ * scores and weighted values, softmax, SiLU, residuals, argmax — runs host-side in
+ * {@link LlamaVectorProgram} (the vector tile is not on the chip yet). The integer golden model
+ * runs alongside, so every token's id is compared with the golden model's.
+ */
+public final class ChipLlama implements LlamaEngine {
+    /** Bytes the external-memory model moves per cycle (one 8-byte beat, unlimited bandwidth setting). */
+    public static final int PORT_BYTES_PER_CYCLE = 8;
+
+    private final LlamaIntReference chip;
+    private final LlamaIntReference golden;
+    private final ChipMatVec gemv;
+    private final String chipName;
+    private final List<Token> tokens = new ArrayList<>();
+
+    /** One position's figures. */
+    public record Token(int pos, int chipId, int goldenId, ChipMatVec.Stats stats) {
+        public boolean matches() {
+            return chipId == goldenId && stats.mismatches == 0;
+        }
+    }
+
+    /**
+     * The model on {@code config}'s chip ({@code compile} builds its simulation on the first GEMV);
+     * a {@link org.chiltepin.hw.ConfigException} naming {@code --chip} when a weight matrix does
+     * not fit its external memory.
+     */
+    public ChipLlama(LlamaInt8Weights weights, ChipConfig config, Supplier<ChipHarness> compile, String chipName) {
+        LlamaConfig c = weights.config;
+        gemv = new ChipMatVec(config, compile);
+        chip = new LlamaIntReference(weights, new LlamaVectorProgram(c.seqLen(), c.headSize()), gemv);
+        golden = new LlamaIntReference(weights, new LlamaVectorProgram(c.seqLen(), c.headSize()));
+        this.chipName = chipName;
+        for (int l = 0; l < c.nLayers(); l++) {
+            for (LlamaInt8Weights.QMatrix m : List.of(weights.wq[l], weights.wk[l], weights.wv[l], weights.wo[l],
+                    weights.w1[l], weights.w2[l], weights.w3[l])) {
+                gemv.requireFits(m, chipName);
+            }
+        }
+        gemv.requireFits(weights.classifier, chipName);
+    }
+
+    @Override
+    public String name() {
+        return "sim";
+    }
+
+    @Override
+    public LlamaConfig config() {
+        return chip.config();
+    }
+
+    @Override
+    public int step(int token, int pos) {
+        gemv.nextToken();
+        int id = chip.step(token, pos);
+        tokens.add(new Token(pos, id, golden.step(token, pos), gemv.token()));
+        return id;
+    }
+
+    public List<Token> tokens() {
+        return tokens;
+    }
+
+    /** True when every position's id (and every GEMV's int32 result) equals the golden model's. */
+    public boolean matches() {
+        return tokens.stream().allMatch(Token::matches);
+    }
+
+    @Override
+    public void report(PrintWriter o) {
+        o.printf("  chip        %s, %d GEMM tiles; weight GEMVs on the GEMM tiles (co-simulated RTL)%n", chipName,
+                ChipHarness.params(gemv.config()).gemmNodes().size());
+        o.println("  vector ops  host-side golden (LlamaVectorProgram), vector tile not yet on the chip; attention"
+                + " scores and weighted values host-side too");
+        o.println("  pos  id(chip) id(golden)  GEMM cycles  port bytes  weight bytes  roofline cycles  attained  MAC util");
+        for (Token t : tokens) {
+            ChipMatVec.Stats s = t.stats;
+            long bytes = s.bytesRead + s.bytesWritten;
+            long roof = (bytes + PORT_BYTES_PER_CYCLE - 1) / PORT_BYTES_PER_CYCLE;
+            o.printf("  %3d  %8d %10d  %11d  %10d  %12d  %15d  %7.1f%%  %7.2f%%%n", t.pos, t.chipId, t.goldenId, s.cycles,
+                    bytes, s.weightBytes, roof, 100.0 * roof / Math.max(1, s.cycles), 100.0 * utilization(s));
+        }
+        ChipMatVec.Stats all = gemv.total();
+        long bytes = all.bytesRead + all.bytesWritten;
+        int n = Math.max(1, tokens.size());
+        o.printf("  per token   %.0f GEMM cycles, %.0f memory-port bytes (%.1f× the %d int8 weight bytes: bit-plane"
+                + " operands, see docs/llm.md)%n", (double) all.cycles / n, (double) bytes / n,
+                (double) bytes / Math.max(1, all.weightBytes), all.weightBytes / n);
+        o.printf("  roofline    %.0f cycles/token at %d B/cycle; attained %.1f%% of it; useful MAC utilization %.2f%%"
+                + " (array busy on bit planes %.1f%%)%n", (double) bytes / n / PORT_BYTES_PER_CYCLE, PORT_BYTES_PER_CYCLE,
+                100.0 * bytes / PORT_BYTES_PER_CYCLE / Math.max(1, all.cycles), 100.0 * utilization(all),
+                100.0 * all.arrayMacs / Math.max(1, peak(all.cycles)));
+        o.printf("  ids match the integer golden model: %s%n", matches() ? "yes" : "no");
+    }
+
+    private long peak(long cycles) {
+        return cycles * gemv.macsPerCycle();
+    }
+
+    private double utilization(ChipMatVec.Stats s) {
+        return (double) s.usefulMacs / Math.max(1, peak(s.cycles));
+    }
+}
