@@ -12,6 +12,11 @@ Reads the vectors written by ``bin/chiltepin golden noc`` (path in $CHILTEPIN_VE
    once, intact (destination, source, length, tag, payload words) and in order; ``dropped`` must
    never rise; no X on a valid after reset or on a payload while valid. A watchdog fails a run
    that stops moving.
+3. Reset and idle state, read through the hierarchy (``REGS``): at the first cycle after reset,
+   before any input, and again once the network has drained after each phase, every credit
+   counter equals ``bufferDepth`` (the receiver's buffer, Router's Javadoc), every FIFO and
+   ejection count is 0 and no output is owned; right after reset every round-robin pointer is at
+   input 0 (the RTL's declared start), so a router that starts elsewhere is a failure.
 """
 
 import json
@@ -30,6 +35,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tbutil import Failures, resolved  # noqa: E402 (verif/cocotb/tbutil.py)
 
 NETS = ("req", "resp")
+PORTS = "neswl"
+# (register, value at reset and when idle; None: checked only right after reset, to 0)
+REGS = [(f"credits_{p}", "depth") for p in PORTS] + [(f"fifo_{p}_count", 0) for p in PORTS] + \
+       [(f"owner_{a}_{b}", 0) for a in PORTS for b in PORTS] + [(f"rr_{p}", None) for p in PORTS]
+NI_REGS = [("inj_credits", "depth"), ("inj_busy", 0), ("ej_count", 0)]
+
+
+def state_regs(dut, nodes):
+    """(path, handle, expected-when-idle) of every router and interface register in REGS."""
+    out = []
+    for net in NETS:
+        for i in range(nodes):
+            for inst, regs in ((f"{net}_router_{i}", REGS), (f"{net}_ni_{i}", NI_REGS)):
+                h = getattr(dut, inst)
+                for name, want in regs:
+                    if hasattr(h, name):
+                        out.append((f"{inst}.{name}", getattr(h, name), want))
+    return out
+
+
+def check_state(regs, depth, fail, when, after_reset):
+    """Fails every register of ``state_regs`` that is not at its reset value (sample in ReadOnly)."""
+    for path, h, want in regs:
+        if want is None and not after_reset:
+            continue
+        v = h.value
+        exp = depth if want == "depth" else 0
+        if not resolved(v) or int(v) != exp:
+            fail(f"{path} is {v} {when}, expected {exp}")
 
 
 class Port:
@@ -97,6 +131,23 @@ async def mesh_matches_golden_model(dut):
         await RisingEdge(dut.clk)
     dut.reset.value = 0
     await RisingEdge(dut.clk)
+    regs = state_regs(dut, nodes)
+    if not regs:
+        fail("no credit counter found in the hierarchy (REGS no longer matches the RTL's names)")
+    await ReadOnly()
+    check_state(regs, cfg["bufferDepth"], fail, "at the first cycle after reset", True)
+    await RisingEdge(dut.clk)
+
+    async def drained(when):
+        for net in NETS:
+            for p in ports[net]:
+                p.s_valid.value = 0
+                p.m_ready.value = 1
+        for _ in range(4 * (words + 2) * nodes):
+            await RisingEdge(dut.clk)
+        await ReadOnly()
+        check_state(regs, cfg["bufferDepth"], fail, when, False)
+        await RisingEdge(dut.clk)
 
     def check_outputs():
         for net in NETS:
@@ -141,6 +192,7 @@ async def mesh_matches_golden_model(dut):
                  f"{len(pk['data'])} payload flits): expected {pk['latency']} cycles, got {arrived - accepted}")
         for _ in range(2):
             await RisingEdge(dut.clk)
+    await drained("idle after the zero-load packets")
 
     # 2. Random traffic on both networks with back-pressure on every ejection port.
     queues = {(net, i): deque() for net in NETS for i in range(nodes)}
@@ -201,6 +253,7 @@ async def mesh_matches_golden_model(dut):
             fail(f"watchdog: nothing moved for {idle} cycles ({left} packets not delivered, {outstanding} in the mesh)")
             break
 
+    await drained("idle after the traffic")
     dut._log.info("%d isolated packets, %d traffic packets in %d cycles; %d failures", len(vec["isolated"]),
                   len(vec["traffic"]) - left, cycles, fail.count)
     fail.check()
