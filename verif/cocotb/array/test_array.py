@@ -6,7 +6,10 @@ A driver streams each tile's K beats into s_axis with random idle cycles (random
 idle), a sink takes result rows from m_axis under random back-pressure, and a scoreboard
 compares every row, bit for bit, and the stream protocol (a refused beat stays valid and
 unchanged; ``last`` marks each tile's final row); an X on a valid or ready after reset, or on the
-payload while valid, is a failure. A watchdog fails a run that stops moving.
+payload while valid, is a failure. A watchdog fails a run that stops moving. Reset is entered with
+junk on the payload and ``last`` = 1; for rows + cols + 2 cycles after it, before any beat, the
+array must show no output (a register whose valid resets wrong would carry that ``last`` out) and
+be ready.
 """
 
 import json
@@ -48,14 +51,26 @@ async def array_matches_golden_model(dut):
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
     dut.reset.value = 1
     dut.s_axis_valid.value = 0
-    dut.s_axis_payload_last.value = 0
-    dut.m_axis_ready.value = 0
-    for p in a_in + b_in:
-        p.value = 0
+    dut.m_axis_ready.value = 1
+    # Through reset the idle payload is junk with last = 1, so a pipeline register whose valid does
+    # not reset to 0 carries a "last" row out; none may come out before the first beat is sent.
     for _ in range(4):
+        for p in a_in + b_in:
+            p.value = rng.getrandbits(width)
+        dut.s_axis_payload_last.value = 1
         await RisingEdge(dut.clk)
     dut.reset.value = 0
-    await RisingEdge(dut.clk)
+    for n in range(rows + cols + 2):
+        await ReadOnly()
+        if str(dut.m_axis_valid.value) != "0":
+            raise AssertionError(f"m_axis_valid is {dut.m_axis_valid.value} in cycle {n} after reset, before any input")
+        if str(dut.s_axis_ready.value) != "1":  # an empty array takes any beat, last or not
+            raise AssertionError(f"s_axis_ready is {dut.s_axis_ready.value} in cycle {n} after reset, array empty")
+        await RisingEdge(dut.clk)
+        for p in a_in + b_in:
+            p.value = rng.getrandbits(width)
+        dut.s_axis_payload_last.value = rng.getrandbits(1)
+    dut.m_axis_ready.value = 0
 
     expected = deque((c["name"], i, row) for c in cases for i, row in enumerate(c["c"]))
     failures = []

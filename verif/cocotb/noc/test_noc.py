@@ -12,6 +12,22 @@ Reads the vectors written by ``bin/chiltepin golden noc`` (path in $CHILTEPIN_VE
    once, intact (destination, source, length, tag, payload words) and in order; ``dropped`` must
    never rise; no X on a valid after reset or on a payload while valid. A watchdog fails a run
    that stops moving.
+3. Reset and idle state, read through the hierarchy (``REGS``): at the first cycle after reset,
+   before any input, and again once the network has drained after each phase, every credit
+   counter equals ``bufferDepth`` (the receiver's buffer, Router's Javadoc), every FIFO and
+   ejection count is 0 and no output is owned; right after reset every round-robin pointer is at
+   input 0 (the RTL's declared start), so a router that starts elsewhere is a failure.
+4. Throughput floor: node 0 streams STREAM back-to-back request packets of maxPayloadFlits words to
+   the farthest node, every sink ready. A channel carries one flit per cycle (NocReference's
+   channel-load model), so the last packet must arrive within T0 + (STREAM - 1) * flits cycles of
+   the first handshake (T0: the golden zero-load latency). A count of cycles, not a wall time.
+5. Fairness under saturation: every other node sends equal request packets to one node without a
+   pause, every sink ready. With round-robin output arbiters each input of a router gets an equal
+   share of its output, so under XY (or YX) routing a source's share of node 0's ejection is the
+   product over the routers on its path of 1 / (inputs competing there); over the window each
+   source's delivered count must be within FAIR_SLACK packets of its share. Every node is the hot
+   spot in turn (on a mesh over 4 nodes: the corners and the centre), so every router's arbiters
+   are contended.
 """
 
 import json
@@ -30,6 +46,71 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tbutil import Failures, resolved  # noqa: E402 (verif/cocotb/tbutil.py)
 
 NETS = ("req", "resp")
+PORTS = "neswl"
+# (register, value at reset and when idle; None: checked only right after reset, to 0)
+REGS = [(f"credits_{p}", "depth") for p in PORTS] + [(f"fifo_{p}_count", 0) for p in PORTS] + \
+       [(f"owner_{a}_{b}", 0) for a in PORTS for b in PORTS] + [(f"rr_{p}", None) for p in PORTS]
+STREAM = 8
+FAIR_WINDOW = 12  # packets the smallest share must get over the fairness window
+FAIR_SLACK = 2  # packets: the pipeline's fill and drain at the window's edges
+NI_REGS = [("inj_credits", "depth"), ("inj_busy", 0), ("ej_count", 0)]
+
+
+def state_regs(dut, nodes):
+    """(path, handle, expected-when-idle) of every router and interface register in REGS."""
+    out = []
+    for net in NETS:
+        for i in range(nodes):
+            for inst, regs in ((f"{net}_router_{i}", REGS), (f"{net}_ni_{i}", NI_REGS)):
+                h = getattr(dut, inst)
+                for name, want in regs:
+                    if hasattr(h, name):
+                        out.append((f"{inst}.{name}", getattr(h, name), want))
+    return out
+
+
+def route(cfg, src, dst):
+    """The (router, input port) pairs a packet passes under dimension-order routing, source first."""
+    k = cfg["k"]
+    x, y, tx, ty = src % k, src // k, dst % k, dst // k
+    hops, came = [], "l"
+    order = "xy" if cfg["routing"] == "xy" else "yx"
+    while True:
+        hops.append((y * k + x, came))
+        d = order[0] if (x != tx if order[0] == "x" else y != ty) else order[1]
+        if d == "x" and x != tx:
+            x, came = (x + 1, "w") if tx > x else (x - 1, "e")
+        elif d == "y" and y != ty:
+            y, came = (y + 1, "n") if ty > y else (y - 1, "s")
+        else:
+            return hops
+
+
+def fair_shares(cfg, sources, dst):
+    """Each source's share of dst's ejection when all send to dst at once (round-robin per output)."""
+    paths = {s: route(cfg, s, dst) for s in sources}
+    inputs = defaultdict(set)
+    for path in paths.values():
+        for router, came in path:
+            inputs[router].add(came)
+    shares = {}
+    for s, path in paths.items():
+        share = 1.0
+        for router, _ in path:
+            share /= len(inputs[router])
+        shares[s] = share
+    return shares
+
+
+def check_state(regs, depth, fail, when, after_reset):
+    """Fails every register of ``state_regs`` that is not at its reset value (sample in ReadOnly)."""
+    for path, h, want in regs:
+        if want is None and not after_reset:
+            continue
+        v = h.value
+        exp = depth if want == "depth" else 0
+        if not resolved(v) or int(v) != exp:
+            fail(f"{path} is {v} {when}, expected {exp}")
 
 
 class Port:
@@ -97,6 +178,23 @@ async def mesh_matches_golden_model(dut):
         await RisingEdge(dut.clk)
     dut.reset.value = 0
     await RisingEdge(dut.clk)
+    regs = state_regs(dut, nodes)
+    if not regs:
+        fail("no credit counter found in the hierarchy (REGS no longer matches the RTL's names)")
+    await ReadOnly()
+    check_state(regs, cfg["bufferDepth"], fail, "at the first cycle after reset", True)
+    await RisingEdge(dut.clk)
+
+    async def drained(when):
+        for net in NETS:
+            for p in ports[net]:
+                p.s_valid.value = 0
+                p.m_ready.value = 1
+        for _ in range(4 * (words + 2) * nodes):
+            await RisingEdge(dut.clk)
+        await ReadOnly()
+        check_state(regs, cfg["bufferDepth"], fail, when, False)
+        await RisingEdge(dut.clk)
 
     def check_outputs():
         for net in NETS:
@@ -141,6 +239,7 @@ async def mesh_matches_golden_model(dut):
                  f"{len(pk['data'])} payload flits): expected {pk['latency']} cycles, got {arrived - accepted}")
         for _ in range(2):
             await RisingEdge(dut.clk)
+    await drained("idle after the zero-load packets")
 
     # 2. Random traffic on both networks with back-pressure on every ejection port.
     queues = {(net, i): deque() for net in NETS for i in range(nodes)}
@@ -200,6 +299,74 @@ async def mesh_matches_golden_model(dut):
             outstanding = sum(len(q) for q in expected.values())
             fail(f"watchdog: nothing moved for {idle} cycles ({left} packets not delivered, {outstanding} in the mesh)")
             break
+
+    await drained("idle after the traffic")
+
+    # 4. Throughput floor: a stream of back-to-back packets from node 0 to the farthest node.
+    src, dst = ports["req"][0], ports["req"][nodes - 1]
+    flits = words + 1
+    hops = (nodes - 1) % k + (nodes - 1) // k
+    t0 = (hops + 1) * vec["routerDelay"] + flits + vec["interfaceOverhead"]
+    stream = [{"dst": nodes - 1, "tag": 100 + j, "data": [rng.getrandbits(32) for _ in range(words)]}
+              for j in range(STREAM)]
+    sent, got, cycle, first, last = 0, 0, 0, None, None
+    while got < STREAM and cycle < 20 * t0 * STREAM:
+        if sent < STREAM:
+            src.offer(stream[sent], k)
+        src.s_valid.value = int(sent < STREAM)
+        await ReadOnly()
+        fire = sent < STREAM and src.s_ready.value == 1
+        if fire and first is None:
+            first = cycle
+        if dst.m_valid.value == 1:
+            msg, bad = dst.received(k)
+            if bad or msg != (nodes - 1, 0, stream[got]["tag"], stream[got]["data"]):
+                fail(f"stream packet {got}: expected tag {stream[got]['tag']}, got {msg} (X on {bad})")
+            got, last = got + 1, cycle
+        await RisingEdge(dut.clk)
+        sent += int(fire)
+        cycle += 1
+    floor = t0 + (STREAM - 1) * flits
+    dut._log.info("stream 0->%d: %d packets of %d flits in %d cycles (floor %d)", nodes - 1, got, flits,
+                  (last or 0) - (first or 0), floor)
+    if got < STREAM or last - first > floor:
+        fail(f"throughput: {STREAM} packets of {flits} flits 0->{nodes - 1} ({hops} hops) took "
+             f"{(last or 0) - (first or 0)} cycles (delivered {got}), the channel-load model allows {floor}")
+    await drained("idle after the throughput stream")
+
+    # 5. Fairness: every other node saturates one hot spot; every node in turn on a small mesh.
+    spots = range(nodes) if nodes <= 4 else sorted({0, k - 1, nodes - k, nodes - 1, (cfg["m"] // 2) * k + k // 2})
+    for hot in spots:
+        sources = [n for n in range(nodes) if n != hot]
+        shares = fair_shares(cfg, sources, hot)
+        window = min(round(FAIR_WINDOW / min(shares.values())), FAIR_WINDOW * nodes)  # short on a large mesh
+        count, seq, total, cycle = defaultdict(int), defaultdict(int), 0, 0
+        while total < window + nodes and cycle < 50 * window * flits:
+            for s_ in sources:
+                ports["req"][s_].offer({"dst": hot, "tag": seq[s_] % 256, "data": [s_] * words}, k)
+                ports["req"][s_].s_valid.value = 1
+            await ReadOnly()
+            fired = [s_ for s_ in sources if ports["req"][s_].s_ready.value == 1]
+            out = ports["req"][hot]
+            if out.m_valid.value == 1:
+                msg, bad = out.received(k)
+                if bad or msg[0] != hot or msg[1] not in shares or msg[3] != [msg[1]] * words:
+                    fail(f"fairness: bad packet at node {hot}: {msg} (X on {bad})")
+                else:
+                    total += 1
+                    if total > nodes:  # the first packets fill the pipeline
+                        count[msg[1]] += 1
+            await RisingEdge(dut.clk)
+            for s_ in fired:
+                seq[s_] += 1
+            cycle += 1
+        got = sum(count.values())
+        for s_, share in sorted(shares.items()):
+            dut._log.info("fairness at %d: source %d got %d of %d packets (share %.3f)", hot, s_, count[s_], got, share)
+            if abs(count[s_] - share * got) > FAIR_SLACK:
+                fail(f"fairness: source {s_} got {count[s_]} of {got} packets at node {hot} under saturation, "
+                     f"round-robin gives it {share:.3f} ({share * got:.1f} +- {FAIR_SLACK})")
+        await drained(f"idle after the fairness run at node {hot}")
 
     dut._log.info("%d isolated packets, %d traffic packets in %d cycles; %d failures", len(vec["isolated"]),
                   len(vec["traffic"]) - left, cycles, fail.count)

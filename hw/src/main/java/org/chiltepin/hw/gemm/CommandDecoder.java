@@ -13,22 +13,28 @@ import spinal.lib.Stream;
  * {@link Dispatcher}. Stage 1 ({@code cmd_word}, {@code cmd_valid}) holds the command with its
  * range products (the multipliers work on the command as it arrives); stage 2 ({@code dec_*},
  * {@code dec_valid}) holds the fields, the range ends, the checks and the status. Each stage is one
- * multiplier, or one adder and an OR tree, deep.
+ * multiplier, or one adder and an OR tree, deep. The FPGA profile puts a stage between them
+ * ({@code rng_*}, {@code rng_valid}): the range ends, factor checks and block counts are registered
+ * there, so {@code cmd_error} is OR trees over flip-flops, not behind an adder.
  *
  * <p>Ports (in the engine's module): {@code s_axis_cmd} is ready when stage 1 is empty or hands its
  * command on; a command moves to stage 2 when that is empty or the dispatcher issues its command
  * ({@code can_issue}). Latency: a command can issue two cycles after it is accepted
- * ({@link GemmEngine.Latencies#decodeCycles()}). Status: 0 OK, 1 bad opcode (or reserved bits set),
+ * (three in the FPGA profile; {@link GemmEngine.Latencies#decodeCycles()}). Status: 0 OK, 1 bad opcode (or reserved bits set),
  * 2 zero size, 3 out of range ({@link GemmCommand}).
  */
 final class CommandDecoder extends HdlArea {
     /** Width of a range end: 16-bit address + 16-bit count. */
     static final int ADDR = 17;
-    /** Register stages from s_axis_cmd to the dispatcher: cmd_word, dec_*. */
-    static final int STAGES = 2;
+    /** Register stages from s_axis_cmd to the dispatcher: cmd_word, (rng_* in the FPGA profile,) dec_*. */
+    static int stages(GemmConfig config) {
+        return config.fpgaProfile() ? 3 : 2;
+    }
 
     /** Stage 1 holds a command (cmd_word and its range products). */
     final Bool cmdValid;
+    /** FPGA profile: the range stage holds a command (rng_*); null otherwise. */
+    final Bool rngValid;
     /** Stage 2 holds the decoded head command, waiting to issue. */
     final Bool decValid;
     final Bits cmdWord;
@@ -62,8 +68,10 @@ final class CommandDecoder extends HdlArea {
     final Bool counterRangeBad;
     final Bool cmdRangeBad;
     final UInt cmdStatus;
-    /** Stage 1 hands its command to stage 2 this cycle. */
+    /** The stage before dec_* hands its command on this cycle. */
     final Bool advance;
+    /** FPGA profile: stage 1 hands its command to the range stage this cycle; null otherwise. */
+    private final Bool rngLoad;
     /** The registered decode, {@code dec_*}. */
     final Decoded dec;
 
@@ -74,23 +82,39 @@ final class CommandDecoder extends HdlArea {
         int aBits = GemmConfig.log2(config.aDepth());
         int cBits = GemmConfig.log2(config.accDepth());
         boolean ws = config.weightStationary();
+        int rangeWidth = config.rangeWidth();
 
         Bits raw = sAxisCmd.payload();
         Bool take = sAxisCmd.fire();
+        boolean split = config.fpgaProfile();
         cmdValid = regInit(bool(), bool(false));
+        rngValid = split ? regInit(bool(), bool(false)) : null;
         decValid = regInit(bool(), bool(false));
         cmdWord = regNextWhen(raw, take);
         Bits cmd = cmdWord;
-        cmdOpcode = field(cmd, GemmCommand.OPCODE);
-        cmdTag = field(cmd, GemmCommand.TAG);
-        cmdFlag = bit(cmd, GemmCommand.FLAG[0]);
-        cmdReserved = or(neq(asUInt(slice(cmd, 15, 13)), uint(0, 3)), neq(asUInt(slice(cmd, 127, 112)), uint(0, 16)));
-        cmdAddr0 = field(cmd, GemmCommand.ADDR0);
-        cmdAddr1 = field(cmd, GemmCommand.ADDR1);
-        cmdAddr2 = field(cmd, GemmCommand.ADDR2);
-        cmdCount = field(cmd, GemmCommand.COUNT);
-        cmdN = field(cmd, GemmCommand.N);
-        cmdK = field(cmd, GemmCommand.K);
+        // The decoded command is registered: the dispatcher's hazard checks and unit loads start
+        // from flip-flops, not from the end of the range multipliers.
+        advance = and(split ? rngValid : cmdValid, or(not(decValid), canIssue));
+        rngLoad = split ? and(cmdValid, or(not(rngValid), advance)) : null;
+        // The fields and checks come from the stage before dec_*; the range ends from stage 1.
+        Bits word = late(cmd, "word");
+        cmdOpcode = field(word, GemmCommand.OPCODE);
+        cmdTag = field(word, GemmCommand.TAG);
+        cmdFlag = bit(word, GemmCommand.FLAG[0]);
+        cmdReserved = or(neq(asUInt(slice(word, 15, 13)), uint(0, 3)), neq(asUInt(slice(word, 127, 112)), uint(0, 16)));
+        cmdAddr0 = field(word, GemmCommand.ADDR0);
+        cmdAddr1 = field(word, GemmCommand.ADDR1);
+        cmdAddr2 = field(word, GemmCommand.ADDR2);
+        cmdCount = field(word, GemmCommand.COUNT);
+        cmdN = field(word, GemmCommand.N);
+        cmdK = field(word, GemmCommand.K);
+        // Stage 1's fields, for the range ends (the same signals without the range stage).
+        UInt addr0 = split ? field(cmd, GemmCommand.ADDR0) : cmdAddr0;
+        UInt addr1 = split ? field(cmd, GemmCommand.ADDR1) : cmdAddr1;
+        UInt addr2 = split ? field(cmd, GemmCommand.ADDR2) : cmdAddr2;
+        UInt count = split ? field(cmd, GemmCommand.COUNT) : cmdCount;
+        UInt n = split ? field(cmd, GemmCommand.N) : cmdN;
+        UInt k = split ? field(cmd, GemmCommand.K) : cmdK;
 
         Bool isFence = named(isOp(cmdOpcode, GemmCommand.FENCE), "cmd_is_fence");
         Bool isLoadA = named(isOp(cmdOpcode, GemmCommand.LOAD_A), "cmd_is_load_a");
@@ -112,45 +136,55 @@ final class CommandDecoder extends HdlArea {
                 or(and(isCompute, or(countZero, or(nZero, eq(cmdK, uint(0, 16))))),
                         and(isOutput, or(countZero, nZero))));
 
-        cmdMBlocks = ws ? null : ceilDiv(cmd, GemmCommand.COUNT, logRows, ADDR);
-        cmdNBlocks = ceilDiv(cmd, GemmCommand.N, logCols, ADDR);
-        cmdLoadEnd = add(named(resize(cmdAddr0, ADDR), "cmd_load_base"), named(resize(cmdCount, ADDR), "cmd_load_span"));
+        UInt mBlocks = ws ? null : ceilDiv(cmd, GemmCommand.COUNT, logRows, ADDR);
+        UInt nBlocks = ceilDiv(cmd, GemmCommand.N, logCols, ADDR);
+        cmdMBlocks = ws ? null : late(mBlocks, "m_blocks");
+        cmdNBlocks = late(nBlocks, "n_blocks");
+        cmdLoadEnd = late(add(named(resize(addr0, ADDR), "cmd_load_base"), named(resize(count, ADDR), "cmd_load_span")),
+                "load_end");
         // Range checks multiply only operands that can be in range: a factor larger than the
         // memory is an error by itself, so the products need depth-sized multipliers only.
         // Output-stationary: A spans ⌈M/rows⌉·K words, B ⌈N/cols⌉·K, the accumulators
         // ⌈M/rows⌉·rows·⌈N/cols⌉. Weight-stationary: A spans ⌈K/rows⌉·M, B ⌈N/cols⌉·⌈K/rows⌉·rows,
         // the accumulators M·⌈N/cols⌉.
-        cmdKBlocks = ws ? ceilDiv(cmd, GemmCommand.K, logRows, ADDR) : null;
-        UInt aF1 = ws ? cmdKBlocks : cmdMBlocks;
-        UInt aF2 = ws ? resize(cmdCount, ADDR) : resize(cmdK, ADDR);
-        Bool aFactorsFit = named(and(not(beyond(aF1, config.aDepth())), not(beyond(aF2, config.aDepth()))), "a_factors_fit");
+        UInt kBlocks = ws ? ceilDiv(cmd, GemmCommand.K, logRows, ADDR) : null;
+        cmdKBlocks = ws ? late(kBlocks, "k_blocks") : null;
+        UInt aF1 = ws ? kBlocks : mBlocks;
+        UInt aF2 = ws ? resize(count, ADDR) : resize(k, ADDR);
+        Bool aFactorsFit = late(named(and(not(beyond(aF1, config.aDepth())), not(beyond(aF2, config.aDepth()))),
+                "a_factors_fit"), "a_factors_fit");
         int aw = aBits + 1;
         UInt aSpan = product(take, "cmd_a_span",
                 ws ? ceilDiv(raw, GemmCommand.K, logRows, aw) : ceilDiv(raw, GemmCommand.COUNT, logRows, aw),
                 ws ? low(raw, GemmCommand.COUNT, aw) : low(raw, GemmCommand.K, aw));
-        cmdAEnd = end(cmdAddr0, aSpan, "cmd_a_end");
+        cmdAEnd = late(end(addr0, aSpan, "cmd_a_end"), "a_end");
         int bBlocks = ws ? config.bDepth() / rows : config.bDepth();
         int bBlockBits = GemmConfig.log2(bBlocks) + 1;
-        UInt bF2 = ws ? cmdKBlocks : resize(cmdK, ADDR);
-        Bool bFactorsFit = named(and(not(beyond(cmdNBlocks, bBlocks)), not(beyond(bF2, bBlocks))), "b_factors_fit");
+        UInt bF2 = ws ? kBlocks : resize(k, ADDR);
+        Bool bFactorsFit = late(named(and(not(beyond(nBlocks, bBlocks)), not(beyond(bF2, bBlocks))), "b_factors_fit"),
+                "b_factors_fit");
         UInt bProduct = product(take, "cmd_b_span", ceilDiv(raw, GemmCommand.N, logCols, bBlockBits),
                 ws ? ceilDiv(raw, GemmCommand.K, logRows, bBlockBits) : low(raw, GemmCommand.K, bBlockBits));
         UInt bSpan = ws ? shiftLeft(bProduct, logRows) : bProduct;
-        cmdBEnd = end(cmdAddr1, bSpan, "cmd_b_end");
+        cmdBEnd = late(end(addr1, bSpan, "cmd_b_end"), "b_end");
         int accBlocks = config.accDepth() / rows;
         int blockBits = GemmConfig.log2(accBlocks) + 1;
-        Bool outFactorsFit = named(and(not(beyond(cmdCount, config.accDepth())), not(beyond(cmdNBlocks, config.accDepth()))),
+        Bool outFits = named(and(not(beyond(count, config.accDepth())), not(beyond(nBlocks, config.accDepth()))),
                 "out_factors_fit");
-        cmdOutRows = product(take, "cmd_out_rows", low(raw, GemmCommand.COUNT, cBits + 1),
+        Bool outFactorsFit = late(outFits, "out_factors_fit");
+        UInt outRows = product(take, "cmd_out_rows", low(raw, GemmCommand.COUNT, cBits + 1),
                 ceilDiv(raw, GemmCommand.N, logCols, cBits + 1));
-        cmdOutEnd = end(cmdAddr0, cmdOutRows, "cmd_out_end");
+        cmdOutRows = late(outRows, "out_rows");
+        cmdOutEnd = late(end(addr0, outRows, "cmd_out_end"), "out_end");
         Bool accFactorsFit = ws ? outFactorsFit
-                : named(and(not(beyond(cmdMBlocks, accBlocks)), not(beyond(cmdNBlocks, accBlocks))), "acc_factors_fit");
-        cmdAccRows = ws ? cmdOutRows
+                : late(named(and(not(beyond(mBlocks, accBlocks)), not(beyond(nBlocks, accBlocks))), "acc_factors_fit"),
+                        "acc_factors_fit");
+        cmdAccRows = ws ? outRows
                 : shiftLeft(product(take, "cmd_acc_blocks", ceilDiv(raw, GemmCommand.COUNT, logRows, blockBits),
                         ceilDiv(raw, GemmCommand.N, logCols, blockBits)), logRows);
-        cmdAccEnd = end(cmdAddr2, cmdAccRows, "cmd_acc_end");
-        cmdScaleEnd = add(named(resize(cmdAddr1, ADDR), "cmd_scale_base"), named(resize(cmdN, ADDR), "cmd_scale_span"));
+        cmdAccEnd = late(end(addr2, cmdAccRows, "cmd_acc_end"), "acc_end");
+        cmdScaleEnd = late(add(named(resize(addr1, ADDR), "cmd_scale_base"), named(resize(n, ADDR), "cmd_scale_span")),
+                "scale_end");
         Bool scaleAligned = logCols == 0 ? bool(true)
                 : named(eq(slice(cmdAddr1, logCols - 1, 0), uint(0, logCols)), "cmd_scale_aligned");
 
@@ -170,20 +204,41 @@ final class CommandDecoder extends HdlArea {
                 .elseWhen(cmdRangeBad, () -> assign(cmdStatus, uint(GemmCommand.BAD_RANGE, 4)))
                 .otherwise(() -> assign(cmdStatus, uint(GemmCommand.OK, 4)));
         Bool error = named(neq(cmdStatus, uint(GemmCommand.OK, 4)), "cmd_error");
-        // The decoded command is registered: the dispatcher's hazard checks and unit loads start
-        // from flip-flops, not from the end of the range multipliers.
-        advance = and(cmdValid, or(not(decValid), canIssue));
-        dec = new Decoded(config.rangeWidth(), advance, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount, cmdN,
+        // The output unit tells lanes apart by N up to the last column a legal command can reach.
+        int nWidth = Math.min(16, rangeWidth + logCols);
+        dec = new Decoded(rangeWidth, advance, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount,
+                nWidth < 16 ? resize(cmdN, nWidth) : cmdN,
                 ws ? null : cmdK,
-                cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, ADDR), resize(cmdBEnd, ADDR),
-                resize(cmdAccEnd, ADDR), cmdOutRows, resize(cmdOutEnd, ADDR),
+                cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, rangeWidth), resize(cmdBEnd, rangeWidth),
+                resize(cmdAccEnd, rangeWidth), cmdOutRows, resize(cmdOutEnd, rangeWidth),
                 cmdStatus, new Bool[] {isFence, isLoadA, isLoadB, isLoadS, isLoad, isCompute, isStore, isOutput,
                     isCounter, isClear, cmdSizeBad, error});
 
         // Stage 1 takes a command when it is empty or hands its command on to an empty stage 2;
         // the ready does not wait for the dispatcher (one bubble when both stages are full).
-        assign(sAxisCmd.ready(), or(not(cmdValid), not(decValid)));
-        when(take, () -> assign(cmdValid, bool(true))).elseWhen(advance, () -> assign(cmdValid, bool(false)));
+        // With the range stage: when any stage is empty, the stages behind it move up.
+        assign(sAxisCmd.ready(), split ? or(not(cmdValid), or(not(rngValid), not(decValid))) : or(not(cmdValid), not(decValid)));
+        when(take, () -> assign(cmdValid, bool(true))).elseWhen(split ? rngLoad : advance, () -> assign(cmdValid, bool(false)));
+        if (split) {
+            when(rngLoad, () -> assign(rngValid, bool(true))).elseWhen(advance, () -> assign(rngValid, bool(false)));
+        }
+    }
+
+    /** A stage holds a command. */
+    Bool holding() {
+        Bool held = or(cmdValid, decValid);
+        return rngValid == null ? held : or(held, rngValid);
+    }
+
+    /** FPGA profile: {@code value} registered into the range stage ({@code rng_<name>}); else itself. */
+    private <T extends spinal.core.Data> T late(T value, String name) {
+        if (rngLoad == null) {
+            return value;
+        }
+        if (value.isUnnamed()) {
+            named(value, "cmd_" + name);
+        }
+        return named(regNextWhen(value, rngLoad), "rng_" + name);
     }
 
     /** Stage 2 empties: its command issued ({@code accept}) and none follows. */
@@ -236,8 +291,8 @@ final class CommandDecoder extends HdlArea {
             this.tag = stage(tag, take, "tag");
             this.flag = stage(flag, take, "flag");
             this.addr0 = stage(addr0, take, "addr0");
-            this.addr1 = stage(addr1, take, "addr1");
-            this.addr2 = stage(addr2, take, "addr2");
+            this.addr1 = stage(fit(addr1, rangeWidth), take, "addr1");
+            this.addr2 = stage(fit(addr2, rangeWidth), take, "addr2");
             this.count = stage(count, take, "count");
             this.n = stage(n, take, "n");
             this.k = stage(k, take, "k");
@@ -279,7 +334,7 @@ final class CommandDecoder extends HdlArea {
          * memory) + 1 bits, enough for every command that passed the range checks.
          */
         private static UInt fit(UInt value, int rangeWidth) {
-            return value == null || widthOf(value) == rangeWidth ? value : resize(value, rangeWidth);
+            return value == null || widthOf(value) <= rangeWidth ? value : resize(value, rangeWidth);
         }
 
         private static <T extends spinal.core.Data> T stage(T value, Bool take, String name) {

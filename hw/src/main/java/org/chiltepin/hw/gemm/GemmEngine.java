@@ -167,7 +167,7 @@ public final class GemmEngine extends Block {
                         none, output::responded));
 
         CommandDecoder.Decoded dec = decoder.dec;
-        Bool busy = or(or(decoder.cmdValid, decoder.decValid),
+        Bool busy = or(decoder.holding(),
                 or(load.loadActive, or(compute.compActive, output.outActive)));
         counters.count(named(and(dispatcher.accept, and(dec.isClear, not(dec.error))), "clear_counters"),
                 bool(true),
@@ -188,7 +188,7 @@ public final class GemmEngine extends Block {
      * test ({@code GemmLatencyCosimTest}) measures them.
      *
      * @param decodeCycles from a command's acceptance on {@code s_axis_cmd} to its issue to a unit (cmd_word,
-     *     dec_*; and the registered hazard checks in the FPGA profile)
+     *     dec_*; and the range stage rng_* and the registered hazard checks in the FPGA profile)
      * @param immediateResponseCycles from acceptance to the response of a command the dispatcher answers
      *     itself (FENCE, READ_COUNTER, CLEAR_COUNTERS, an illegal command) on an idle engine
      * @param storeLatencyCycles from issue to the first beat of a STORE or READ_ACC on {@code m_axis_data}
@@ -203,10 +203,10 @@ public final class GemmEngine extends Block {
     /** The latencies of an engine built from {@code config}. */
     public static Latencies latencies(GemmConfig config) {
         // The FPGA profile's registered hazard checks add a cycle before a command can go to a unit.
-        int decode = CommandDecoder.STAGES + (config.fpgaProfile() ? 1 : 0);
+        int decode = CommandDecoder.stages(config) + (config.fpgaProfile() ? 1 : 0);
         // A beat leaves when its last lane group is requantized: groups - 1 cycles after the first.
         int groups = config.cols() / config.requantLanes();
-        return new Latencies(decode, CommandDecoder.STAGES + 1, OutputUnit.LATENCY + 2 + groups - 1,
+        return new Latencies(decode, CommandDecoder.stages(config) + 1, OutputUnit.LATENCY + 2 + groups - 1,
                 config.rows() + config.cols() + 3);
     }
 

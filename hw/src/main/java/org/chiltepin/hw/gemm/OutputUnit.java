@@ -91,7 +91,9 @@ final class OutputUnit extends HdlArea {
         outTotal = reg(uint(dec.outRows.getBitsWidth()));
         outNb = reg(uint(addr));
         outNBlocks = reg(uint(addr));
-        outN = reg(uint(16));
+        // N as far as lanes are told apart: below 16 bits only in the FPGA profile's narrower ranges.
+        int nWidth = Math.min(16, addr + logCols);
+        outN = reg(uint(nWidth));
         outScaleRow = reg(uint(sBits));
         outLo = reg(uint(addr));
         outHi = reg(uint(addr));
@@ -119,7 +121,7 @@ final class OutputUnit extends HdlArea {
             assign(outTotal, dec.outRows);
             assign(outNb, uint(0, addr));
             assign(outNBlocks, dec.nBlocks);
-            assign(outN, dec.n);
+            assign(outN, resize(dec.n, nWidth));
             assign(outScaleRow, slice(dec.addr1, logCols + sBits - 1, logCols));
             assign(outLo, dec.lo0);
             assign(outHi, dec.outEnd);

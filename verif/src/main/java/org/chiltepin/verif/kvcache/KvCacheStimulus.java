@@ -15,6 +15,9 @@ import org.chiltepin.verif.golden.KvCacheReference.Command;
  * past the end, truncates beyond the length, forks and allocs with the table full).
  */
 public final class KvCacheStimulus {
+    /** Commands per phase: short enough that a 400-command smoke run reaches a filling phase. */
+    static final int PHASE = 200;
+
     private KvCacheStimulus() {
     }
 
@@ -55,9 +58,9 @@ public final class KvCacheStimulus {
             if (left-- <= 0) {
                 return null;
             }
-            // Alternate phases of 400 commands: a mixed one, and a filling one without frees or
+            // Alternate phases of PHASE commands: a mixed one, and a filling one without frees or
             // truncates that drives the pool to exhaustion.
-            boolean filling = (issued++ / 400) % 2 == 1;
+            boolean filling = (issued++ / PHASE) % 2 == 1;
             int lanes = m.lanes();
             if (burstLeft > 0 && m.live(burstSeq)) {
                 burstLeft--;
