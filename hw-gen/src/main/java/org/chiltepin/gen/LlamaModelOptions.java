@@ -81,7 +81,11 @@ final class LlamaModelOptions {
         if (engine.equals("sim")) {
             ChipConfig config = ChipConfig.preset(chip);
             return new ChipLlama(new LlamaInt8Weights(c), config,
-                    () -> ChipHarness.compile(config, work.dir, Simulation.Options.DEFAULT), chip);
+                    () -> {
+                        System.err.printf("chiltepin run llama: building the %s chip's simulation in %s (minutes the first"
+                                + " time, then cached)%n", chip, work.dir);
+                        return ChipHarness.compile(config, work.dir, Simulation.Options.DEFAULT);
+                    }, chip);
         }
         return ENGINES.get(engine).apply(c);
     }

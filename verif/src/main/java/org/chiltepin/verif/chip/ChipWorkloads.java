@@ -114,7 +114,11 @@ public final class ChipWorkloads {
             outNext = plan.gemm(aMems, bMems, rowsPer, kk, colsPer, col0, outNext);
             perTile.add(plan.out);
         }
-        // interleave the tiles' programs command by command (the host feeds them round robin)
+        return new Workload(interleave(perTile), mem, (long) g * m * kk * n, traffic.flits);
+    }
+
+    /** The tiles' programs interleaved command by command (the host feeds them round robin). */
+    public static List<HostCommand> interleave(List<List<HostCommand>> perTile) {
         List<HostCommand> all = new ArrayList<>();
         for (int i = 0; ; i++) {
             boolean any = false;
@@ -125,10 +129,9 @@ public final class ChipWorkloads {
                 }
             }
             if (!any) {
-                break;
+                return all;
             }
         }
-        return new Workload(all, mem, (long) g * m * kk * n, traffic.flits);
     }
 
     /** One tile's command list: a row block of A resident, B streamed in double-buffered column blocks. */

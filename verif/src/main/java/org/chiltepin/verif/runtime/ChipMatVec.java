@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.verif.chip.ChipHarness;
+import org.chiltepin.verif.chip.ChipWorkloads;
 import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.ChipReference.HostCommand;
 import org.chiltepin.verif.golden.GemmReference;
@@ -260,20 +261,7 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
             }
             perTile.add(t.out);
         }
-        List<HostCommand> all = new ArrayList<>();
-        for (int i = 0; ; i++) {
-            boolean any = false;
-            for (List<HostCommand> l : perTile) {
-                if (i < l.size()) {
-                    all.add(l.get(i));
-                    any = true;
-                }
-            }
-            if (!any) {
-                break;
-            }
-        }
-        return new Program(all, mem, out, arrayMacs);
+        return new Program(ChipWorkloads.interleave(perTile), mem, out, arrayMacs);
     }
 
     /** One tile's commands with its own tags and scratchpad halves. */
