@@ -15,7 +15,7 @@ import spinal.lib.bus.amba4.axi.Axi4;
 
 /**
  * The chip (block name {@code chip}, docs/chip.md): a {@link Mesh} with a {@link ControlTile}, a
- * {@link MemoryTile}, {@link GemmTile}s and a {@link KvTile} on the nodes {@link ChipConfig#tiles} names.
+ * {@link MemoryTile}, {@link GemmTile}s, a {@link KvTile} and a {@link VectorTile} on the nodes {@link ChipConfig#tiles} names.
  *
  * <h2>Ports</h2>
  * <ul>
@@ -40,6 +40,8 @@ public final class Chip extends Block {
     final GemmTile[] gemm;
     /** The KV tile, or null. */
     final KvTile kv;
+    /** The vector tile, or null. */
+    final VectorTile vector;
 
     public Chip(ChipConfig config) {
         this.config = config;
@@ -53,6 +55,7 @@ public final class Chip extends Block {
         gemm = new GemmTile[config.gemmNodes().size()];
         int g = 0;
         KvTile kvTile = null;
+        VectorTile vectorTile = null;
         for (int n = 0; n < config.nodes(); n++) {
             TileKind kind = config.tiles().get(n);
             switch (kind) {
@@ -93,6 +96,14 @@ public final class Chip extends Block {
                     t.respIn.connectFrom(mesh.mAxisResp[n]);
                     mesh.sAxisResp[n].connectFrom(t.respOut);
                 }
+                case VECTOR -> {
+                    VectorTile t = build(() -> new VectorTile(config));
+                    vectorTile = t;
+                    t.reqIn.connectFrom(mesh.mAxisReq[n]);
+                    mesh.sAxisReq[n].connectFrom(t.reqOut);
+                    t.respIn.connectFrom(mesh.mAxisResp[n]);
+                    mesh.sAxisResp[n].connectFrom(t.respOut);
+                }
                 default -> {
                     idle(mesh.sAxisReq[n]);
                     idle(mesh.sAxisResp[n]);
@@ -106,6 +117,7 @@ public final class Chip extends Block {
             }
         }
         kv = kvTile;
+        vector = vectorTile;
         // tiles address only existing nodes (ControlTile answers BAD_TILE itself): nothing is dropped
         unused("mesh_dropped", mesh.droppedReq);
         unused("mesh_dropped_resp", mesh.droppedResp);

@@ -9,6 +9,7 @@ import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.gemm.GemmConfig;
 import org.chiltepin.hw.kvcache.KvCacheConfig;
 import org.chiltepin.hw.noc.NocConfig;
+import org.chiltepin.hw.vector.VectorConfig;
 
 /**
  * Parameters of the {@link Chip}: a {@code k × m} mesh and the tile on each node (docs/chip.md).
@@ -16,17 +17,17 @@ import org.chiltepin.hw.noc.NocConfig;
  * @param k          mesh columns (1..8)
  * @param m          mesh rows (1..8)
  * @param tiles      one {@link TileKind} per node, node n = y·k + x; exactly one control and one
- *                   memory tile, at least one GEMM tile, at most one KV tile; {@code vector} is
- *                   reserved (not built yet)
+ *                   memory tile, at least one GEMM tile, at most one KV and one vector tile
  * @param bufferDepth flits per router buffer (2, 4, 8, 16)
  * @param gemm       the engine in every GEMM tile; its data word (dataBytes) must fit one 8-byte flit
  * @param kv         the paged KV cache of the KV tile (SRAM backend, a K or V row at most 8 bytes,
  *                   at most 4095 pages, 16..65535 tokens per sequence); used only when a kv tile is placed
+ * @param vector     the vector unit of the vector tile; used only when a vector tile is placed
  * @param memWords   external memory size in 8-byte words, a power of two in [16, 2^29]
  * @param cmdCredits commands the control tile may have outstanding per tile, a power of two in [1, 16]
  */
 public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, GemmConfig gemm, KvCacheConfig kv,
-        int memWords, int cmdCredits) {
+        VectorConfig vector, int memWords, int cmdCredits) {
 
     /** What sits on a node. */
     public enum TileKind {
@@ -73,8 +74,9 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
         requireCount(tiles, TileKind.MEMORY, 1, 1);
         requireCount(tiles, TileKind.GEMM, 1, k * m);
         requireCount(tiles, TileKind.KV, 0, 1);
-        if (tiles.contains(TileKind.VECTOR)) {
-            throw new ConfigException("tiles", "kind " + TileKind.VECTOR + " is reserved and not built yet", tiles);
+        requireCount(tiles, TileKind.VECTOR, 0, 1);
+        if (tiles.contains(TileKind.VECTOR) && vector == null) {
+            throw new ConfigException("vector", "must be a vector unit configuration when a vector tile is placed", "null");
         }
         if (tiles.contains(TileKind.KV)) {
             requireKv(kv);
@@ -101,6 +103,12 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
     /** A chip whose KV cache, if a kv tile is placed, is the default KV preset. */
     public ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, GemmConfig gemm, int memWords, int cmdCredits) {
         this(k, m, tiles, bufferDepth, gemm, KvCacheConfig.preset("default"), memWords, cmdCredits);
+    }
+
+    /** A chip whose vector unit, if a vector tile is placed, is the tiny vector preset. */
+    public ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, GemmConfig gemm, KvCacheConfig kv, int memWords,
+            int cmdCredits) {
+        this(k, m, tiles, bufferDepth, gemm, kv, VectorConfig.preset("tiny"), memWords, cmdCredits);
     }
 
     private static void requireKv(KvCacheConfig kv) {
@@ -149,11 +157,12 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
         return out;
     }
 
-    /** Nodes that take commands from the control tile (GEMM and KV tiles), in node order. */
+    /** Nodes that take commands from the control tile (GEMM, KV and vector tiles), in node order. */
     public List<Integer> commandNodes() {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < tiles.size(); i++) {
-            if (tiles.get(i) == TileKind.GEMM || tiles.get(i) == TileKind.KV) {
+            TileKind t = tiles.get(i);
+            if (t == TileKind.GEMM || t == TileKind.KV || t == TileKind.VECTOR) {
                 out.add(i);
             }
         }
@@ -163,6 +172,11 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
     /** Whether a KV tile is placed. */
     public boolean hasKv() {
         return tiles.contains(TileKind.KV);
+    }
+
+    /** Whether a vector tile is placed. */
+    public boolean hasVector() {
+        return tiles.contains(TileKind.VECTOR);
     }
 
     /** Bits of a memory word address. */
@@ -177,6 +191,9 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
         // the smallest chip with a KV tile (2×2: control, memory, one GEMM, KV), for fast co-simulation
         p.put("minimal-kv", new ChipConfig(2, 2, withKv(layout(4, 1)), 4, GemmConfig.preset("tiny"),
                 new KvCacheConfig(4, 12, 4, 4, 2, 4, 1), 1 << 12, 4));
+        // the smallest chip with a vector tile (2×2: control, memory, one GEMM, vector)
+        p.put("minimal-vec", new ChipConfig(2, 2, withVector(layout(4, 1)), 4, GemmConfig.preset("tiny"), KvCacheConfig.preset("default"),
+                VectorConfig.preset("tiny"), 1 << 12, 4));
         p.put("default", new ChipConfig(3, 3, withKv(layout(9, 4)), 4, GemmConfig.preset("default"),
                 KvCacheConfig.preset("default"), 1 << 20, 4));
         p.put("large", new ChipConfig(4, 4, withKv(layout(16, 8)), 4, GemmConfig.preset("default"),
@@ -199,6 +216,13 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
     static List<TileKind> withKv(List<TileKind> layout) {
         List<TileKind> t = new ArrayList<>(layout);
         t.set(t.indexOf(TileKind.EMPTY), TileKind.KV);
+        return t;
+    }
+
+    /** The layout with a vector tile on its first empty node. */
+    static List<TileKind> withVector(List<TileKind> layout) {
+        List<TileKind> t = new ArrayList<>(layout);
+        t.set(t.indexOf(TileKind.EMPTY), TileKind.VECTOR);
         return t;
     }
 

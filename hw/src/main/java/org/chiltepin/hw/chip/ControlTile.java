@@ -15,8 +15,8 @@ import spinal.lib.Stream;
 
 /**
  * The control tile: host commands in, each sent as a CMD message to its tile; DONE messages back,
- * each a host response (docs/chip.md §2, §4). A command for a node that holds neither a GEMM nor
- * the KV tile is answered here with BAD_TILE and sent nowhere.
+ * each a host response (docs/chip.md §2, §4). A command for a node that holds no GEMM, KV or vector
+ * tile is answered here with BAD_TILE and sent nowhere.
  *
  * <h2>Ports</h2>
  * <ul>
@@ -27,7 +27,7 @@ import spinal.lib.Stream;
  * </ul>
  *
  * <h2>Flow control and timing</h2>
- * A credit counter per GEMM or KV tile starts at {@code cmdCredits}, is spent by each CMD and returned
+ * A credit counter per GEMM, KV or vector tile starts at {@code cmdCredits}, is spent by each CMD and returned
  * by each DONE from that tile; a command for a tile without credit waits. A command is forwarded in
  * the cycle it is taken (the network interface registers it); a BAD_TILE response is registered
  * and offered from the next cycle, ahead of DONE messages.
@@ -63,7 +63,7 @@ public final class ControlTile extends Block {
     public final Stream<HostResponse> mAxisResp;
     public final Stream<Message> reqOut;
     public final Stream<Message> respIn;
-    /** The host command's node holds a GEMM or the KV tile. */
+    /** The host command's node holds a GEMM, the KV or the vector tile. */
     final Bool cmdTileOk;
     /** That tile has a command credit left. */
     final Bool cmdCreditOk;

@@ -82,7 +82,9 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
                 c.memWords(), c.hasKv() ? c.node(ChipConfig.TileKind.KV) : -1, c.hasKv()
                         ? new ChipReference.KvParams(kv.pageTokens(), kv.numPages(), kv.maxSeqs(), kv.maxPagesPerSeq(),
                                 kv.lanes(), kv.seqBits(), kv.lengthBits())
-                        : null);
+                        : null,
+                c.hasVector() ? c.node(ChipConfig.TileKind.VECTOR) : -1,
+                c.hasVector() ? new ChipReference.VectorParams(c.vector().lanes(), c.vector().words()) : null);
     }
 
     /** Runs {@code phases} on a fresh simulation whose external memory starts as {@code memory}. */
@@ -113,6 +115,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
         private long lastResponse;
         private Report report;
         private final int kvNode = config.hasKv() ? config.node(ChipConfig.TileKind.KV) : -1;
+        private final int vectorNode = config.hasVector() ? config.node(ChipConfig.TileKind.VECTOR) : -1;
 
         Run(List<List<HostCommand>> phases, long[] memory, int seed, Stalls stalls) {
             this.phases = phases;
@@ -252,7 +255,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
             due.set(phase, due.get(phase) - 1);
             statusCounts[(int) r[3]]++;
             boolean counter = e.opcode() == GemmReference.READ_COUNTER && e.status() == GemmReference.OK
-                    && e.node() != kvNode;
+                    && e.node() != kvNode && e.node() != vectorNode;
             long value = counter ? r[4] : e.value();
             long[] w = {e.node(), e.tag(), e.opcode(), e.status(), value};
             if (!java.util.Arrays.equals(w, r)) {

@@ -12,7 +12,8 @@ import java.util.Set;
  * final external memory out. Commands execute one after another in program order; each GEMM tile
  * is a {@link GemmReference}, fed from and stored to a word array standing for external memory
  * or, for a load whose address has bit 31 set, from the rows the KV tile gathers; the KV tile is a
- * {@link KvCacheReference}. Written from docs/chip.md, independent of the hardware.
+ * {@link KvCacheReference}, the vector tile a {@link VectorMachine} whose LOAD and STORE move whole
+ * rows from and to external memory. Written from docs/chip.md, independent of the hardware.
  */
 public final class ChipReference {
     /** Chip statuses beyond the engine's (0..3). */
@@ -29,10 +30,23 @@ public final class ChipReference {
      * external memory size in 8-byte words.
      */
     public record Params(int nodes, Set<Integer> gemmNodes, GemmReference.Params gemm, int memWords, int kvNode,
-            KvParams kv) {
-        /** A chip without a KV tile. */
+            KvParams kv, int vectorNode, VectorParams vector) {
+        /** A chip without a KV or vector tile. */
         public Params(int nodes, Set<Integer> gemmNodes, GemmReference.Params gemm, int memWords) {
             this(nodes, gemmNodes, gemm, memWords, -1, null);
+        }
+
+        /** A chip without a vector tile. */
+        public Params(int nodes, Set<Integer> gemmNodes, GemmReference.Params gemm, int memWords, int kvNode, KvParams kv) {
+            this(nodes, gemmNodes, gemm, memWords, kvNode, kv, -1, null);
+        }
+    }
+
+    /** The vector unit of the vector tile: int32 lanes per row and scratchpad words. */
+    public record VectorParams(int lanes, int words) {
+        /** Memory words a LOAD or STORE of {@code len} elements moves: whole rows, two elements a word. */
+        public long moveWords(int len) {
+            return (long) ((len + lanes - 1) / lanes) * lanes / 2;
         }
     }
 
@@ -61,27 +75,38 @@ public final class ChipReference {
         }
     }
 
-    /** A host command: destination node, external-memory word of its DMA move, a GEMM or a KV tile command. */
-    public record HostCommand(int node, long memAddr, GemmReference.Command cmd, KvCommand kv) {
+    /**
+     * A host command: destination node, external-memory word of its DMA move, a GEMM, a KV tile or
+     * a vector tile command (exactly one of the three).
+     */
+    public record HostCommand(int node, long memAddr, GemmReference.Command cmd, KvCommand kv, VectorMachine.Command vec) {
         public HostCommand(int node, long memAddr, GemmReference.Command cmd) {
-            this(node, memAddr, cmd, null);
+            this(node, memAddr, cmd, null, null);
         }
 
         public HostCommand(int node, long memAddr, KvCommand kv) {
-            this(node, memAddr, null, kv);
+            this(node, memAddr, null, kv, null);
         }
 
-        /** The 128-bit command word. */
+        public HostCommand(int node, long memAddr, VectorMachine.Command vec) {
+            this(node, memAddr, null, null, vec);
+        }
+
+        /** The 128-bit command word (a vector command word is passed unchanged, docs/chip.md §3b). */
         public BigInteger word() {
+            if (vec != null) {
+                long[] w = vec.encode();
+                return new BigInteger(Long.toUnsignedString(w[1])).shiftLeft(64).or(new BigInteger(Long.toUnsignedString(w[0])));
+            }
             return cmd != null ? cmd.word() : kv.word();
         }
 
         public int tag() {
-            return cmd != null ? cmd.tag() & 0xFF : kv.tag() & 0xFF;
+            return vec != null ? vec.tag() & 0xFF : cmd != null ? cmd.tag() & 0xFF : kv.tag() & 0xFF;
         }
 
         public int opcode() {
-            return cmd != null ? cmd.opcode() & 0xF : kv.opcode() & 0xF;
+            return vec != null ? vec.op() & 0xF : cmd != null ? cmd.opcode() & 0xF : kv.opcode() & 0xF;
         }
     }
 
@@ -100,6 +125,7 @@ public final class ChipReference {
     private final Map<Integer, List<byte[]>> data = new HashMap<>();
     private final List<Response> responses = new ArrayList<>();
     private final KvCacheReference kv;
+    private final VectorMachine vector;
 
     /** A chip whose external memory starts as {@code memory} (copied; length memWords). */
     public ChipReference(Params p, long[] memory) {
@@ -114,6 +140,12 @@ public final class ChipReference {
         }
         kv = p.kv() == null ? null : new KvCacheReference(p.kv().pageTokens(), p.kv().numPages(), p.kv().maxSeqs(),
                 p.kv().maxPagesPerSeq(), p.kv().lanes());
+        vector = p.vector() == null ? null : new VectorMachine(p.vector().lanes(), p.vector().words());
+    }
+
+    /** The vector tile's unit (null without one). */
+    public VectorMachine vector() {
+        return vector;
     }
 
     /** The KV tile's cache (null without one). */
@@ -147,6 +179,10 @@ public final class ChipReference {
     public void execute(HostCommand hc) {
         if (kv != null && hc.node() == p.kvNode()) {
             executeKv(hc);
+            return;
+        }
+        if (vector != null && hc.node() == p.vectorNode()) {
+            executeVector(hc);
             return;
         }
         GemmReference.Command c = hc.cmd();
@@ -226,6 +262,38 @@ public final class ChipReference {
         long pages = c.opcode() == KvCacheReference.OP_STATS ? q.highWater() : q.pages();
         long value = (q.seq() & 0xFFL) | (q.length() & 0xFFFFL) << 8 | (pages & 0xFFFL) << 24 | (q.freePages() & 0xFFFL) << 36;
         respond(hc, status, value);
+    }
+
+    /**
+     * A vector tile command (docs/chip.md §3b): a LOAD or STORE whose whole rows end past memory
+     * is BAD_MEM; otherwise the unit runs it, LOAD reading element i from bits 32·(i mod 2) of
+     * word memAddr + i/2, STORE writing its rows (zero past len) there. DONE's value is
+     * {index, value}.
+     */
+    private void executeVector(HostCommand hc) {
+        VectorMachine.Command c = hc.vec();
+        VectorParams g = p.vector();
+        boolean move = c.op() == VectorMachine.LOAD || c.op() == VectorMachine.STORE;
+        long words = g.moveWords(c.len() & 0xFFFF);
+        long a = hc.memAddr();
+        if (move && a + words > p.memWords()) {
+            respond(hc, BAD_MEM, 0);
+            return;
+        }
+        long[] in = new long[(int) (2 * words)];
+        if (c.op() == VectorMachine.LOAD) {
+            for (int i = 0; i < in.length; i++) {
+                in[i] = (int) (memory[(int) (a + i / 2)] >>> (32 * (i % 2)));
+            }
+        }
+        long[] out = new long[Math.max(in.length, c.len() & 0xFFFF)];
+        VectorMachine.Response r = vector.execute(c, in, out);
+        if (c.op() == VectorMachine.STORE && r.status() == VectorMachine.OK) {
+            for (int w = 0; w < words; w++) {
+                memory[(int) (a + w)] = (out[2 * w] & 0xFFFFFFFFL) | out[2 * w + 1] << 32;
+            }
+        }
+        respond(hc, r.status(), (r.value() & 0xFFFFFFFFL) | (r.index() & 0xFFFFL) << 32);
     }
 
     /** A K or V row as a memory word: lane i in byte i, zero above the row. */

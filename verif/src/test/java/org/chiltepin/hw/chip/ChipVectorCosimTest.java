@@ -1,0 +1,100 @@
+package org.chiltepin.hw.chip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.chiltepin.hdl.Simulation;
+import org.chiltepin.verif.chip.ChipHarness;
+import org.chiltepin.verif.chip.ChipHarness.Report;
+import org.chiltepin.verif.chip.ChipHarness.Stalls;
+import org.chiltepin.verif.golden.ChipReference;
+import org.chiltepin.verif.golden.ChipReference.HostCommand;
+import org.chiltepin.verif.golden.VectorMachine;
+import org.chiltepin.verif.golden.VectorMachine.Command;
+import org.junit.jupiter.api.Test;
+
+/** The chip with a vector tile (preset minimal-vec), Verilated, against the chip golden model. */
+class ChipVectorCosimTest {
+    private static final Path WORK = Path.of("target", "sim-chip-vec");
+    private static ChipHarness chip;
+
+    static synchronized ChipHarness chip() {
+        if (chip == null) {
+            chip = ChipHarness.compile(ChipConfig.preset("minimal-vec"), WORK, Simulation.Options.DEFAULT);
+        }
+        return chip;
+    }
+
+    /**
+     * LOADs from memory, every compute command, STOREs to memory (whole and partial rows), then
+     * each illegal kind once and a STORE of the whole scratchpad (the illegal ones changed
+     * nothing); without stalls and again under random stalls on the host, response and memory.
+     */
+    @Test
+    void everyCommandThroughMemoryAndEachIllegalKind() {
+        ChipHarness h = chip();
+        ChipReference.Params p = ChipHarness.params(h.config());
+        int vec = p.vectorNode();
+        int words = p.vector().words();
+        long[] mem = new long[p.memWords()];
+        java.util.Random rng = new java.util.Random(3);
+        for (int i = 0; i < mem.length; i++) {
+            // elements of ±2^14: in the range the lanes' arithmetic is exercised without saturating everywhere
+            mem[i] = (rng.nextInt(1 << 15) - (1 << 14)) & 0xFFFFFFFFL | (long) (rng.nextInt(1 << 15) - (1 << 14)) << 32;
+        }
+        int[] tag = {0};
+        List<HostCommand> run = new ArrayList<>();
+        // the whole scratchpad first (its SRAM starts undefined), 8 READs
+        run.add(cmd(vec, 3000, VectorMachine.LOAD, 0, tag, 0, 0, 0, words, 0, 0));
+        run.add(cmd(vec, 100, VectorMachine.LOAD, 0, tag, 0, 0, 0, 16, 0, 0));
+        run.add(cmd(vec, 200, VectorMachine.LOAD, 0, tag, 16, 0, 0, 16, 0, 0));
+        run.add(cmd(vec, 301, VectorMachine.LOAD, 0, tag, 32, 0, 0, 5, 0, 0));
+        run.add(cmd(vec, 0, VectorMachine.ADD, 0, tag, 48, 0, 16, 16, 3, 1));
+        run.add(cmd(vec, 0, VectorMachine.MUL, 1, tag, 64, 0, 16, 16, 0, 8));
+        run.add(cmd(vec, 0, VectorMachine.SCALE, 2, tag, 80, 0, 0, 16, -5, 2));
+        run.add(cmd(vec, 0, VectorMachine.MAX, 0, tag, 200, 0, 0, 16, 0, 0));
+        run.add(cmd(vec, 0, VectorMachine.EXP, 0, tag, 96, 0, 200, 16, 100, 4));
+        run.add(cmd(vec, 0, VectorMachine.SILU, 0, tag, 112, 0, 0, 16, 0, 8));
+        run.add(cmd(vec, 0, VectorMachine.SUM, 0, tag, 204, 0, 0, 16, 0, 2));
+        run.add(cmd(vec, 0, VectorMachine.NORM, 0, tag, 128, 0, 204, 16, 0, 4));
+        run.add(cmd(vec, 0, VectorMachine.RMS, 0, tag, 208, 16, 33, 16, 7, 3));
+        run.add(cmd(vec, 0, VectorMachine.QUANT, 2, tag, 144, 32, 212, 5, 0, 0));
+        run.add(cmd(vec, 0, VectorMachine.ROPE, 0, tag, 160, 0, 16, 16, 0, 14));
+        run.add(cmd(vec, 1000, VectorMachine.STORE, 0, tag, 0, 48, 0, 16, 0, 0));
+        run.add(cmd(vec, 1100, VectorMachine.STORE, 0, tag, 0, 144, 0, 5, 0, 0));
+        run.add(cmd(vec, 1200, VectorMachine.STORE, 0, tag, 0, 160, 0, 16, 0, 0));
+        List<HostCommand> bad = new ArrayList<>();
+        bad.add(cmd(vec, 500, VectorMachine.LOAD, 0, tag, 0, 0, 0, 16, 0, 0)); // a legal one first: the tile is busy
+        bad.add(cmd(vec, 0, 0, 0, tag, 0, 0, 0, 4, 0, 0)); // BAD_OPCODE: opcode 0
+        bad.add(cmd(vec, 0, 14, 0, tag, 0, 0, 0, 4, 0, 0)); // BAD_OPCODE: opcode 14
+        bad.add(cmd(vec, 0, VectorMachine.ADD, 3, tag, 48, 0, 16, 4, 0, 0)); // BAD_OPCODE: sat 3
+        bad.add(cmd(vec, 0, VectorMachine.ADD, 0, tag, 48, 0, 16, 0, 0, 0)); // BAD_SIZE: len 0
+        bad.add(cmd(vec, 1300, VectorMachine.STORE, 0, tag, 0, 0, 0, words + 4, 0, 0)); // BAD_SIZE: past the scratchpad
+        bad.add(cmd(vec, 0, VectorMachine.ADD, 0, tag, 250, 0, 16, 16, 0, 0)); // BAD_RANGE: unaligned, past the end
+        bad.add(cmd(vec, 600, VectorMachine.LOAD, 0, tag, 3, 0, 0, 8, 0, 0)); // BAD_RANGE: nothing read
+        bad.add(cmd(vec, p.memWords() - 6, VectorMachine.LOAD, 0, tag, 0, 0, 0, 16, 0, 0)); // BAD_MEM
+        bad.add(cmd(vec, p.memWords() - 1, VectorMachine.STORE, 0, tag, 0, 0, 0, 4, 0, 0)); // BAD_MEM
+        bad.add(cmd(vec, 2000, VectorMachine.STORE, 0, tag, 0, 0, 0, words, 0, 0));
+        Report r = h.run(List.of(run, bad), mem, 1, Stalls.NONE);
+        ChipCosimTest.assertPassed(r, "directed vector");
+        assertEquals(run.size() + bad.size(), r.responses());
+        long[] s = r.statusCounts();
+        assertEquals(run.size() + 2, s[VectorMachine.OK], Arrays.toString(s));
+        assertEquals(3, s[VectorMachine.BAD_OPCODE], Arrays.toString(s));
+        assertEquals(2, s[VectorMachine.BAD_SIZE], Arrays.toString(s));
+        assertEquals(2, s[VectorMachine.BAD_RANGE], Arrays.toString(s));
+        assertEquals(2, s[ChipReference.BAD_MEM], Arrays.toString(s));
+
+        Report stalled = h.run(List.of(run, bad), mem, 2, Stalls.RANDOM);
+        ChipCosimTest.assertPassed(stalled, "directed vector under random stalls");
+        assertEquals(run.size() + bad.size(), stalled.responses());
+    }
+
+    private static HostCommand cmd(int node, long memAddr, int op, int sat, int[] tag, int dst, int srcA, int srcB, int len,
+            int mult, int shift) {
+        return new HostCommand(node, memAddr, new Command(op, sat, tag[0]++, dst, srcA, srcB, len, mult, shift));
+    }
+}
