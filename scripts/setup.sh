@@ -38,6 +38,10 @@ if ! "$root/.venv/bin/python" -c 'import sys, cocotb, pytest; sys.exit(cocotb.__
   python3 -m venv "$root/.venv"
   "$root/.venv/bin/pip" install -q cocotb==2.1.0 pytest==8.4.2 numpy==2.2.6 >&2
 fi
+# cocotbext-axi: AxiRam for the KV cache's AXI4 backend in cocotb (verif/cocotb/kvcache/axi_memory.py).
+if ! "$root/.venv/bin/python" -c 'import cocotbext.axi' >/dev/null 2>&1; then
+  "$root/.venv/bin/pip" install -q cocotbext-axi==0.1.28 >&2
+fi
 
 # The CLI jar (bin/chiltepin rebuilds it when sources change).
 if [ ! -f "$root/hw-gen/target/chiltepin.jar" ]; then

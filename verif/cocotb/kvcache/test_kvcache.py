@@ -1,4 +1,4 @@
-"""cocotb testbench for the emitted paged KV-cache controller Verilog (kv_cache.v, SRAM backend).
+"""cocotb testbench for the emitted paged KV-cache controller Verilog (kv_cache.v, SRAM or AXI4 backend).
 
 Reads the vectors written by ``bin/chiltepin golden kvcache`` (path in $CHILTEPIN_VECTORS): the
 random command stream of ``verify kvcache`` for the seed (alloc, append bursts across pages,
@@ -8,7 +8,9 @@ with random idle cycles (random junk on the payload while valid is low), sinks t
 rows under random back-pressure; a scoreboard compares every response field in order and every
 gathered row (all lanes and ``last``) in order, and checks that a refused beat is held unchanged.
 An X on a valid after reset, or on a payload while valid, is a failure. A watchdog fails a run
-that stops moving.
+that stops moving. With the AXI4 backend (presets ``axi``, ``tiny-axi``) the memory is cocotbext-axi's
+AxiRam (zero at start, every channel paused at random with the stall probability; axi_memory.py) and
+``axi_error`` must stay low.
 """
 
 import json
@@ -54,6 +56,12 @@ async def kv_cache_matches_golden_model(dut):
             h.value = rng.getrandbits(len(h))
 
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
+    axi = cfg["backend"] == "axi"
+    if axi:
+        from axi_memory import attach_axi_ram  # noqa: E402 (cocotbext-axi, AXI presets only)
+        word_bytes = len(dut.m_axi_wdata) // 8
+        size = 1 << (cfg["numPages"] * cfg["pageTokens"] * word_bytes - 1).bit_length()
+        attach_axi_ram(dut, dut.clk, dut.reset, size, stall, random.Random(rng.getrandbits(32)))
     dut.reset.value = 1
     dut.s_axis_cmd_valid.value = 0
     dut.m_axis_rsp_ready.value = 0
@@ -66,6 +74,8 @@ async def kv_cache_matches_golden_model(dut):
 
     watchdog = 400 + 8 * cfg["maxPagesPerSeq"] + 4 * cfg["pageTokens"] + cfg["numPages"] * 4 \
         + int(60 / max(0.01, 1 - stall))
+    if axi:  # each burst waits on five paused channels
+        watchdog *= 4
     cmd_i, offering = 0, False
     held_rsp = held_row = None
     idle, tail, cycles = 0, 20, 0
@@ -96,6 +106,8 @@ async def kv_cache_matches_golden_model(dut):
                         fail(f"{q._name} is {q.value} while {v._name} is high")
         if not resolved(dut.s_axis_cmd_ready.value):
             fail(f"s_axis_cmd_ready is {dut.s_axis_cmd_ready.value} after reset")
+        if axi and dut.axi_error.value != 0:
+            fail(f"axi_error is {dut.axi_error.value}")
         if fail.count > 200:
             break
         fired = offering and dut.s_axis_cmd_ready.value == 1

@@ -16,8 +16,9 @@ final class KvCacheKind extends BlockKind.Base<KvCacheConfig> {
         verifyWith(Verify::new);
         benchWith(KvCacheBench::new);
         goldenWith(KvCacheGolden::new);
-        regressWith(java.util.List.of("cosim", "cocotb"), java.util.List.of("tiny"), java.util.List.of("tiny", "default"),
-                400, 2000);
+        // Both backends in the full matrix: the AXI4 presets run cocotb against cocotbext-axi's AxiRam.
+        regressWith(java.util.List.of("cosim", "cocotb"), java.util.List.of("tiny"),
+                java.util.List.of("tiny", "default", "tiny-axi", "axi"), 400, 2000);
     }
 
     @Override
