@@ -202,11 +202,11 @@ public final class ChipPrograms {
         GemmReference.Params g = p.gemm();
         int count = 1 + rng.nextInt(20);
         switch (rng.nextInt(10)) {
-            case 0 -> { // no GEMM tile there
+            case 0 -> { // no GEMM, KV or vector tile there
                 int bad;
                 do {
                     bad = rng.nextInt(3) == 0 ? p.nodes() + rng.nextInt(256 - p.nodes()) : rng.nextInt(p.nodes());
-                } while (p.gemmNodes().contains(bad) || bad == p.kvNode());
+                } while (p.gemmNodes().contains(bad) || bad == p.kvNode() || bad == p.vectorNode());
                 add(bad, 0, GemmReference.LOAD_A, false, 0, 0, 0, count, 0, 0, 0);
             }
             case 1 -> add(node, p.memWords() - count + 1 + rng.nextInt(4), GemmReference.LOAD_B, false, 0, 0, 0, count, 0, 0, 0);
