@@ -29,7 +29,8 @@ final class ChipKind extends BlockKind.Base<ChipConfig> {
     public String describe(ChipConfig c) {
         return c.k() + "×" + c.m() + " mesh, " + c.gemmNodes().size() + " GEMM tiles (" + c.gemm().rows() + "×"
                 + c.gemm().cols() + ")" + (c.hasKv() ? ", KV cache (" + c.kv().numPages() + " pages × " + c.kv().pageTokens()
-                + " tokens, " + c.kv().maxSeqs() + " sequences)" : "") + ", control, memory (AXI4, " + c.memWords() * 8L / 1024
+                + " tokens, " + c.kv().maxSeqs() + " sequences)" : "") + (c.hasVector() ? ", vector unit (" + c.vector().lanes()
+                + " lanes, " + c.vector().words() + " words)" : "") + ", control, memory (AXI4, " + c.memWords() * 8L / 1024
                 + " KiB), 64-bit flits";
     }
 

@@ -194,10 +194,11 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
         // the smallest chip with a vector tile (2×2: control, memory, one GEMM, vector)
         p.put("minimal-vec", new ChipConfig(2, 2, withVector(layout(4, 1)), 4, GemmConfig.preset("tiny"), KvCacheConfig.preset("default"),
                 VectorConfig.preset("tiny"), 1 << 12, 4));
-        p.put("default", new ChipConfig(3, 3, withKv(layout(9, 4)), 4, GemmConfig.preset("default"),
-                KvCacheConfig.preset("default"), 1 << 20, 4));
-        p.put("large", new ChipConfig(4, 4, withKv(layout(16, 8)), 4, GemmConfig.preset("default"),
-                KvCacheConfig.preset("default"), 1 << 22, 4));
+        // default and large: the vector tile on the first node the GEMM tiles and the KV tile leave free
+        p.put("default", new ChipConfig(3, 3, withVector(withKv(layout(9, 4))), 4, GemmConfig.preset("default"),
+                KvCacheConfig.preset("default"), VectorConfig.preset("default"), 1 << 20, 4));
+        p.put("large", new ChipConfig(4, 4, withVector(withKv(layout(16, 8))), 4, GemmConfig.preset("default"),
+                KvCacheConfig.preset("default"), VectorConfig.preset("default"), 1 << 22, 4));
         return p;
     }
 

@@ -60,5 +60,15 @@ class ChipTest {
         var wideRows = assertThrows(ConfigException.class, () -> new ChipConfig(2, 2, ChipConfig.withKv(ChipConfig.layout(4, 1)),
                 4, GemmConfig.preset("tiny"), KvCacheConfig.preset("large"), 4096, 4));
         assertEquals("kv", wideRows.field());
+        var twoVectors = assertThrows(ConfigException.class, () -> new ChipConfig(5, 1, List.of(ChipConfig.TileKind.CONTROL,
+                ChipConfig.TileKind.MEMORY, ChipConfig.TileKind.GEMM, ChipConfig.TileKind.VECTOR, ChipConfig.TileKind.VECTOR), 4,
+                GemmConfig.preset("tiny"), 4096, 4));
+        assertEquals("tiles: must hold 0..1 vector tile(s), got 2", twoVectors.getMessage());
+        var noVector = assertThrows(ConfigException.class, () -> new ChipConfig(2, 2, ChipConfig.withVector(ChipConfig.layout(4, 1)),
+                4, GemmConfig.preset("tiny"), null, null, 4096, 4));
+        assertEquals("vector: must be a vector unit configuration when a vector tile is placed, got null", noVector.getMessage());
+        assertEquals(3, ChipConfig.preset("minimal-vec").node(ChipConfig.TileKind.VECTOR));
+        assertEquals(7, ChipConfig.preset("default").node(ChipConfig.TileKind.VECTOR));
+        assertTrue(ChipConfig.preset("default").commandNodes().contains(7));
     }
 }

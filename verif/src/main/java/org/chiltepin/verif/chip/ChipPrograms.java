@@ -32,6 +32,7 @@ public final class ChipPrograms {
     private final boolean illegal;
     private final List<Integer> tiles;
     private final KvMix kv;
+    private final VectorMix vector;
     private int phase;
     private List<HostCommand> out;
 
@@ -41,6 +42,7 @@ public final class ChipPrograms {
         this.illegal = illegal;
         this.tiles = p.gemmNodes().stream().sorted().toList();
         this.kv = p.kv() == null ? null : new KvMix(p, rng, tiles);
+        this.vector = p.vector() == null ? null : new VectorMix(p, rng);
     }
 
     /** Where {@link KvMix} puts its commands: this phase, this generator's address rules. */
@@ -113,6 +115,9 @@ public final class ChipPrograms {
             fill(node, GemmReference.LOAD_SCALE, g.scaleDepth());
             add(node, 0, GemmReference.COMPUTE, false, 0, 0, 0, g.accDepth(), g.cols(), 1, 0);
         }
+        if (vector != null) {
+            out.add(vector.init(this::readAddr, out.size()));
+        }
         return out;
     }
 
@@ -138,9 +143,9 @@ public final class ChipPrograms {
 
     /** A memory address to store {@code words} to: in the tile's window of this phase's write half. */
     private long writeAddr(int node, int words) {
-        int writers = tiles.size() + (kv != null ? 1 : 0);
+        int writers = tiles.size() + (kv != null ? 1 : 0) + (vector != null ? 1 : 0);
         int window = half() / writers;
-        int index = node == p.kvNode() ? tiles.size() : tiles.indexOf(node);
+        int index = node == p.kvNode() ? tiles.size() : node == p.vectorNode() ? writers - 1 : tiles.indexOf(node);
         int base = (phase % 2 == 0 ? half() : 0) + index * window;
         return base + rng.nextInt(Math.max(1, window - words + 1));
     }
@@ -159,6 +164,10 @@ public final class ChipPrograms {
         int node = tiles.get(rng.nextInt(tiles.size()));
         if (kv != null && rng.nextInt(3) == 0) {
             kv.next(kvOut, illegal);
+            return;
+        }
+        if (vector != null && rng.nextInt(4) == 0) {
+            out.add(vector.next(this::readAddr, words -> writeAddr(p.vectorNode(), words), out.size(), illegal));
             return;
         }
         int r = rng.nextInt(100);
@@ -202,11 +211,11 @@ public final class ChipPrograms {
         GemmReference.Params g = p.gemm();
         int count = 1 + rng.nextInt(20);
         switch (rng.nextInt(10)) {
-            case 0 -> { // no GEMM tile there
+            case 0 -> { // no GEMM, KV or vector tile there
                 int bad;
                 do {
                     bad = rng.nextInt(3) == 0 ? p.nodes() + rng.nextInt(256 - p.nodes()) : rng.nextInt(p.nodes());
-                } while (p.gemmNodes().contains(bad) || bad == p.kvNode());
+                } while (p.gemmNodes().contains(bad) || bad == p.kvNode() || bad == p.vectorNode());
                 add(bad, 0, GemmReference.LOAD_A, false, 0, 0, 0, count, 0, 0, 0);
             }
             case 1 -> add(node, p.memWords() - count + 1 + rng.nextInt(4), GemmReference.LOAD_B, false, 0, 0, 0, count, 0, 0, 0);

@@ -1,6 +1,7 @@
 package org.chiltepin.hw.chip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import org.chiltepin.hdl.Simulation;
 import org.chiltepin.verif.chip.ChipHarness;
 import org.chiltepin.verif.chip.ChipHarness.Report;
 import org.chiltepin.verif.chip.ChipHarness.Stalls;
+import org.chiltepin.verif.chip.ChipPrograms;
+import org.chiltepin.verif.chip.ChipPrograms.Program;
 import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.ChipReference.HostCommand;
 import org.chiltepin.verif.golden.VectorMachine;
@@ -91,6 +94,24 @@ class ChipVectorCosimTest {
         Report stalled = h.run(List.of(run, bad), mem, 2, Stalls.RANDOM);
         ChipCosimTest.assertPassed(stalled, "directed vector under random stalls");
         assertEquals(run.size() + bad.size(), stalled.responses());
+    }
+
+    /** Random programs mixing GEMM and vector work and illegal commands, under random stalls. */
+    @Test
+    void randomProgramsWithVectorWork() {
+        ChipHarness h = chip();
+        int phases = Boolean.getBoolean("chiltepin.full") ? 40 : 4;
+        Program prog = ChipPrograms.random(ChipHarness.params(h.config()), 5, phases, 120, true);
+        long vectorCommands = prog.phases().stream().flatMap(List::stream).filter(c -> c.vec() != null).count();
+        assertTrue(vectorCommands > 50, "vector commands: " + vectorCommands);
+        Report r = h.run(prog.phases(), prog.memory(), 5, Stalls.RANDOM);
+        ChipCosimTest.assertPassed(r, "random vector");
+        assertEquals(prog.commands(), r.responses());
+        long[] s = r.statusCounts();
+        for (int st : new int[] {VectorMachine.OK, VectorMachine.BAD_OPCODE, VectorMachine.BAD_SIZE, VectorMachine.BAD_RANGE,
+            ChipReference.BAD_MEM}) {
+            assertTrue(s[st] > 0, "status " + st + " produced: " + Arrays.toString(s));
+        }
     }
 
     private static HostCommand cmd(int node, long memAddr, int op, int sat, int[] tag, int dst, int srcA, int srcB, int len,
