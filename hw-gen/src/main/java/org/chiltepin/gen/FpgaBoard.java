@@ -24,7 +24,7 @@ record FpgaBoard(String name, String family, String device, String top, long osc
         String ramName, String dspName) {
 
     static final FpgaBoard ICEBREAKER = new FpgaBoard("icebreaker", "ice40", "iCE40UP5K-SG48", "icebreaker_top",
-            12_000_000L, "icebreaker.pcf", "fpga-ice40", 20_000_000L, 5280, 8, 30, "SB_RAM40_4K", "SB_MAC16");
+            12_000_000L, "icebreaker.pcf", "fpga-ice40", 25_000_000L, 5280, 8, 30, "SB_RAM40_4K", "SB_MAC16");
     static final FpgaBoard ULX3S = new FpgaBoard("ulx3s", "ecp5", "LFE5U-85F-6BG381C", "ulx3s_top", 25_000_000L,
             "ulx3s.lpf", "fpga-small", 25_000_000L, 83640, 156, 208, "DP16KD", "MULT18X18D");
     static final FpgaBoard TANGNANO9K = new FpgaBoard("tangnano9k", "gowin", "GW1NR-LV9QN88PC6/I5", "tangnano9k_top",
