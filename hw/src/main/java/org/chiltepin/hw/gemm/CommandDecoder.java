@@ -140,6 +140,12 @@ final class CommandDecoder extends HdlArea {
         UInt nBlocks = ceilDiv(cmd, GemmCommand.N, logCols, ADDR);
         cmdMBlocks = ws ? null : late(mBlocks, "m_blocks");
         cmdNBlocks = late(nBlocks, "n_blocks");
+        if (split) { // the range stage keeps rangeWidth bits of these; the rest is checked by the range ends
+            unused("range_high_bits", cmdAddr1, cmdAddr2, cmdNBlocks);
+            if (!ws) {
+                unused("range_high_m_blocks", cmdMBlocks);
+            }
+        }
         cmdLoadEnd = late(add(named(resize(addr0, ADDR), "cmd_load_base"), named(resize(count, ADDR), "cmd_load_span")),
                 "load_end");
         // Range checks multiply only operands that can be in range: a factor larger than the

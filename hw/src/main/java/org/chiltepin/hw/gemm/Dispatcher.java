@@ -92,19 +92,17 @@ final class Dispatcher extends HdlArea {
         Bool loadHz = loadHazard;
         Bool computeHz = computeHazard;
         Bool outputHz = outputHazard;
-        Bool fresh = bool(true);
         if (config.fpgaProfile()) {
             hazardFresh = regInit(bool(), bool(false));
-            fresh = hazardFresh;
             loadHz = named(regNext(loadHazard), "hazard_load_q");
             computeHz = named(regNext(computeHazard), "hazard_compute_q");
             outputHz = named(regNext(outputHazard), "hazard_output_q");
         } else {
             hazardFresh = null;
         }
-        loadCanIssue = and(fresh, and(not(load.loadActive), or(load.loadDiscardNow, not(loadHz))));
-        computeCanIssue = and(fresh, and(not(compActive), not(computeHz)));
-        outputCanIssue = and(fresh, and(not(outActive), not(outputHz)));
+        loadCanIssue = whenFresh(and(not(load.loadActive), or(load.loadDiscardNow, not(loadHz))));
+        computeCanIssue = whenFresh(and(not(compActive), not(computeHz)));
+        outputCanIssue = whenFresh(and(not(outActive), not(outputHz)));
         immediateCanIssue = and(not(dispRespValid), or(not(dec.isFence), or(dec.error, allIdle)));
         when(toLoad, () -> assign(canIssue, loadCanIssue))
                 .elseWhen(toCompute, () -> assign(canIssue, computeCanIssue))
@@ -138,5 +136,10 @@ final class Dispatcher extends HdlArea {
     /** [lo1, hi1) and [lo2, hi2) share an address. */
     private static Bool overlaps(UInt lo1, UInt hi1, UInt lo2, UInt hi2) {
         return and(lt(lo1, hi2), lt(lo2, hi1));
+    }
+
+    /** In the FPGA profile a unit may issue only while the registered hazards are up to date. */
+    private Bool whenFresh(Bool canIssue) {
+        return hazardFresh == null ? canIssue : and(hazardFresh, canIssue);
     }
 }
