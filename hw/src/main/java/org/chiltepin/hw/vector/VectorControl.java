@@ -144,7 +144,8 @@ final class VectorControl extends HdlArea {
         Bool aBad = and(readsA, not(fits(srcA, len17)));
         Bool dBad = and(writesD, not(fits(dst, dLen)));
         Bool bBad = or(and(vectorB, not(fits(srcB, len17))), and(scalarWord, ge(resize(srcB, 17), uint(words, 17))));
-        Bool overlapBad = and(writesRows, or(and(readsA, overlaps(dst, srcA, len17)), and(vectorB, overlaps(dst, srcB, len17))));
+        // the overlap rule covers QUANT whichever pass: quantPass2 still holds the previous command's pass in CHECK
+        Bool overlapBad = and(and(writesD, not(reduction)), or(and(readsA, overlaps(dst, srcA, len17)), and(vectorB, overlaps(dst, srcB, len17))));
         rangeBad = or(or(aBad, dBad), or(bBad, overlapBad));
         status = mux(opBad, uint(VectorCommand.BAD_OPCODE, 2), mux(sizeBad, uint(VectorCommand.BAD_SIZE, 2),
                 mux(rangeBad, uint(VectorCommand.BAD_RANGE, 2), uint(VectorCommand.OK, 2))));

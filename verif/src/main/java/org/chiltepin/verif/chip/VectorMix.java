@@ -52,10 +52,6 @@ final class VectorMix {
             int srcB = scalar ? rng.nextInt(words) : aligned(len);
             // in place half the time: a destination overlapping a source must start on it
             int dst = rng.nextBoolean() ? srcA : aligned(len);
-            if (op == VectorMachine.QUANT && dst != srcA && dst < srcA + len && srcA < dst + len) {
-                // VectorUnit accepts this overlap when the previous command was not a QUANT (docs/chip.md §9)
-                dst = srcA;
-            }
             return cmd(0, op, sat, tag, dst, srcA, srcB, len, mult, shift);
         }
         return switch (rng.nextInt(5)) {

@@ -61,10 +61,12 @@ class VectorUnitCosimTest {
         p.add(new VectorMachine.Command(VectorMachine.ROPE, 0, 7, 0, 0, 8, 3, 0, 14), null);  // odd length
         p.add(new VectorMachine.Command(VectorMachine.QUANT, 0, 7, 0, 0, 256, 8, 0, 0), null); // scale word past the end
         p.add(new VectorMachine.Command(VectorMachine.RMS, 0, 7, 255, 0, 0, 8, 1, 0), null);   // result past the end
+        // dst overlapping srcA at another start, right after a command that is not a QUANT
+        p.add(new VectorMachine.Command(VectorMachine.QUANT, 0, 7, 4, 0, 100, 8, 0, 0), null);
         p.add(new VectorMachine.Command(VectorMachine.STORE, 0, 7, 0, 0, 0, 8, 0, 0), null);
         Report r = tiny.run(p, 3, Stalls.RANDOM);
         passes(r);
         int[] statuses = r.timings().stream().mapToInt(VectorHarness.Timing::status).toArray();
-        assertEquals("[0, 1, 1, 1, 2, 2, 3, 3, 2, 3, 3, 0]", java.util.Arrays.toString(statuses));
+        assertEquals("[0, 1, 1, 1, 2, 2, 3, 3, 2, 3, 3, 3, 0]", java.util.Arrays.toString(statuses));
     }
 }
