@@ -32,11 +32,11 @@ import picocli.CommandLine.Spec;
  * each survivor with its site and a reproduce command, {@code junit.xml} and {@code mutation.md}.
  */
 @Command(name = "mutate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Mutation testing: inject single faults (operators, constants, reset values, conditions, ternary",
-                "arms, dropped assignments) into the block's emitted Verilog and run each mutant through the block's",
-                "cocotb regression; report the score killed/(killed+survived) per block and file, the survivors with a",
-                "reproduce command, OUT/junit.xml and OUT/mutation.md. Exit 0 on a completed run, 1 if --min-score",
-                "is not met or the unmutated design fails, 2 for a bad option."})
+        description = {"Mutation testing of the block's emitted Verilog through its cocotb regression. Single faults",
+                "(operators, constants, reset values, conditions, ternary arms, dropped assignments) are injected one",
+                "at a time; the report gives the score killed / (killed + survived) per block and file, the survivors",
+                "with a reproduce command, OUT/junit.xml and OUT/mutation.md. Exit 0 on a completed run, 1 if",
+                "--min-score is not met or the unmutated design fails, 2 for a bad option."})
 final class MutateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

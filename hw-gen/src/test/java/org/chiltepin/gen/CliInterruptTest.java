@@ -28,7 +28,9 @@ class CliInterruptTest {
     /** Starts the CLI with {@code args}, waits until {@code ready}, sends SIGINT to its group; null if it ended first. */
     private Interrupted interrupt(BooleanSupplier ready, String... args) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "needs setsid");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setsid"));
+        // env --default-signal: a run started in the background (nohup, `&`) inherits SIGINT ignored,
+        // and the JVM then never sees the interrupt
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setsid", "/usr/bin/env", "--default-signal=INT"));
         cmd.addAll(List.of(CocotbRunTest.javaCommand().split(" ")));
         cmd.addAll(List.of(args));
         Path err = dir.resolve("err.txt");
