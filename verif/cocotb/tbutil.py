@@ -26,3 +26,21 @@ class Failures:
 
     def check(self):
         assert self.count == 0, f"{self.count} failures; the first: " + "; ".join(self.first[:5])
+
+
+class StallHold:
+    """The valid/ready rule on one output: a payload offered while ready is low stays, unchanged,
+    until it is taken."""
+
+    def __init__(self, name, fail):
+        self.name = name
+        self.fail = fail
+        self.held = None
+
+    def taken(self, payload, ready):
+        """Checks this cycle's payload (None when not valid) against the one held under
+        back-pressure; True when the payload is taken this cycle."""
+        if self.held is not None and self.held != payload:
+            self.fail(f"protocol: {self.name} changed or dropped while stalled")
+        self.held = payload if payload is not None and not ready else None
+        return payload is not None and ready

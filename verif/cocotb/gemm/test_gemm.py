@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tbutil import Failures, resolved  # noqa: E402 (verif/cocotb/tbutil.py)
+from tbutil import Failures, StallHold, resolved  # noqa: E402 (verif/cocotb/tbutil.py)
 
 COMPUTE = 4  # GemmReference.COMPUTE
 READ_COUNTER, CLEAR_COUNTERS = 7, 8
@@ -116,7 +116,8 @@ async def gemm_engine_matches_golden_model(dut):
     expected_counter = {}
     cmd_i = data_i = beat_i = 0
     cmd_offer = data_offer = False
-    held_beat = held_resp = None
+    beat_hold = StallHold("m_axis_data beat", fail)
+    resp_hold = StallHold("m_axis_resp", fail)
     idle, tail, cycles = 0, 50, 0
     while True:
         if not cmd_offer and cmd_i < len(commands) and rng.random() >= stall:
@@ -179,10 +180,7 @@ async def gemm_engine_matches_golden_model(dut):
             cmd_offer, cmd_i, idle = False, cmd_i + 1, 0
         if data_fire:
             data_offer, data_i, idle = False, data_i + 1, 0
-        if held_beat is not None and held_beat != beat:
-            fail("protocol: m_axis_data beat changed or dropped while stalled")
-        held_beat = None
-        if beat is not None and out_ready:
+        if beat_hold.taken(beat, out_ready):
             idle = 0
             if beat_i >= len(beats):
                 fail(f"unexpected result beat {beat}")
@@ -191,12 +189,7 @@ async def gemm_engine_matches_golden_model(dut):
                 if beat[0] != e["lanes"] or beat[1] != e["last"]:
                     fail(f"result beat {beat_i}: expected {e['lanes']} last={e['last']}, got {beat[0]} last={beat[1]}")
             beat_i += 1
-        elif beat is not None:
-            held_beat = beat
-        if held_resp is not None and held_resp != resp:
-            fail("protocol: m_axis_resp changed or dropped while stalled")
-        held_resp = None
-        if resp is not None and resp_ready:
+        if resp_hold.taken(resp, resp_ready):
             idle = 0
             tag, opcode, status, value = resp
             q = expected_resp.get(tag)
@@ -212,8 +205,6 @@ async def gemm_engine_matches_golden_model(dut):
                     fail(f"response tag {tag}: expected value {e['value']}, got {value}")
                 elif e["value"] is None and tag in expected_counter:
                     check_counter(tag, value)
-        elif resp is not None:
-            held_resp = resp
 
         done = cmd_i == len(commands) and data_i == len(data) and responses_left == 0 and beat_i >= len(beats)
         if done:

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tbutil import Failures, resolved  # noqa: E402 (verif/cocotb/tbutil.py)
+from tbutil import Failures, StallHold, resolved  # noqa: E402 (verif/cocotb/tbutil.py)
 
 RSP_FIELDS = ("status", "op", "seq", "length", "pages", "free_pages", "high_water")
 
@@ -77,7 +77,8 @@ async def kv_cache_matches_golden_model(dut):
     if axi:  # each burst waits on five paused channels
         watchdog *= 4
     cmd_i, offering = 0, False
-    held_rsp = held_row = None
+    rsp_hold = StallHold("m_axis_rsp", fail)
+    row_hold = StallHold("m_axis_row", fail)
     idle, tail, cycles = 0, 20, 0
     while True:
         if not offering and cmd_i < len(commands) and rng.random() >= stall:
@@ -122,10 +123,7 @@ async def kv_cache_matches_golden_model(dut):
         if fired:
             offering, cmd_i, idle = False, cmd_i + 1, 0
 
-        if held_rsp is not None and held_rsp != rsp:
-            fail("protocol: m_axis_rsp changed or dropped while stalled")
-        held_rsp = None
-        if rsp is not None and rsp_ready:
+        if rsp_hold.taken(rsp, rsp_ready):
             idle = 0
             if not rsp_expected:
                 fail(f"unexpected response {dict(zip(RSP_FIELDS, rsp))}")
@@ -135,12 +133,7 @@ async def kv_cache_matches_golden_model(dut):
                 if want != rsp:
                     diff = {f: (w, g) for f, w, g in zip(RSP_FIELDS, want, rsp) if w != g}
                     fail(f"command #{i} (op {c['op']} seq {c['seq']}): response fields (expected, got) {diff}")
-        elif rsp is not None:
-            held_rsp = rsp
-        if held_row is not None and held_row != row:
-            fail("protocol: m_axis_row changed or dropped while stalled")
-        held_row = None
-        if row is not None and row_ready:
+        if row_hold.taken(row, row_ready):
             idle = 0
             if not row_expected:
                 fail(f"unexpected gathered row {row}")
@@ -148,8 +141,6 @@ async def kv_cache_matches_golden_model(dut):
                 i, j, data, last = row_expected.popleft()
                 if row != (data, last):
                     fail(f"command #{i} row {j}: expected {data} last={last}, got {row[0]} last={row[1]}")
-        elif row is not None:
-            held_row = row
 
         if cmd_i == len(commands) and not rsp_expected and not row_expected:
             tail -= 1

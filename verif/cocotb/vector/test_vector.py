@@ -11,11 +11,16 @@ a refused beat must be held unchanged. A watchdog fails a run that stops moving.
 import json
 import os
 import random
+import sys
+from pathlib import Path
 
 import cocotb
 from cocotb.clock import Clock
 from cocotb.simtime import get_sim_time
 from cocotb.triggers import ReadOnly, RisingEdge
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tbutil import StallHold  # noqa: E402 (verif/cocotb/tbutil.py)
 
 MAX_REPORTED = 20
 
@@ -57,7 +62,8 @@ async def vector_unit_matches_golden_model(dut):
     watchdog = 2000 + 4 * 65536 // lanes
     cmd_i = data_i = beat_i = rsp_i = 0
     cmd_offer = data_offer = False
-    held_beat = held_rsp = None
+    beat_hold = StallHold("m_axis_data beat", fail)
+    rsp_hold = StallHold("m_axis_rsp", fail)
     idle = cycles = 0
     while rsp_i < len(responses):
         if not cmd_offer and cmd_i < len(commands) and rng.random() >= stall:
@@ -93,10 +99,7 @@ async def vector_unit_matches_golden_model(dut):
             cmd_offer, cmd_i, idle = False, cmd_i + 1, 0
         if data_fire:
             data_offer, data_i, idle = False, data_i + 1, 0
-        if held_beat is not None and held_beat != beat:
-            fail("protocol: m_axis_data beat changed or dropped while stalled")
-        held_beat = None
-        if beat is not None and out_ready:
+        if beat_hold.taken(beat, out_ready):
             idle = 0
             if beat_i >= len(beats):
                 fail(f"unexpected store beat {beat}")
@@ -105,20 +108,13 @@ async def vector_unit_matches_golden_model(dut):
                 if beat[0] != e["lanes"] or beat[1] != e["last"]:
                     fail(f"store beat {beat_i}: expected {e['lanes']} last={e['last']}, got {beat[0]} last={beat[1]}")
             beat_i += 1
-        elif beat is not None:
-            held_beat = beat
-        if held_rsp is not None and held_rsp != rsp:
-            fail("protocol: m_axis_rsp changed or dropped while stalled")
-        held_rsp = None
-        if rsp is not None and rsp_ready:
+        if rsp_hold.taken(rsp, rsp_ready):
             idle = 0
             e = responses[rsp_i]
             want = (e["tag"], e["opcode"], e["status"], e["value"], e["index"])
             if want != rsp:
                 fail(f"response {rsp_i}: expected {want}, got {rsp}")
             rsp_i += 1
-        elif rsp is not None:
-            held_rsp = rsp
 
         if idle > watchdog:
             fail(f"watchdog: nothing moved for {idle} cycles (commands {cmd_i}/{len(commands)}, data "
