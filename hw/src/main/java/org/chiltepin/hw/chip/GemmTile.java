@@ -152,9 +152,11 @@ public final class GemmTile extends Block {
             dropBits(nSum, colBits - 1, 0, "n_blocks_round"); // ceil(n / cols): the remainder goes
         }
         // STORE: a word per result beat; READ_ACC: ceil(cols / 2) words per beat (a power of two)
-        UInt storeWords = resize(mul(count, nBlocks), 38);
-        UInt accWords = shiftLeft(storeWords, Integer.numberOfTrailingZeros((g.cols() + 1) / 2));
-        UInt words = mux(isStore, storeWords, mux(isReadAcc, resize(accWords, 38), resize(count, 38)));
+        // (count · blocks < 2^33, and ceil(cols / 2) <= 16 = 2^4: 38 bits hold every range)
+        UInt storeWords = resize(mul(count, nBlocks), 34);
+        UInt accWords = named(uint(38), "acc_words");
+        assign(accWords, resize(shiftLeft(storeWords, Integer.numberOfTrailingZeros((g.cols() + 1) / 2)), 38));
+        UInt words = mux(isStore, resize(storeWords, 38), mux(isReadAcc, accWords, resize(count, 38)));
         UInt end = add(resize(headAddr, 38), words);
         UInt fetchWords = mux(isLoad, count, uint(0, 16));
         Bool needFetch = neq(fetchWords, uint(0, 16));
