@@ -52,6 +52,8 @@ public final class ChipLlama implements LlamaEngine {
                     weights.w1[l], weights.w2[l], weights.w3[l])) {
                 gemv.requireFits(m, chipName);
             }
+            gemv.group(weights.wq[l], weights.wk[l], weights.wv[l]);
+            gemv.group(weights.w1[l], weights.w3[l]);
         }
         gemv.requireFits(weights.classifier, chipName);
     }
@@ -89,25 +91,37 @@ public final class ChipLlama implements LlamaEngine {
                 ChipHarness.params(gemv.config()).gemmNodes().size());
         o.println("  vector ops  host-side golden (LlamaVectorProgram), vector tile not yet on the chip; attention"
                 + " scores and weighted values host-side too");
-        o.println("  pos  id(chip) id(golden)  GEMM cycles  port bytes  weight bytes  roofline cycles  attained  MAC util");
+        o.println("  pos  id(chip) id(golden)  GEMM cycles  port bytes  weight bytes  roofline cycles  attained"
+                + "  weight roofline  attained  MAC util");
         for (Token t : tokens) {
             ChipMatVec.Stats s = t.stats;
             long bytes = s.bytesRead + s.bytesWritten;
-            long roof = (bytes + PORT_BYTES_PER_CYCLE - 1) / PORT_BYTES_PER_CYCLE;
-            o.printf("  %3d  %8d %10d  %11d  %10d  %12d  %15d  %7.1f%%  %7.2f%%%n", t.pos, t.chipId, t.goldenId, s.cycles,
-                    bytes, s.weightBytes, roof, 100.0 * roof / Math.max(1, s.cycles), 100.0 * utilization(s));
+            long roof = roofline(bytes);
+            long weightRoof = roofline(s.weightBytes);
+            o.printf("  %3d  %8d %10d  %11d  %10d  %12d  %15d  %7.1f%%  %15d  %7.1f%%  %7.2f%%%n", t.pos, t.chipId,
+                    t.goldenId, s.cycles, bytes, s.weightBytes, roof, 100.0 * roof / Math.max(1, s.cycles), weightRoof,
+                    100.0 * weightRoof / Math.max(1, s.cycles), 100.0 * utilization(s));
         }
         ChipMatVec.Stats all = gemv.total();
         long bytes = all.bytesRead + all.bytesWritten;
         int n = Math.max(1, tokens.size());
-        o.printf("  per token   %.0f GEMM cycles, %.0f memory-port bytes (%.1f× the %d int8 weight bytes: bit-plane"
-                + " operands, see docs/llm.md)%n", (double) all.cycles / n, (double) bytes / n,
-                (double) bytes / Math.max(1, all.weightBytes), all.weightBytes / n);
-        o.printf("  roofline    %.0f cycles/token at %d B/cycle; attained %.1f%% of it; useful MAC utilization %.2f%%"
-                + " (array busy on bit planes %.1f%%)%n", (double) bytes / n / PORT_BYTES_PER_CYCLE, PORT_BYTES_PER_CYCLE,
-                100.0 * bytes / PORT_BYTES_PER_CYCLE / Math.max(1, all.cycles), 100.0 * utilization(all),
+        o.printf("  per token   %.0f GEMM cycles in %.0f chip programs, %.0f memory-port bytes (%.2f× the %d int8"
+                + " weight bytes: + activations per tile, int32 results)%n", (double) all.cycles / n,
+                (double) all.programs / n, (double) bytes / n, (double) bytes / Math.max(1, all.weightBytes),
+                all.weightBytes / n);
+        o.printf("  roofline    %.0f cycles/token for the port bytes at %d B/cycle, attained %.1f%%; %.0f for the weight"
+                + " bytes alone, attained %.1f%%; MAC utilization %.2f%% (arrays busy %.2f%%)%n",
+                (double) bytes / n / PORT_BYTES_PER_CYCLE, PORT_BYTES_PER_CYCLE,
+                100.0 * bytes / PORT_BYTES_PER_CYCLE / Math.max(1, all.cycles),
+                (double) all.weightBytes / n / PORT_BYTES_PER_CYCLE,
+                100.0 * all.weightBytes / PORT_BYTES_PER_CYCLE / Math.max(1, all.cycles), 100.0 * utilization(all),
                 100.0 * all.arrayMacs / Math.max(1, peak(all.cycles)));
         o.printf("  ids match the integer golden model: %s%n", matches() ? "yes" : "no");
+    }
+
+    /** Cycles the memory port needs for {@code bytes}. */
+    private static long roofline(long bytes) {
+        return (bytes + PORT_BYTES_PER_CYCLE - 1) / PORT_BYTES_PER_CYCLE;
     }
 
     private long peak(long cycles) {
