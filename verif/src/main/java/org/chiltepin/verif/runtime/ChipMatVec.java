@@ -28,9 +28,10 @@ import org.chiltepin.verif.golden.LlamaIntReference;
  * tile's slice of every matrix sits in external memory as B words (block nb, step k at
  * {@code addr + nb·K + k}), placed once by {@link #place} and never written again. A chip program
  * runs a group of matrices that read the same x (Q, K and V; W1 and W3; registered with
- * {@link #group}): each tile loads x once, then per slice LOAD_B, COMPUTE, READ_ACC, alternating
- * scratchpad and accumulator halves so the next slice's weights stream in while this one
- * computes; the tiles' command lists are interleaved so every tile's DMA is in flight together.
+ * {@link #group}): each tile loads x once, then its slices in pieces of at most 4 column blocks,
+ * software-pipelined as L(0) C(0) L(1) R(0) C(1) … (LOAD_B, COMPUTE, READ_ACC; B and accumulator
+ * halves alternate) so the next piece's weights stream in while this one computes; the tiles'
+ * command lists are interleaved so every tile's DMA is in flight together.
  * A call for the first matrix of a group runs the whole group; the others' results are kept for
  * their calls with the same x. Every result is compared with {@link QMatrix#multiply}.
  */
@@ -90,7 +91,14 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
     }
 
     /** A tile's part of a matrix: output columns n0 .. n0 + n − 1 in {@code blocks} B blocks at {@code addr}. */
-    private record Slice(int tile, int n0, int n, int blocks, int addr) {
+    private record Slice(int n0, int n, int blocks, int addr) {
+    }
+
+    /** Column blocks of one tile's slice that one LOAD_B, COMPUTE, READ_ACC handle: at most this many. */
+    private static final int PIECE_BLOCKS = 4;
+
+    /** Part of a slice run as one LOAD_B, COMPUTE, READ_ACC: matrix index, columns, weights, results. */
+    private record Piece(int matrix, int n0, int n, int blocks, int wAddr, int outAddr) {
     }
 
     /** A backend for {@code config}'s chip; {@code compile} builds its simulation when the first GEMM runs. */
@@ -235,7 +243,7 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         for (int t = 0; t < tiles.size(); t++) {
             int count = blocks / tiles.size() + (t < blocks % tiles.size() ? 1 : 0);
             int n0 = start * g.cols();
-            slices[t] = new Slice(t, n0, Math.max(0, Math.min(m.rows(), (start + count) * g.cols()) - n0), count, weightTop);
+            slices[t] = new Slice(n0, Math.max(0, Math.min(m.rows(), (start + count) * g.cols()) - n0), count, weightTop);
             if (weightTop + count * k > p.memWords()) {
                 throw new IllegalArgumentException("a " + m.rows() + "x" + k + " matrix does not fit the chip's "
                         + p.memWords() + "-word external memory");
@@ -275,30 +283,46 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         }
         int outTop = xBase + mBlocks * k;
         List<List<HostCommand>> perTile = new ArrayList<>();
-        int[][] outAddr = new int[ms.size()][tiles.size()];
+        List<Piece> pieces = new ArrayList<>();
         long arrayMacs = 0;
         for (int t = 0; t < tiles.size(); t++) {
-            List<HostCommand> cmds = new ArrayList<>();
-            int node = tiles.get(t);
-            int half = 0;
-            add(cmds, node, xBase, GemmReference.LOAD_A, 0, 0, 0, mBlocks * k, 0, 0);
+            // the tile's slices cut into pieces of at most PIECE_BLOCKS blocks (at least two when it
+            // has two blocks), so the next piece's weights stream in while this one computes
+            List<Piece> mine = new ArrayList<>();
             for (int j = 0; j < ms.size(); j++) {
                 Slice s = placed.get(ms.get(j))[t];
-                if (s.blocks == 0) {
-                    continue;
+                int size = Math.max(1, Math.min(Math.min(PIECE_BLOCKS, (s.blocks + 1) / 2), g.bDepth() / 2 / k));
+                for (int c = 0; c < s.blocks; c += size) {
+                    int blocks = Math.min(size, s.blocks - c);
+                    int n0 = s.n0 + c * g.cols();
+                    int n = Math.min(s.n0 + s.n, n0 + blocks * g.cols()) - n0;
+                    mine.add(new Piece(j, n0, n, blocks, s.addr + c * k, outTop));
+                    outTop += bRows * blocks * parts;
+                    arrayMacs += (long) mBlocks * g.rows() * blocks * g.cols() * k;
                 }
-                int b0 = half * (g.bDepth() / 2);
-                int acc = half * (g.accDepth() / 2);
-                half ^= 1;
-                outAddr[j][t] = outTop;
-                outTop += bRows * s.blocks * parts;
-                if (outTop > p.memWords()) {
-                    throw new IllegalArgumentException("results do not fit the chip's " + p.memWords() + "-word memory");
+            }
+            if (outTop > p.memWords()) {
+                throw new IllegalArgumentException("results do not fit the chip's " + p.memWords() + "-word memory");
+            }
+            pieces.addAll(mine);
+            // software pipeline (engine dispatch is in order): LOAD_A, L(0) C(0), then L(i) R(i−1) C(i),
+            // then R(last); piece i uses B and accumulator half i mod 2
+            List<HostCommand> cmds = new ArrayList<>();
+            int node = tiles.get(t);
+            if (!mine.isEmpty()) {
+                add(cmds, node, xBase, GemmReference.LOAD_A, 0, 0, 0, mBlocks * k, 0, 0);
+            }
+            for (int i = 0; i < mine.size(); i++) {
+                Piece c = mine.get(i);
+                int b0 = i % 2 * (g.bDepth() / 2);
+                add(cmds, node, c.wAddr, GemmReference.LOAD_B, b0, 0, 0, c.blocks * k, 0, 0);
+                if (i > 0) {
+                    readAcc(cmds, node, mine.get(i - 1), (i - 1) % 2, bRows);
                 }
-                add(cmds, node, s.addr, GemmReference.LOAD_B, b0, 0, 0, s.blocks * k, 0, 0);
-                add(cmds, node, 0, GemmReference.COMPUTE, 0, b0, acc, bRows, s.n, k);
-                add(cmds, node, outAddr[j][t], GemmReference.READ_ACC, acc, 0, 0, bRows, s.n, 0);
-                arrayMacs += (long) mBlocks * g.rows() * s.blocks * g.cols() * k;
+                add(cmds, node, 0, GemmReference.COMPUTE, 0, b0, i % 2 * (g.accDepth() / 2), bRows, c.n, k);
+            }
+            if (!mine.isEmpty()) {
+                readAcc(cmds, node, mine.get(mine.size() - 1), (mine.size() - 1) % 2, bRows);
             }
             perTile.add(cmds);
         }
@@ -327,10 +351,10 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
             QMatrix m = ms.get(j);
             for (int b = 0; b < bRows; b++) {
                 long[] y = new long[m.rows()];
-                for (Slice s : placed.get(m)) {
-                    for (int c = 0; c < s.n; c++) {
+                for (Piece s : pieces) {
+                    for (int c = 0; c < s.n && s.matrix == j; c++) {
                         int lane = c % g.cols();
-                        long word = got[outAddr[j][s.tile] + (b * s.blocks + c / g.cols()) * parts + lane / 2];
+                        long word = got[s.outAddr + (b * s.blocks + c / g.cols()) * parts + lane / 2];
                         y[s.n0 + c] = (int) (word >>> (32 * (lane % 2)));
                     }
                 }
@@ -345,6 +369,10 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         token.add(st);
         total.add(st);
         return out;
+    }
+
+    private void readAcc(List<HostCommand> cmds, int node, Piece c, int half, int bRows) {
+        add(cmds, node, c.outAddr, GemmReference.READ_ACC, half * (g.accDepth() / 2), 0, 0, bRows, c.n, 0);
     }
 
     private static void add(List<HostCommand> cmds, int node, long memAddr, int op, int a0, int a1, int a2, int count,
