@@ -99,6 +99,63 @@ class RunLlamaCommandTest {
     }
 
     @Test
+    void goldenRunWritesThePerTokenCsvAndPlot() throws IOException {
+        Path csv = dir.resolve("out/run.csv");
+        Path png = dir.resolve("out/run.png");
+        ChiltepinTest.Result r = ChiltepinTest.run("run", "llama", "--steps", "2", "--csv", csv.toString(), "--plot", png.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("µJ/token estimated (floor: useful MACs + weights and KV read once;"), r.out());
+        var lines = Files.readAllLines(csv);
+        assertEquals(String.join(",", org.chiltepin.verif.runtime.DecodeReport.COLUMNS), lines.get(0));
+        assertEquals(3, lines.size());
+        // stories260K, pos 0: 259328 weight bytes; KV 2·5 layers·(32 + 2·4) bytes·2 rows (pos 0 read, pos 0 written);
+        // MACs 259328 + 2·5·8·8·1 = 259968; energy 259968·0.3 pJ + (259328 + 800)·162.5 pJ = 42348800 pJ... exactly:
+        String[] row0 = lines.get(1).split(",", -1);
+        assertEquals("0", row0[0]);
+        assertEquals("1", row0[1]); // BOS
+        assertEquals(row0[2], row0[3]);
+        assertEquals("analytical", row0[4]);
+        assertEquals("", row0[5]); // no cycles without a simulated chip
+        assertEquals("259328", row0[12]);
+        assertEquals("800", row0[13]);
+        assertEquals("259968", row0[18]);
+        assertEquals("260128", row0[21]);
+        assertEquals(259968 * 0.3 + 260128 * 162.5, Double.parseDouble(row0[22]), 1e-6);
+        assertEquals("1", lines.get(2).split(",")[0]);
+        assertTrue(Files.size(png) > 1000);
+        try (var s = Files.list(csv.getParent())) {
+            assertEquals(2, s.count(), "no staging files left beside the outputs");
+        }
+    }
+
+    @Test
+    void badReportPathsAreOneLineErrorsBeforeAnyWork() throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        String[][] cases = {
+            {"--csv", dir.toString()},
+            {"--plot", file.resolve("p.png").toString()},
+            {"--clock-mhz", "0"},
+        };
+        String[] expected = {
+            "chiltepin: invalid configuration: --csv: must be a file, not a folder, got " + dir,
+            "chiltepin: invalid configuration: --plot: must be under a folder, but " + file + " is a file, got " + file.resolve("p.png"),
+            "chiltepin: invalid configuration: --clock-mhz: must be in (0, 100000], got 0.0",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = new String[cases[i].length + 4];
+            args[0] = "run";
+            args[1] = "llama";
+            args[2] = "--steps";
+            args[3] = "1";
+            System.arraycopy(cases[i], 0, args, 4, cases[i].length);
+            ChiltepinTest.Result r = ChiltepinTest.run(args);
+            assertEquals(2, r.exit(), String.join(" ", args));
+            assertEquals(expected[i] + "\n", r.err(), String.join(" ", args));
+            assertEquals("", r.out());
+        }
+    }
+
+    @Test
     void aCharacterSplitAcrossTokensIsWrittenWhole() {
         var out = new java.io.StringWriter();
         var s = new RunLlamaCommand.Utf8Stream(new java.io.PrintWriter(out));
