@@ -64,6 +64,25 @@ public final class LlamaIntReference implements LlamaEngine {
         /** {@code layer}'s K ({@code v} false) or V rows of positions 0..n−1, [position][key/value head]. */
         QVec[][] rows(int layer, boolean v, int n);
 
+        /**
+         * The attention's weighted values of every query head h over positions 0..n−1 of
+         * {@code layer}: Σ_t p[h][t]·V[t][h / kvMul][i], in wrapping int32 (the GEMM's accumulators).
+         */
+        default int[][] weightedSums(int layer, byte[][] p, int n, int kvMul) {
+            QVec[][] values = rows(layer, true, n);
+            int[][] sums = new int[p.length][];
+            for (int h = 0; h < p.length; h++) {
+                sums[h] = new int[values[0][h / kvMul].q().length];
+                for (int t = 0; t < n; t++) {
+                    byte[] v = values[t][h / kvMul].q();
+                    for (int i = 0; i < v.length; i++) {
+                        sums[h][i] += p[h][t] * v[i];
+                    }
+                }
+            }
+            return sums;
+        }
+
         /** Rows kept in arrays, for {@code c}'s layers, positions and key/value heads. */
         static KvRows arrays(LlamaConfig c) {
             QVec[][][][] rows = new QVec[2][c.nLayers()][c.seqLen()][];
@@ -198,21 +217,46 @@ public final class LlamaIntReference implements LlamaEngine {
         cache.append(l, pos, kRow, vRow);
         QVec[][] keys = cache.rows(l, false, pos + 1);
         QVec[][] values = cache.rows(l, true, pos + 1);
+        QVec[] pq = new QVec[c.nHeads()];
+        int[] weightedExp = new int[c.nHeads()];
+        for (int h = 0; h < c.nHeads(); h++) {
+            pq[h] = probabilities(keys, values, pos, h / c.kvMul(), ops.quantize(slice(q, h * hs, hs)));
+            weightedExp[h] = maxExp(values, pos + 1, h / c.kvMul());
+        }
+        byte[][] p = new byte[c.nHeads()][];
+        for (int h = 0; h < c.nHeads(); h++) {
+            p[h] = pq[h].q();
+        }
+        int[][] sums = cache.weightedSums(l, p, pos + 1, c.kvMul());
         long[] heads = new long[c.dim()];
         int[] headMant = new int[c.dim()];
         int[] headExp = new int[c.dim()];
         for (int h = 0; h < c.nHeads(); h++) {
-            head(keys, values, pos, h / c.kvMul(), ops.quantize(slice(q, h * hs, hs)), h * hs, heads, headMant, headExp);
+            for (int i = 0; i < hs; i++) {
+                heads[h * hs + i] = sums[h][i];
+                headMant[h * hs + i] = pq[h].mant();
+                headExp[h * hs + i] = pq[h].exp() + weightedExp[h];
+            }
         }
         ops.addResidual(x, FX, gemm(w.wo[l], ops.quantize(align(heads, headMant, headExp, headHeadroom))));
     }
 
+    /** The largest value exponent of key/value head g over positions 0..n−1 (the weighted values' exponent). */
+    private static int maxExp(QVec[][] values, int n, int g) {
+        int max = Integer.MIN_VALUE;
+        for (int t = 0; t < n; t++) {
+            max = Math.max(max, values[t][g].exp());
+        }
+        return max;
+    }
+
     /**
-     * One head's attention over positions 0..pos on key/value head g of the layer's rows; writes the head's int32
-     * sums at {@code at} with their scale (mantissa and exponent per element).
+     * One head's attention probabilities over positions 0..pos on key/value head g of the layer's
+     * rows: scores q·k_t brought to one exponent, softmax, each p_t times its value row's scale
+     * brought to the largest value exponent ({@link #maxExp}), quantized; the weighted sums
+     * Σ_t p_t·v_t are {@link KvRows#weightedSums}'.
      */
-    private void head(QVec[][] keys, QVec[][] values, int pos, int g, QVec q, int at, long[] out, int[] outMant,
-            int[] outExp) {
+    private QVec probabilities(QVec[][] keys, QVec[][] values, int pos, int g, QVec q) {
         int n = pos + 1;
         int hs = c.headSize();
         long[] scores = new long[n];
@@ -237,18 +281,6 @@ public final class LlamaIntReference implements LlamaEngine {
         long[] prob = ops.softmax(s.v(), n, s.exp());
         // p_t·mant_v[t]·2^(e_v[t] − max e_v): every value row at the largest value exponent
         Wide weighted = align(prob, pMant, pExp, 0);
-        QVec pq = ops.quantize(new Wide(weighted.v(), -15));
-        int[] sums = new int[hs];
-        for (int t = 0; t < n; t++) {
-            byte[] v = values[t][g].q();
-            for (int i = 0; i < hs; i++) {
-                sums[i] += pq.q()[t] * v[i]; // wrapping int32, like the GEMM accumulators
-            }
-        }
-        for (int i = 0; i < hs; i++) {
-            out[at + i] = sums[i];
-            outMant[at + i] = pq.mant();
-            outExp[at + i] = pq.exp() + weighted.exp();
-        }
+        return ops.quantize(new Wide(weighted.v(), -15));
     }
 }

@@ -41,8 +41,9 @@ class ChipVectorOpsTest {
         }
         ChipVectorOps.Stats s = ops.total();
         assertEquals(0, s.mismatches, "results different from LlamaVectorProgram");
-        assertEquals(0, kv.mismatches(), "gathered K/V rows different from the appended ones");
-        assertEquals(2 * 5 * (4 + 2) + 5, kv.commands(), "per position and layer 4 APPENDs and 2 GATHERs; an ALLOC per layer");
+        assertEquals(0, kv.mismatches(), "gathered K rows or p·V sums different from the golden model's");
+        assertEquals(2 * 5 * (4 + 1) + 5, kv.commands(), "per position and layer 4 APPENDs and a GATHER; an ALLOC per layer");
+        assertEquals(2 * 5 * 4, kv.gemmCommands(), "per position and layer LOAD_A, LOAD_B from the KV tile, COMPUTE, READ_ACC");
         assertEquals(36, kv.capacity(), "positions the default chip's KV tile holds");
         for (String op : new String[] {"rmsnorm", "rescale", "rope", "quantize", "softmax", "siluMul", "addResidual",
             "argmax"}) {
