@@ -156,6 +156,31 @@ class RunLlamaCommandTest {
     }
 
     @Test
+    void batchedDecodeReportsForkedAgainstCopiedPages() throws IOException {
+        Path csv = dir.resolve("batch.csv");
+        // 5-token prompt, 4 positions per page, 7 positions: 2 generated per sequence
+        ChiltepinTest.Result r = ChiltepinTest.run("bench", "llama", "--batch", "1,2", "--prompt", "Once upon a time", "--steps",
+                "7", "--page-tokens", "4", "--csv", csv.toString());
+        assertEquals(0, r.exit(), r.err());
+        var lines = Files.readAllLines(csv);
+        assertEquals("batch,distinct,pages_forked,pages_copied,kv_bytes_forked,kv_bytes_copied,kv_saved_pct,prompt_pages_forked,"
+                + "prompt_pages_copied,roofline_tokens_per_s,sim_tokens_per_s,sim_speedup", lines.get(0));
+        // B = 2: the prompt's 5 rows fill page 0 and one row of page 1, both shared after FORK; position 5 copies page 1
+        // for sequence 0 (sequence 1 then holds it alone), position 6 fits: 3 pages forked, 2 · 2 = 4 copied
+        assertTrue(lines.get(2).startsWith("2,2,3,4,4800,6400,25.0000,2,4,"), lines.get(2));
+        for (String[] bad : new String[][] {{"--batch", "0"}, {"--batch", "2", "--page-tokens", "3"}}) {
+            String[] args = new String[bad.length + 2];
+            args[0] = "bench";
+            args[1] = "llama";
+            System.arraycopy(bad, 0, args, 2, bad.length);
+            ChiltepinTest.Result e = ChiltepinTest.run(args);
+            assertEquals(2, e.exit(), String.join(" ", args));
+            assertTrue(e.err().startsWith("chiltepin: invalid configuration: --"), e.err());
+            assertEquals(1, e.err().lines().count(), e.err());
+        }
+    }
+
+    @Test
     void aCharacterSplitAcrossTokensIsWrittenWhole() {
         var out = new java.io.StringWriter();
         var s = new RunLlamaCommand.Utf8Stream(new java.io.PrintWriter(out));
