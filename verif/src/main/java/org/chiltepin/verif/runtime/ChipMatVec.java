@@ -54,6 +54,7 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
     private final Map<QMatrix, long[][]> kept = new IdentityHashMap<>();
     private byte[][] keptFor;
     private final Stats total = new Stats();
+    private final ChipEvents events;
     private Stats token = new Stats();
 
     /** Figures of a span of GEMMs: chip cycles, memory-port bytes, useful and array MACs, checks. */
@@ -75,8 +76,16 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         public long programs;
         /** Activation rows multiplied, summed over GEMMs (B per GEMM). */
         public long rows;
+        /** On-chip SRAM bytes read or written and mesh flit-hops, counted from the programs ({@link ChipEvents}). */
+        public long sramBytes;
+        public long linkFlitHops;
+        /** Memory-port bytes of the weight loads (LOAD_B), the part a batch of activation rows shares. */
+        public long loadBBytes;
 
         void add(Stats s) {
+            loadBBytes += s.loadBBytes;
+            sramBytes += s.sramBytes;
+            linkFlitHops += s.linkFlitHops;
             gemvs += s.gemvs;
             cycles += s.cycles;
             bytesRead += s.bytesRead;
@@ -109,6 +118,7 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         g = p.gemm();
         tiles = p.gemmNodes().stream().sorted().toList();
         parts = (g.cols() + 1) / 2;
+        events = new ChipEvents(config);
         image = new long[p.memWords()];
         Arrays.fill(image, ChipHarness.FRESH);
     }
@@ -346,6 +356,10 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         st.bytesRead = r.bytesRead();
         st.bytesWritten = r.bytesWritten();
         st.arrayMacs = arrayMacs;
+        ChipEvents.Counts ev = events.of(program);
+        st.sramBytes = ev.sramBytes();
+        st.linkFlitHops = ev.linkFlitHops();
+        st.loadBBytes = ev.loadBBytes();
         long[][][] out = new long[ms.size()][bRows][];
         for (int j = 0; j < ms.size(); j++) {
             QMatrix m = ms.get(j);
