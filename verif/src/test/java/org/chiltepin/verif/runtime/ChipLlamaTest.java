@@ -58,7 +58,7 @@ class ChipLlamaTest {
         assertTrue(e.matches());
     }
 
-    /** The minimal chip's 4096-word memory cannot hold the classifier as bit planes: one-line error, nothing built. */
+    /** The minimal chip's 4096-word memory cannot hold the 259 328 weight bytes: one-line error, nothing built. */
     @Test
     void tooSmallChipIsRejectedBeforeBuilding() {
         ChipConfig chip = ChipConfig.preset("minimal");
