@@ -65,18 +65,22 @@ class RunLlamaCommandTest {
             "chiltepin run llama: stories260K (bundled): dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads, vocab 512,"
                     + " seq 512, shared classifier; engine sim\n"
                     + "chiltepin: invalid configuration: --steps: must be at most 36: chip 'default' holds the K/V rows of"
-                    + " that many positions of this model in its KV tile (docs/llm.md §6.2), got 37",
+                    + " that many positions of this model in its KV tile (docs/llm.md §6.4), got 37",
             "chiltepin: invalid configuration: --model: needs --tokenizer FILE as well (its vocabulary must match the model's), got " + model,
             "chiltepin: invalid configuration: --tokenizer: needs --model (the bundled model has its own tokenizer), got " + tok,
             "chiltepin: invalid model: " + model + ": truncated: the header (dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads,"
                     + " vocab 512, seq 512, shared classifier) needs 1056540 bytes, the file has 5000",
             "chiltepin: invalid model: " + dir.resolve("none.bin") + ": no such file",
         };
+        assertErrors(new String[] {"run", "llama"}, cases, expected);
+    }
+
+    /** Each case (the arguments after {@code command}) fails with exit 2, exactly its expected line, nothing on stdout. */
+    private static void assertErrors(String[] command, String[][] cases, String[] expected) {
         for (int i = 0; i < cases.length; i++) {
-            String[] args = new String[cases[i].length + 2];
-            args[0] = "run";
-            args[1] = "llama";
-            System.arraycopy(cases[i], 0, args, 2, cases[i].length);
+            String[] args = new String[command.length + cases[i].length];
+            System.arraycopy(command, 0, args, 0, command.length);
+            System.arraycopy(cases[i], 0, args, command.length, cases[i].length);
             ChiltepinTest.Result r = ChiltepinTest.run(args);
             assertEquals(2, r.exit(), String.join(" ", args));
             assertEquals(expected[i] + "\n", r.err(), String.join(" ", args));
@@ -146,18 +150,25 @@ class RunLlamaCommandTest {
             "chiltepin: invalid configuration: --plot: must be under a folder, but " + file + " is a file, got " + file.resolve("p.png"),
             "chiltepin: invalid configuration: --clock-mhz: must be in (0, 100000], got 0.0",
         };
-        for (int i = 0; i < cases.length; i++) {
-            String[] args = new String[cases[i].length + 4];
-            args[0] = "run";
-            args[1] = "llama";
-            args[2] = "--steps";
-            args[3] = "1";
-            System.arraycopy(cases[i], 0, args, 4, cases[i].length);
-            ChiltepinTest.Result r = ChiltepinTest.run(args);
-            assertEquals(2, r.exit(), String.join(" ", args));
-            assertEquals(expected[i] + "\n", r.err(), String.join(" ", args));
-            assertEquals("", r.out());
-        }
+        assertErrors(new String[] {"run", "llama", "--steps", "1"}, cases, expected);
+    }
+
+    @Test
+    void batchedDecodeReportsForkedAgainstCopiedPages() throws IOException {
+        Path csv = dir.resolve("batch.csv");
+        // 5-token prompt, 4 positions per page, 7 positions: 2 generated per sequence
+        ChiltepinTest.Result r = ChiltepinTest.run("bench", "llama", "--batch", "1,2", "--prompt", "Once upon a time", "--steps",
+                "7", "--page-tokens", "4", "--csv", csv.toString());
+        assertEquals(0, r.exit(), r.err());
+        var lines = Files.readAllLines(csv);
+        assertEquals("batch,distinct,pages_forked,pages_copied,kv_bytes_forked,kv_bytes_copied,kv_saved_pct,prompt_pages_forked,"
+                + "prompt_pages_copied,roofline_tokens_per_s,sim_tokens_per_s,sim_speedup", lines.get(0));
+        // B = 2: the prompt's 5 rows fill page 0 and one row of page 1, both shared after FORK; position 5 copies page 1
+        // for sequence 0 (sequence 1 then holds it alone), position 6 fits: 3 pages forked, 2 · 2 = 4 copied
+        assertTrue(lines.get(2).startsWith("2,2,3,4,4800,6400,25.0000,2,4,"), lines.get(2));
+        assertErrors(new String[] {"bench", "llama"}, new String[][] {{"--batch", "0"}, {"--batch", "2", "--page-tokens", "3"}},
+                new String[] {"chiltepin: invalid configuration: --batch: must be in [1, 64], got 0",
+                    "chiltepin: invalid configuration: --page-tokens: must be a power of two in [2, 256], got 3"});
     }
 
     @Test

@@ -36,8 +36,11 @@ public final class ChipEvents {
         model = new ChipReference(p, new long[p.memWords()]);
     }
 
-    /** SRAM bytes read or written and flit-hops of one program. */
-    public record Counts(long sramBytes, long linkFlitHops) {
+    /**
+     * SRAM bytes read or written and flit-hops of one program, and the bytes its LOAD_B commands
+     * read (the weights: shared by every activation row of a batched GEMM).
+     */
+    public record Counts(long sramBytes, long linkFlitHops, long loadBBytes) {
     }
 
     public Counts of(List<HostCommand> program) {
@@ -45,6 +48,7 @@ public final class ChipEvents {
                 config.node(ChipConfig.TileKind.MEMORY));
         int wordBytes = ChipConfig.FLIT_WIDTH / 8;
         long sram = 0;
+        long loadB = 0;
         for (HostCommand hc : program) {
             GemmReference.Command c = hc.cmd();
             if (c == null) {
@@ -60,6 +64,9 @@ public final class ChipEvents {
             } else {
                 traffic.command(hc.node(), hc.memAddr(), load ? words : 0, load ? 0 : words);
             }
+            if (op == GemmReference.LOAD_B) {
+                loadB += (long) words * wordBytes;
+            }
             int rowBlocks = (c.count() + g.rows() - 1) / g.rows();
             int colBlocks = (c.n() + g.cols() - 1) / g.cols();
             long accWordBytes = 4L * g.cols();
@@ -71,6 +78,6 @@ public final class ChipEvents {
                 default -> 0L;
             };
         }
-        return new Counts(sram, traffic.flitHops());
+        return new Counts(sram, traffic.flitHops(), loadB);
     }
 }

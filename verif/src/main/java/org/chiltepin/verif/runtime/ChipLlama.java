@@ -96,7 +96,7 @@ public final class ChipLlama implements LlamaEngine {
     public void requirePositions(int positions) {
         if (positions > kv.capacity()) {
             throw new ConfigException("--steps", "must be at most " + kv.capacity() + ": chip '" + chipName
-                    + "' holds the K/V rows of that many positions of this model in its KV tile (docs/llm.md §6.2)",
+                    + "' holds the K/V rows of that many positions of this model in its KV tile (docs/llm.md §6.4)",
                     positions);
         }
     }

@@ -62,8 +62,11 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         /** On-chip SRAM bytes read or written and mesh flit-hops, counted from the programs ({@link ChipEvents}). */
         public long sramBytes;
         public long linkFlitHops;
+        /** Memory-port bytes of the weight loads (LOAD_B), the part a batch of activation rows shares. */
+        public long loadBBytes;
 
         void add(Stats s) {
+            loadBBytes += s.loadBBytes;
             sramBytes += s.sramBytes;
             linkFlitHops += s.linkFlitHops;
             gemvs += s.gemvs;
@@ -150,6 +153,7 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         ChipEvents.Counts ev = events.of(prog.commands);
         s.sramBytes = ev.sramBytes();
         s.linkFlitHops = ev.linkFlitHops();
+        s.loadBBytes = ev.loadBBytes();
         token.add(s);
         total.add(s);
         return acc;
