@@ -138,6 +138,23 @@ class ChipCosimTest {
         }
     }
 
+    /** The benchmark's two-layer chain, small: through memory and tile → tile, same results, fewer memory bytes. */
+    @Test
+    void twoLayerChainThroughMemoryAndTileToTile() {
+        ChipHarness h = minimal();
+        ChipConfig c = h.config();
+        long[] bytes = new long[2];
+        for (int i = 0; i < 2; i++) {
+            var ch = ChipWorkloads.chain(ChipHarness.params(c), c.k(), 2, 3, 0, 1, 16, 4, 7, i == 1);
+            Report r = h.run(ch.phases(), ch.memory(), 7, Stalls.RANDOM);
+            assertPassed(r, i == 1 ? "chain tile to tile" : "chain through memory");
+            assertEquals(ch.phases().stream().mapToLong(java.util.List::size).sum(), r.responses());
+            bytes[i] = r.bytesRead() + r.bytesWritten();
+        }
+        // the intermediate (4 blocks × 16 words) is neither written nor read through the memory port
+        assertEquals(bytes[0] - 2 * 4 * 16 * 8, bytes[1]);
+    }
+
     /** Back-to-back legal work with a slow memory and no idle host: no loss, no duplicate, no deadlock. */
     @Test
     void saturationWithSlowMemory() {
