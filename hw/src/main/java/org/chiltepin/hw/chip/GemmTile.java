@@ -30,17 +30,18 @@ import spinal.lib.Stream;
  * <ul>
  *   <li>CMDs enter a {@code cmdCredits}-deep queue (the control tile's credits keep it from
  *       overflowing, so {@code req_in} is always taken). The head is checked: a DMA range past
- *       {@code memWords} answers BAD_MEM, READ_ACC and reserved bits answer BAD_OPCODE, all here
+ *       {@code memWords} answers BAD_MEM, reserved bits answer BAD_OPCODE, both here
  *       (the engine itself would take a LOAD's data despite reserved bits); every other
  *       command goes to the engine, a load with words to fetch also to the fetch queue, and a
- *       STORE waits until the previous STORE's response has left.</li>
+ *       STORE or READ_ACC waits until the previous one's response has left.</li>
  *   <li>The fetcher splits a load into READs that end at 16-word boundaries and sends one only
  *       when the {@link ChipConfig#DATA_QUEUE}-word data queue has room for all its words (they
  *       are reserved then), so RDATA is always taken: copied into an unpack buffer, then one
  *       word per cycle into the data queue, whose low dataBytes bytes feed {@code s_axis_data}.</li>
- *   <li>STORE beats are packed (byte j = lane j's low 8 bits) into WRITE messages that end at
- *       16-word boundaries or at the last beat. The STORE's engine response is held until every
- *       beat is packed, sent and acknowledged (WACK).</li>
+ *   <li>STORE beats are packed (byte j = lane j's low 8 bits), READ_ACC beats as ⌈cols / 2⌉ words
+ *       of two int32 lanes ({@link AccWords}), into WRITE messages that end at 16-word boundaries
+ *       or at the last word. The engine's response is held until every word is packed, sent and
+ *       acknowledged (WACK).</li>
  * </ul>
  */
 public final class GemmTile extends Block {
@@ -62,7 +63,9 @@ public final class GemmTile extends Block {
     final UInt errStatus;
     final Bool holdEngine;
     final Bool doneHeld;
+    /** A STORE or READ_ACC is in the engine (its response has not left), and whether it is a READ_ACC. */
     final Bool storeBusy;
+    final Bool storeAcc;
     final Bool storeLastSeen;
     /** KV-sourced load at the head: KCHECK sent, answered OK, answered not held (null without a KV tile). */
     final Bool kvCheckPending;
@@ -92,6 +95,7 @@ public final class GemmTile extends Block {
 
     final FetchBuffer fetched;
     final WritePacker pk;
+    final AccWords acc;
     final UInt writesOut;
 
     public GemmTile(ChipConfig config) {
@@ -157,6 +161,7 @@ public final class GemmTile extends Block {
         Bool isLoad = and(ge(op, uint(GemmCommand.LOAD_A, 4)), le(op, uint(GemmCommand.LOAD_SCALE, 4)));
         Bool isStore = eq(op, uint(GemmCommand.STORE, 4));
         Bool isReadAcc = eq(op, uint(GemmCommand.READ_ACC, 4));
+        Bool isOutput = or(isStore, isReadAcc);
         int colBits = Integer.numberOfTrailingZeros(g.cols());
         UInt nSum = named(uint(17), "n_blocks_sum");
         assign(nSum, add(resize(n, 17), uint(g.cols() - 1, 17)));
@@ -164,9 +169,13 @@ public final class GemmTile extends Block {
         if (colBits > 0) {
             dropBits(nSum, colBits - 1, 0, "n_blocks_round"); // ceil(n / cols): the remainder goes
         }
+        // STORE: a word per result beat; READ_ACC: ceil(cols / 2) words per beat (a power of two)
+        // (count · blocks < 2^33, and ceil(cols / 2) <= 16 = 2^4: 38 bits hold every range)
         UInt storeWords = resize(mul(count, nBlocks), 34);
-        UInt words = mux(isStore, storeWords, resize(count, 34));
-        UInt end = add(resize(headAddr, 34), words);
+        UInt accWords = named(uint(38), "acc_words");
+        assign(accWords, resize(shiftLeft(storeWords, Integer.numberOfTrailingZeros((g.cols() + 1) / 2)), 38));
+        UInt words = mux(isStore, resize(storeWords, 38), mux(isReadAcc, accWords, resize(count, 38)));
+        UInt end = add(resize(headAddr, 38), words);
         UInt fetchWords = mux(isLoad, count, uint(0, 16));
         Bool needFetch = neq(fetchWords, uint(0, 16));
         // a load from the KV tile: its range is checked there (KCHECK) before the engine sees it
@@ -174,17 +183,17 @@ public final class GemmTile extends Block {
         // a tile's result buffer: a STORE fills its own, a load reads another GEMM tile's
         tileAddr = named(bool(), "tile_addr");
         assign(tileAddr, and(not(bit(headAddr, 31)), and(bit(headAddr, 30), or(needFetch,
-                and(isStore, neq(words, uint(0, 34)))))));
+                and(isStore, neq(words, uint(0, 38)))))));
         UInt bufNode = slice(headAddr, 29, 24);
         Bool isSelf = eq(bufNode, selfNode);
         tileBad = named(bool(), "tile_bad");
         assign(tileBad, and(tileAddr, mux(isStore, not(isSelf), or(isSelf, not(ChipMessage.isOneOf(bufNode, config.gemmNodes()))))));
-        UInt bufEnd = add(resize(slice(headAddr, 23, 0), 34), words);
+        UInt bufEnd = add(resize(slice(headAddr, 23, 0), 38), words);
         memBad = named(bool(), "mem_bad");
-        assign(memBad, and(not(kvLoad), and(or(isLoad, isStore), and(neq(words, uint(0, 34)),
-                mux(tileAddr, gt(bufEnd, uint(ChipConfig.TILE_BUFFER, 34)), gt(end, uint(config.memWords(), 34)))))));
+        assign(memBad, and(not(kvLoad), and(or(isLoad, isOutput), and(neq(words, uint(0, 38)),
+                mux(tileAddr, gt(bufEnd, uint(ChipConfig.TILE_BUFFER, 38)), gt(end, uint(config.memWords(), 38)))))));
         localErr = named(bool(), "local_err");
-        assign(localErr, or(tileBad, or(memBad, or(isReadAcc, resBits))));
+        assign(localErr, or(tileBad, or(memBad, resBits)));
         kvCheckPending = hasKv ? regInit(bool(), bool(false)) : null;
         kvCheckOk = hasKv ? regInit(bool(), bool(false)) : null;
         kvCheckBad = hasKv ? regInit(bool(), bool(false)) : null;
@@ -196,6 +205,7 @@ public final class GemmTile extends Block {
         errOpcode = reg(uint(4));
         errStatus = reg(uint(4));
         storeBusy = regInit(bool(), bool(false));
+        storeAcc = regInit(bool(), bool(false));
         storeLastSeen = regInit(bool(), bool(false));
 
         int jq = 4;
@@ -206,7 +216,7 @@ public final class GemmTile extends Block {
         Bool jobRoom = lt(jqCount, uint(jq, 3));
 
         var ec = engine.sAxisCmd;
-        assign(ec.valid(), and(headValid, and(not(localErr), and(or(not(isStore), not(storeBusy)),
+        assign(ec.valid(), and(headValid, and(not(localErr), and(or(not(isOutput), not(storeBusy)),
                 and(kvReady, or(not(needFetch), jobRoom))))));
         assign(ec.payload(), cmd);
         Bool errTake = and(headValid, and(or(localErr, kvBad), not(errValid)));
@@ -225,8 +235,9 @@ public final class GemmTile extends Block {
         write(jobQueue, jqWr, concat(fetchWords, resize(headAddr, fa)), jobPush);
         when(jobPush, () -> assign(jqWr, add(jqWr, uint(1, 2))));
         storeLocal = reg(bool());
-        when(and(ec.fire(), isStore), () -> {
+        when(and(ec.fire(), isOutput), () -> {
             assign(storeBusy, bool(true));
+            assign(storeAcc, isReadAcc);
             assign(storeLastSeen, bool(false));
             assign(storeLocal, tileAddr);
         });
@@ -274,25 +285,29 @@ public final class GemmTile extends Block {
         Bool readValid = and(sameSource, and(fetchBusy, le(add(resize(reserved, 7), resize(chunk, 7)),
                 uint(ChipConfig.DATA_QUEUE, 7))));
 
-        // ---------------- store packer
+        // ---------------- store packer: a STORE beat is one word (byte j = lane j's low 8 bits),
+        // a READ_ACC beat ceil(cols / 2) words (AccWords), the beat taken with its last word
         writesOut = regInit(uint(8), uint(0, 8));
         var ed = engine.mAxisData;
         Bits packed = asBits(slice(ed.payload().c[0], 7, 0));
         for (int j = 1; j < g.cols(); j++) {
             packed = concat(slice(ed.payload().c[j], 7, 0), packed);
         }
-        for (int j = 0; j < g.cols(); j++) {
-            // STORE writes each lane's low byte (docs/chip.md §4)
-            dropBits(ed.payload().c[j], GemmConfig.ACC_WIDTH - 1, 8, "store_c_" + j + "_high");
-        }
-        Bits word = asBits(resize(asUInt(packed), w));
-        pk = new WritePacker(ab, and(ec.fire(), isStore), headAddr, and(ed.fire(), not(storeLocal)), word, ed.payload().last,
-                bool(true));
-        tb = new TileBuffer(in, and(reqIn.valid(), isRead), and(ec.fire(), isStore), headAddr, and(ed.fire(), storeLocal), word);
+        Bits storeWord = asBits(resize(asUInt(packed), w));
+        Bool wordTaken = named(bool(), "pack_word_taken");
+        acc = new AccWords(ed.payload(), and(wordTaken, storeAcc));
+        Bool beatDone = or(not(storeAcc), acc.accLastPart);
+        Bool wordLast = and(ed.payload().last, beatDone);
+        pk = new WritePacker(ab, and(ec.fire(), isOutput), headAddr, and(wordTaken, not(storeLocal)),
+                mux(storeAcc, acc.accWord, storeWord), wordLast, bool(true));
+        // a STORE into the result buffer writes its beats there, no network (docs/chip.md §1)
+        tb = new TileBuffer(in, and(reqIn.valid(), isRead), and(ec.fire(), isStore), headAddr, and(wordTaken, storeLocal),
+                storeWord);
         assign(reqIn.ready(), mux(isCmd, lt(cqCount, uint(cq, cqBits + 1)), or(not(isRead), tb.take)));
         Bool pkFull = pk.full;
-        assign(ed.ready(), or(storeLocal, not(pkFull)));
-        when(and(ed.fire(), ed.payload().last), () -> assign(storeLastSeen, bool(true)));
+        assign(wordTaken, and(ed.valid(), or(storeLocal, not(pkFull))));
+        assign(ed.ready(), and(or(storeLocal, not(pkFull)), beatDone));
+        when(and(wordTaken, wordLast), () -> assign(storeLastSeen, bool(true)));
 
         // ---------------- request network: WRITE before READ unless a READ is already offered
         // a KCHECK goes when neither is wanted; an offered message stays offered until taken
@@ -356,9 +371,11 @@ public final class GemmTile extends Block {
         when(and(writeSent, not(ackIn)), () -> assign(writesOut, add(writesOut, uint(1, 8))))
                 .elseWhen(and(ackIn, not(writeSent)), () -> assign(writesOut, sub(writesOut, uint(1, 8))));
 
-        // ---------------- completions: local errors first, a STORE's response once its writes are in
+        // ---------------- completions: local errors first, a STORE's or READ_ACC's response once its
+        // writes are in
         var er = engine.mAxisResp;
-        Bool storeResp = eq(er.payload().opcode, uint(GemmCommand.STORE, 4));
+        Bool storeResp = or(eq(er.payload().opcode, uint(GemmCommand.STORE, 4)),
+                eq(er.payload().opcode, uint(GemmCommand.READ_ACC, 4)));
         Bool drained = and(storeLastSeen, and(not(pkFull), eq(writesOut, uint(0, 8))));
         Bool release = or(not(storeResp), or(neq(er.payload().status, uint(GemmCommand.OK, 4)), drained));
         // an offered message stays offered until taken: a refused engine response holds off an

@@ -203,11 +203,15 @@ public final class GemmEngine extends Block {
     /** The latencies of an engine built from {@code config}. */
     public static Latencies latencies(GemmConfig config) {
         // The FPGA profile's registered hazard checks add a cycle before a command can go to a unit.
-        int decode = CommandDecoder.stages(config) + (config.fpgaProfile() ? 1 : 0);
-        // A beat leaves when its last lane group is requantized: groups - 1 cycles after the first.
+        int decode = CommandDecoder.cycles(config) + (config.fpgaProfile() ? 1 : 0);
+        // A beat leaves when its last lane group is requantized: groups - 1 cycles after the first;
+        // the FPGA profile's serial multiplier holds each group MULT_CYCLES cycles in S2, and the
+        // next group enters the cycle after.
         int groups = config.cols() / config.requantLanes();
-        return new Latencies(decode, CommandDecoder.stages(config) + 1, OutputUnit.LATENCY + 2 + groups - 1,
-                config.rows() + config.cols() + 3);
+        int store = config.fpgaProfile()
+                ? OutputUnit.LATENCY + 2 + RequantPipeline.MULT_CYCLES - 1 + (groups - 1) * (RequantPipeline.MULT_CYCLES + 1)
+                : OutputUnit.LATENCY + 2 + groups - 1;
+        return new Latencies(decode, CommandDecoder.cycles(config) + 1, store, config.rows() + config.cols() + 3);
     }
 
 }

@@ -11,9 +11,9 @@ import org.chiltepin.verif.golden.GemmReference.Command;
 
 /**
  * Random chip programs: phases of commands spread over the GEMM tiles — whole GEMMs through
- * memory (loads, compute, store), single loads, computes and stores with random shapes, fences —
- * with illegal commands mixed in (wrong tile, DMA past the end of memory, READ_ACC, unknown
- * opcodes, reserved bits, zero sizes, scratchpad ranges out of bounds). Within a phase the tiles
+ * memory (loads, compute, STORE or READ_ACC), single loads, computes, stores and accumulator reads
+ * with random shapes, fences — with illegal commands mixed in (wrong tile, DMA past the end of
+ * memory, unknown opcodes, reserved bits, zero sizes, scratchpad ranges out of bounds). Within a phase the tiles
  * store only into their own window of one memory half and load only from the other half; the
  * halves swap every phase, so later phases load what earlier ones stored (DMA chains) and no
  * phase races with itself. With a KV tile a third of the commands are {@link KvMix}'s: KV tile
@@ -240,7 +240,7 @@ public final class ChipPrograms {
             add(node, readAddr(nb * k), GemmReference.LOAD_B, false, b0, 0, 0, nb * k, 0, 0, 0);
             add(node, readAddr(n), GemmReference.LOAD_SCALE, false, 0, 0, 0, n, 0, 0, 0);
             add(node, 0, GemmReference.COMPUTE, rng.nextInt(4) == 0, a0, b0, acc, m, n, k, 0);
-            add(node, writeAddr(node, m * nb), GemmReference.STORE, rng.nextBoolean(), acc, 0, 0, m, n, 0, 0);
+            output(node, acc, 0, m, n);
         } else if (r < 45) {
             int op = GemmReference.LOAD_A + rng.nextInt(3);
             int depth = op == GemmReference.LOAD_A ? g.aDepth() : op == GemmReference.LOAD_B ? g.bDepth() : g.scaleDepth();
@@ -253,12 +253,27 @@ public final class ChipPrograms {
             add(node, rng.nextLong() & 0xFFFFFFFFL, GemmReference.COMPUTE, rng.nextBoolean(), a0, b0, acc, m, n, k, 0);
         } else if (r < 75) {
             int ch = g.cols() * rng.nextInt((g.scaleDepth() - n) / g.cols() + 1);
-            int acc = rng.nextInt(g.accDepth() - m * nb + 1);
-            add(node, writeAddr(node, m * nb), GemmReference.STORE, rng.nextBoolean(), acc, ch, 0, m, n, 0, 0);
+            output(node, rng.nextInt(g.accDepth() - m * nb + 1), ch, m, n);
         } else if (r < 82 || !illegal) {
             add(node, 0, rng.nextBoolean() ? GemmReference.FENCE : GemmReference.CLEAR_COUNTERS, false, 0, 0, 0, 0, 0, 0, 0);
         } else {
             illegalCommand(node, m, n, k);
+        }
+    }
+
+    /** Memory words of a READ_ACC of m × n results: ⌈cols / 2⌉ words per beat. */
+    private int accWords(int m, int n) {
+        GemmReference.Params g = p.gemm();
+        return m * cdiv(n, g.cols()) * cdiv(g.cols(), 2);
+    }
+
+    /** A STORE (two thirds) or a READ_ACC (one third) of m × n results from accumulator word acc. */
+    private void output(int node, int acc, int ch, int m, int n) {
+        if (rng.nextInt(3) == 0) {
+            add(node, writeAddr(node, accWords(m, n)), GemmReference.READ_ACC, rng.nextBoolean(), acc, ch, 0, m, n, 0, 0);
+        } else {
+            add(node, writeAddr(node, m * cdiv(n, p.gemm().cols())), GemmReference.STORE, rng.nextBoolean(), acc, ch, 0,
+                    m, n, 0, 0);
         }
     }
 
@@ -276,7 +291,8 @@ public final class ChipPrograms {
             case 1 -> add(node, p.memWords() - count + 1 + rng.nextInt(4), GemmReference.LOAD_B, false, 0, 0, 0, count, 0, 0, 0);
             case 2 -> add(node, rng.nextBoolean() ? 0xFFFFFFF0L : p.memWords() - 1, GemmReference.STORE, false, 0, 0, 0, 2,
                     g.cols() + 1, 0, 0);
-            case 3 -> add(node, readAddr(4), GemmReference.READ_ACC, false, 0, 0, 0, 1, 1, 0, 0);
+            case 3 -> add(node, p.memWords() - accWords(m, n) + 1 + rng.nextInt(4), GemmReference.READ_ACC, false, 0, 0, 0,
+                    m, n, 0, 0);
             case 4 -> add(node, 0, 9 + rng.nextInt(7), false, 0, 0, 0, count, n, k, 0);
             case 5 -> add(node, readAddr(count), GemmReference.LOAD_A, false, 0, 0, 0, count, 0, 0, 1 + rng.nextInt(0x7FFFF));
             case 6 -> add(node, readAddr(1), GemmReference.LOAD_SCALE, false, 0, 0, 0, 0, 0, 0, 0);

@@ -1,7 +1,6 @@
 package org.chiltepin.verif.chip;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.random.MersenneTwister;
@@ -73,7 +72,7 @@ public final class ChipWorkloads {
             }
             mem[i] = word;
         }
-        Traffic traffic = new Traffic(k, control, memoryNode);
+        MeshTraffic traffic = new MeshTraffic(k, control, memoryNode);
         TilePlan a = new TilePlan(e, first, traffic, 0);
         TilePlan b = new TilePlan(e, second, traffic, 0);
         List<List<HostCommand>> phases = new ArrayList<>();
@@ -96,7 +95,7 @@ public final class ChipWorkloads {
                 long src = viaTile ? ChipReference.tileAddress(first, ((j - 1) % 2) * half) : h + (long) (j - 1) * d;
                 if (viaTile) {
                     b.add(src, Command.of(GemmReference.LOAD_B, b.tag, false, bt, 0, 0, d, 0, 0), 0, 0);
-                    traffic.chunks(second, src, d, true, first);
+                    traffic.transfer(first, second, src, d, true);
                 } else {
                     b.load(GemmReference.LOAD_B, bt, src, d);
                 }
@@ -107,7 +106,7 @@ public final class ChipWorkloads {
             a.out.clear();
             b.out.clear();
         }
-        return new Chain(phases, mem, 2L * blocks * d * d * cols, traffic.flits);
+        return new Chain(phases, mem, 2L * blocks * d * d * cols, traffic.flits());
     }
 
     /** G GEMMs of M×K by K×N on the GEMM tiles {@code tiles} (node numbers) of a k-column mesh. */
@@ -177,7 +176,7 @@ public final class ChipWorkloads {
                 mem[bBase[i] + w] = word;
             }
         }
-        Traffic traffic = new Traffic(k, control, memoryNode);
+        MeshTraffic traffic = new MeshTraffic(k, control, memoryNode);
         List<List<HostCommand>> perTile = new ArrayList<>();
         int outNext = outBase;
         for (int ti = 0; ti < t; ti++) {
@@ -196,7 +195,7 @@ public final class ChipWorkloads {
             outNext = plan.gemm(aMems, bMems, rowsPer, kk, colsPer, col0, outNext);
             perTile.add(plan.out);
         }
-        return new Workload(interleave(perTile), mem, (long) g * m * kk * n, traffic.flits);
+        return new Workload(interleave(perTile), mem, (long) g * m * kk * n, traffic.flits());
     }
 
     /** The tiles' programs interleaved command by command (the host feeds them round robin). */
@@ -220,7 +219,7 @@ public final class ChipWorkloads {
     private static final class TilePlan {
         final GemmReference.Params e;
         final int node;
-        final Traffic traffic;
+        final MeshTraffic traffic;
         final List<HostCommand> out = new ArrayList<>();
         int tag;
         int bBuf;
@@ -228,7 +227,7 @@ public final class ChipWorkloads {
         int aBuf;
         final int blockCols;
 
-        TilePlan(GemmReference.Params e, int node, Traffic traffic, int blockCols) {
+        TilePlan(GemmReference.Params e, int node, MeshTraffic traffic, int blockCols) {
             this.e = e;
             this.node = node;
             this.traffic = traffic;
@@ -314,63 +313,6 @@ public final class ChipWorkloads {
             bBuf ^= 1;
             int nBlocks = Math.min(bn, colsPer - c0) / cols;
             load(GemmReference.LOAD_B, bAt[s], bMem[job] + (long) (c0 / cols) * kk, nBlocks * kk);
-        }
-    }
-
-    /** Flits per directed link ("x,y->x,y"; "mem.inject" and "mem.eject" for the memory tile's local links). */
-    private static final class Traffic {
-        final int k;
-        final int control;
-        final int memory;
-        final Map<String, Long> flits = new HashMap<>();
-
-        Traffic(int k, int control, int memory) {
-            this.k = k;
-            this.control = control;
-            this.memory = memory;
-        }
-
-        void command(int node, long memAddr, int readWords, int writeWords) {
-            route(control, node, 3);
-            route(node, control, 2);
-            chunks(node, memAddr, readWords, true, memory);
-            chunks(node, memAddr, writeWords, false, memory);
-        }
-
-        /** A move of {@code words} words from or to {@code target} (the memory tile, or a GEMM tile's result buffer). */
-        void chunks(int node, long addr, int words, boolean read, int target) {
-            long a = addr;
-            int left = words;
-            while (left > 0) {
-                int chunk = (int) Math.min(left, 16 - (a % 16));
-                route(node, target, read ? 1 : 1 + chunk);
-                route(target, node, read ? 1 + chunk : 1);
-                a += chunk;
-                left -= chunk;
-            }
-        }
-
-        private void route(int from, int to, int n) {
-            if (from == memory) {
-                flits.merge("mem.inject", (long) n, Long::sum);
-            }
-            if (to == memory) {
-                flits.merge("mem.eject", (long) n, Long::sum);
-            }
-            int x = from % k;
-            int y = from / k;
-            int dx = to % k;
-            int dy = to / k;
-            while (x != dx) {
-                int nx = x + Integer.signum(dx - x);
-                flits.merge(x + "," + y + "->" + nx + "," + y, (long) n, Long::sum);
-                x = nx;
-            }
-            while (y != dy) {
-                int ny = y + Integer.signum(dy - y);
-                flits.merge(x + "," + y + "->" + x + "," + ny, (long) n, Long::sum);
-                y = ny;
-            }
         }
     }
 }

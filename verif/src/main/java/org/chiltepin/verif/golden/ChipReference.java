@@ -176,13 +176,23 @@ public final class ChipReference {
         }
     }
 
-    /** Words a command moves between the tile and memory (0 for commands without DMA). */
+    /**
+     * Words a command moves between the tile and memory (0 for commands without DMA): a word per
+     * LOAD beat, a word per STORE beat, ⌈cols / 2⌉ words per READ_ACC beat (two int32 lanes a word).
+     */
     public long dmaWords(GemmReference.Command c) {
+        long beats = (long) c.count() * ((c.n() + p.gemm().cols() - 1) / p.gemm().cols());
         return switch (c.opcode()) {
             case GemmReference.LOAD_A, GemmReference.LOAD_B, GemmReference.LOAD_SCALE -> c.count();
-            case GemmReference.STORE -> (long) c.count() * ((c.n() + p.gemm().cols() - 1) / p.gemm().cols());
+            case GemmReference.STORE -> beats;
+            case GemmReference.READ_ACC -> beats * accWordsPerBeat();
             default -> 0;
         };
+    }
+
+    /** Memory words of one READ_ACC beat: two int32 lanes a word. */
+    private int accWordsPerBeat() {
+        return (p.gemm().cols() + 1) / 2;
     }
 
     public void execute(HostCommand hc) {
@@ -217,7 +227,7 @@ public final class ChipReference {
             respond(hc, BAD_MEM, 0);
             return;
         }
-        if (op == GemmReference.READ_ACC || c.reserved() != 0) {
+        if (c.reserved() != 0) {
             respond(hc, GemmReference.BAD_OPCODE, 0);
             return;
         }
@@ -248,9 +258,17 @@ public final class ChipReference {
         GemmReference.Response r = engine.responses().get(before.size());
         List<GemmReference.Beat> beats = engine.beats();
         long[] target = fromTile ? buffers.get(hc.node()) : memory;
-        long base = fromTile ? bufWord : a;
+        long at = fromTile ? bufWord : a;
         for (int i = beatsBefore; i < beats.size(); i++) {
-            target[(int) (base + i - beatsBefore)] = pack(beats.get(i).lanes());
+            long[] lanes = beats.get(i).lanes();
+            if (op == GemmReference.READ_ACC) {
+                for (int j = 0; j < accWordsPerBeat(); j++) {
+                    long high = 2 * j + 1 < lanes.length ? lanes[2 * j + 1] : 0;
+                    memory[(int) at++] = (lanes[2 * j] & 0xFFFFFFFFL) | high << 32;
+                }
+            } else {
+                target[(int) at++] = pack(lanes);
+            }
         }
         responses.add(new Response(hc.node(), r.tag(), r.opcode(), r.status(), r.value()));
     }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.verif.chip.ChipHarness;
 import org.chiltepin.verif.golden.LlamaInt8Weights;
@@ -26,13 +27,15 @@ public final class ChipLlama implements LlamaEngine {
     private final LlamaIntReference chip;
     private final LlamaIntReference golden;
     private final ChipMatVec gemv;
+    private final ChipVectorOps vector;
+    private final ChipKvRows kv;
     private final String chipName;
     private final List<Token> tokens = new ArrayList<>();
 
     /** One position's figures. */
-    public record Token(int pos, int chipId, int goldenId, ChipMatVec.Stats stats) {
+    public record Token(int pos, int chipId, int goldenId, ChipMatVec.Stats stats, ChipVectorOps.Stats vector) {
         public boolean matches() {
-            return chipId == goldenId && stats.mismatches == 0;
+            return chipId == goldenId && stats.mismatches == 0 && vector.mismatches == 0;
         }
     }
 
@@ -43,8 +46,8 @@ public final class ChipLlama implements LlamaEngine {
      */
     public ChipLlama(LlamaInt8Weights weights, ChipConfig config, Supplier<ChipHarness> compile, String chipName) {
         LlamaConfig c = weights.config;
-        gemv = new ChipMatVec(config, compile);
-        chip = new LlamaIntReference(weights, new LlamaVectorProgram(c.seqLen(), c.headSize()), gemv);
+        Supplier<ChipHarness> shared = ChipRunner.once(compile);
+        gemv = new ChipMatVec(config, shared);
         golden = new LlamaIntReference(weights, new LlamaVectorProgram(c.seqLen(), c.headSize()));
         this.chipName = chipName;
         for (int l = 0; l < c.nLayers(); l++) {
@@ -54,6 +57,14 @@ public final class ChipLlama implements LlamaEngine {
             }
         }
         gemv.requireFits(weights.classifier, chipName);
+        if (!config.hasVector()) {
+            throw new ConfigException("--chip", "must have a vector tile (the model's vector operations run there)",
+                    chipName);
+        }
+        ChipRunner session = ChipRunner.sim(config, shared);
+        vector = new ChipVectorOps(session, new LlamaVectorProgram(c.seqLen(), c.headSize()));
+        kv = new ChipKvRows(session, c, chipName);
+        chip = new LlamaIntReference(weights, vector, gemv, kv);
     }
 
     @Override
@@ -69,8 +80,9 @@ public final class ChipLlama implements LlamaEngine {
     @Override
     public int step(int token, int pos) {
         gemv.nextToken();
+        vector.nextToken();
         int id = chip.step(token, pos);
-        tokens.add(new Token(pos, id, golden.step(token, pos), gemv.token()));
+        tokens.add(new Token(pos, id, golden.step(token, pos), gemv.token(), vector.token()));
         return id;
     }
 
@@ -78,17 +90,19 @@ public final class ChipLlama implements LlamaEngine {
         return tokens;
     }
 
-    /** True when every position's id (and every GEMV's int32 result) equals the golden model's. */
+    /**
+     * True when every position's id, every GEMV's int32 result, every vector-tile result and every
+     * gathered K/V row equal the golden model's.
+     */
     public boolean matches() {
-        return tokens.stream().allMatch(Token::matches);
+        return kv.mismatches() == 0 && tokens.stream().allMatch(Token::matches);
     }
 
     @Override
     public void report(PrintWriter o) {
         o.printf("  chip        %s, %d GEMM tiles; weight GEMVs on the GEMM tiles (co-simulated RTL)%n", chipName,
                 ChipHarness.params(gemv.config()).gemmNodes().size());
-        o.println("  vector ops  host-side golden (LlamaVectorProgram), vector tile not yet on the chip; attention"
-                + " scores and weighted values host-side too");
+        vectorReport(o);
         o.println("  pos  id(chip) id(golden)  GEMM cycles  port bytes  weight bytes  roofline cycles  attained  MAC util");
         for (Token t : tokens) {
             ChipMatVec.Stats s = t.stats;
@@ -108,6 +122,24 @@ public final class ChipLlama implements LlamaEngine {
                 100.0 * bytes / PORT_BYTES_PER_CYCLE / Math.max(1, all.cycles), 100.0 * utilization(all),
                 100.0 * all.arrayMacs / Math.max(1, peak(all.cycles)));
         o.printf("  ids match the integer golden model: %s%n", matches() ? "yes" : "no");
+    }
+
+    /** Which operations ran on the vector tile, its figures per token, and what stayed host-side. */
+    private void vectorReport(PrintWriter o) {
+        ChipVectorOps.Stats v = vector.total();
+        int n = Math.max(1, tokens.size());
+        o.printf("  vector ops  on the vector tile (node %d): %s — %.0f programs, %.0f commands, %.0f cycles per token;"
+                + " results equal to LlamaVectorProgram: %s (%d mismatches)%n", ChipHarness.params(gemv.config()).vectorNode(),
+                String.join(", ", v.commandsPerOp.keySet()), (double) v.programs / n, (double) v.commands / n,
+                (double) v.cycles / n, v.mismatches == 0 ? "yes" : "no", v.mismatches);
+        o.printf("  KV tile     node %d: one sequence per layer, %d APPENDs and %d GATHERs per token (%.0f KV commands,"
+                + " %.0f cycles per token); gathered rows equal to the appended: %s (%d mismatches); holds %d positions%n",
+                ChipHarness.params(gemv.config()).kvNode(), config().nLayers() * config().nKvHeads(), 2 * config().nLayers(),
+                (double) kv.commands() / n, (double) kv.cycles() / n, kv.mismatches() == 0 ? "yes" : "no", kv.mismatches(),
+                kv.capacity());
+        o.printf("  host-side   attention scores q·k and weighted values p·v (on the gathered rows), the rows' scales;"
+                + " %.0f int8 bytes/token repacked by the host (QUANT results stored as int32 words → GEMV operands)%n",
+                (double) v.repackBytes / n);
     }
 
     private long peak(long cycles) {

@@ -46,6 +46,7 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
     private final int mBlocks;
     private final Map<QMatrix, Plan> plans = new IdentityHashMap<>();
     private final Stats total = new Stats();
+    private final ChipEvents events;
     private Stats token = new Stats();
 
     /** Figures of a span of GEMVs: chip cycles, memory-port bytes, useful and array MACs, checks. */
@@ -58,8 +59,16 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         public long arrayMacs;
         public long weightBytes;
         public long mismatches;
+        /** On-chip SRAM bytes read or written and mesh flit-hops, counted from the programs ({@link ChipEvents}). */
+        public long sramBytes;
+        public long linkFlitHops;
+        /** Memory-port bytes of the weight loads (LOAD_B), the part a batch of activation rows shares. */
+        public long loadBBytes;
 
         void add(Stats s) {
+            loadBBytes += s.loadBBytes;
+            sramBytes += s.sramBytes;
+            linkFlitHops += s.linkFlitHops;
             gemvs += s.gemvs;
             cycles += s.cycles;
             bytesRead += s.bytesRead;
@@ -82,6 +91,7 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         p = ChipHarness.params(config);
         g = p.gemm();
         tiles = p.gemmNodes().stream().sorted().toList();
+        events = new ChipEvents(config);
         mBlocks = (8 + g.rows() - 1) / g.rows();
         if (8 % g.cols() != 0 || 8 % g.rows() != 0) {
             throw new IllegalArgumentException("GEMM rows and cols must divide 8 (a result word holds 8 lanes), got "
@@ -140,6 +150,10 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
         s.arrayMacs = prog.arrayMacs;
         s.weightBytes = (long) m.rows() * m.cols();
         s.mismatches = Arrays.equals(acc, want) ? 0 : 1;
+        ChipEvents.Counts ev = events.of(prog.commands);
+        s.sramBytes = ev.sramBytes();
+        s.linkFlitHops = ev.linkFlitHops();
+        s.loadBBytes = ev.loadBBytes();
         token.add(s);
         total.add(s);
         return acc;

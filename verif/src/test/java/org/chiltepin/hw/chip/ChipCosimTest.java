@@ -32,7 +32,10 @@ class ChipCosimTest {
         assertTrue(r.passed(), what + ": " + r.failures() + " failures, first: " + String.join("\n", r.mismatches()));
     }
 
-    /** One GEMM per tile through memory, then each misaddressed kind once; no stalls. */
+    /**
+     * One GEMM per tile through memory (results by STORE and by READ_ACC), then each misaddressed
+     * kind once; no stalls.
+     */
     @Test
     void directedGemmsAndErrors() {
         ChipHarness h = minimal();
@@ -50,10 +53,11 @@ class ChipCosimTest {
             cmds.add(new ChipReference.HostCommand(node, 50, GemmReference.Command.of(GemmReference.LOAD_SCALE, tag++, false, 0, 0, 0, 4, 0, 0)));
             cmds.add(new ChipReference.HostCommand(node, 0, GemmReference.Command.of(GemmReference.COMPUTE, tag++, false, 0, 0, 0, 4, 4, 3)));
             cmds.add(new ChipReference.HostCommand(node, 2048 + 100 * node, GemmReference.Command.of(GemmReference.STORE, tag++, false, 0, 0, 0, 4, 4, 0)));
+            cmds.add(new ChipReference.HostCommand(node, 3000 + 100 * node, GemmReference.Command.of(GemmReference.READ_ACC, tag++, false, 0, 0, 0, 4, 3, 0)));
         }
         cmds.add(new ChipReference.HostCommand(1, 0, GemmReference.Command.of(GemmReference.FENCE, tag++, false, 0, 0, 0, 0, 0, 0)));
         cmds.add(new ChipReference.HostCommand(2, 4095, GemmReference.Command.of(GemmReference.LOAD_A, tag++, false, 0, 0, 0, 2, 0, 0)));
-        cmds.add(new ChipReference.HostCommand(3, 0, GemmReference.Command.of(GemmReference.READ_ACC, tag++, false, 0, 0, 0, 1, 1, 0)));
+        cmds.add(new ChipReference.HostCommand(3, 4090, GemmReference.Command.of(GemmReference.READ_ACC, tag++, false, 0, 0, 0, 4, 3, 0)));
         Report r = h.run(java.util.List.of(cmds), mem, 1, Stalls.NONE);
         assertPassed(r, "directed");
         assertEquals(cmds.size(), r.responses());
