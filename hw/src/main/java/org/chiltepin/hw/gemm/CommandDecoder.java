@@ -31,6 +31,11 @@ final class CommandDecoder extends HdlArea {
         return config.fpgaProfile() ? 3 : 2;
     }
 
+    /** Cycles from acceptance to the dispatcher's decision: the stages and, in the FPGA profile, the serial range products. */
+    static int cycles(GemmConfig config) {
+        return stages(config) + (config.serialMultipliers() ? productSteps(config) : 0);
+    }
+
     /** Stage 1 holds a command (cmd_word and its range products). */
     final Bool cmdValid;
     /** FPGA profile: the range stage holds a command (rng_*); null otherwise. */
@@ -72,6 +77,16 @@ final class CommandDecoder extends HdlArea {
     final Bool advance;
     /** FPGA profile: stage 1 hands its command to the range stage this cycle; null otherwise. */
     private final Bool rngLoad;
+    /**
+     * Serial multipliers ({@link GemmConfig#serialMultipliers()}): stage 1's range products are done ({@code cmd_products_ready}): they are
+     * {@link SerialMultiplier}s started when the command is accepted; null otherwise.
+     */
+    private final Bool productsReady;
+    /** Operand and product wiring of the range products (stage 1). */
+    private final Bits raw;
+    private final Bits cmd;
+    private final Bool take;
+    private final int productSteps;
     /** The registered decode, {@code dec_*}. */
     final Decoded dec;
 
@@ -84,18 +99,21 @@ final class CommandDecoder extends HdlArea {
         boolean ws = config.weightStationary();
         int rangeWidth = config.rangeWidth();
 
-        Bits raw = sAxisCmd.payload();
-        Bool take = sAxisCmd.fire();
+        raw = sAxisCmd.payload();
+        take = sAxisCmd.fire();
         boolean split = config.fpgaProfile();
+        productSteps = config.serialMultipliers() ? productSteps(config) : 0;
+        productsReady = config.serialMultipliers() ? named(bool(), "cmd_products_ready") : null;
         cmdValid = regInit(bool(), bool(false));
         rngValid = split ? regInit(bool(), bool(false)) : null;
         decValid = regInit(bool(), bool(false));
         cmdWord = regNextWhen(raw, take);
-        Bits cmd = cmdWord;
+        cmd = cmdWord;
         // The decoded command is registered: the dispatcher's hazard checks and unit loads start
         // from flip-flops, not from the end of the range multipliers.
         advance = and(split ? rngValid : cmdValid, or(not(decValid), canIssue));
-        rngLoad = split ? and(cmdValid, or(not(rngValid), advance)) : null;
+        Bool moveOn = split ? or(not(rngValid), advance) : null;
+        rngLoad = !split ? null : and(cmdValid, productsReady == null ? moveOn : and(productsReady, moveOn));
         // The fields and checks come from the stage before dec_*; the range ends from stage 1.
         Bits word = late(cmd, "word");
         cmdOpcode = field(word, GemmCommand.OPCODE);
@@ -160,17 +178,17 @@ final class CommandDecoder extends HdlArea {
         Bool aFactorsFit = late(named(and(not(beyond(aF1, config.aDepth())), not(beyond(aF2, config.aDepth()))),
                 "a_factors_fit"), "a_factors_fit");
         int aw = aBits + 1;
-        UInt aSpan = product(take, "cmd_a_span",
-                ws ? ceilDiv(raw, GemmCommand.K, logRows, aw) : ceilDiv(raw, GemmCommand.COUNT, logRows, aw),
-                ws ? low(raw, GemmCommand.COUNT, aw) : low(raw, GemmCommand.K, aw));
+        UInt aSpan = product("cmd_a_span",
+                w -> ws ? ceilDiv(w, GemmCommand.K, logRows, aw) : ceilDiv(w, GemmCommand.COUNT, logRows, aw),
+                w -> ws ? low(w, GemmCommand.COUNT, aw) : low(w, GemmCommand.K, aw));
         cmdAEnd = late(end(addr0, aSpan, "cmd_a_end"), "a_end");
         int bBlocks = ws ? config.bDepth() / rows : config.bDepth();
         int bBlockBits = GemmConfig.log2(bBlocks) + 1;
         UInt bF2 = ws ? kBlocks : resize(k, ADDR);
         Bool bFactorsFit = late(named(and(not(beyond(nBlocks, bBlocks)), not(beyond(bF2, bBlocks))), "b_factors_fit"),
                 "b_factors_fit");
-        UInt bProduct = product(take, "cmd_b_span", ceilDiv(raw, GemmCommand.N, logCols, bBlockBits),
-                ws ? ceilDiv(raw, GemmCommand.K, logRows, bBlockBits) : low(raw, GemmCommand.K, bBlockBits));
+        UInt bProduct = product("cmd_b_span", w -> ceilDiv(w, GemmCommand.N, logCols, bBlockBits),
+                w -> ws ? ceilDiv(w, GemmCommand.K, logRows, bBlockBits) : low(w, GemmCommand.K, bBlockBits));
         UInt bSpan = ws ? shiftLeft(bProduct, logRows) : bProduct;
         cmdBEnd = late(end(addr1, bSpan, "cmd_b_end"), "b_end");
         int accBlocks = config.accDepth() / rows;
@@ -178,16 +196,16 @@ final class CommandDecoder extends HdlArea {
         Bool outFits = named(and(not(beyond(count, config.accDepth())), not(beyond(nBlocks, config.accDepth()))),
                 "out_factors_fit");
         Bool outFactorsFit = late(outFits, "out_factors_fit");
-        UInt outRows = product(take, "cmd_out_rows", low(raw, GemmCommand.COUNT, cBits + 1),
-                ceilDiv(raw, GemmCommand.N, logCols, cBits + 1));
+        UInt outRows = product("cmd_out_rows", w -> low(w, GemmCommand.COUNT, cBits + 1),
+                w -> ceilDiv(w, GemmCommand.N, logCols, cBits + 1));
         cmdOutRows = late(outRows, "out_rows");
         cmdOutEnd = late(end(addr0, outRows, "cmd_out_end"), "out_end");
         Bool accFactorsFit = ws ? outFactorsFit
                 : late(named(and(not(beyond(mBlocks, accBlocks)), not(beyond(nBlocks, accBlocks))), "acc_factors_fit"),
                         "acc_factors_fit");
         cmdAccRows = ws ? outRows
-                : shiftLeft(product(take, "cmd_acc_blocks", ceilDiv(raw, GemmCommand.COUNT, logRows, blockBits),
-                        ceilDiv(raw, GemmCommand.N, logCols, blockBits)), logRows);
+                : shiftLeft(product("cmd_acc_blocks", w -> ceilDiv(w, GemmCommand.COUNT, logRows, blockBits),
+                        w -> ceilDiv(w, GemmCommand.N, logCols, blockBits)), logRows);
         cmdAccEnd = late(end(addr2, cmdAccRows, "cmd_acc_end"), "acc_end");
         cmdScaleEnd = late(add(named(resize(addr1, ADDR), "cmd_scale_base"), named(resize(n, ADDR), "cmd_scale_span")),
                 "scale_end");
@@ -223,7 +241,10 @@ final class CommandDecoder extends HdlArea {
         // Stage 1 takes a command when it is empty or hands its command on to an empty stage 2;
         // the ready does not wait for the dispatcher (one bubble when both stages are full).
         // With the range stage: when any stage is empty, the stages behind it move up.
-        assign(sAxisCmd.ready(), split ? or(not(cmdValid), or(not(rngValid), not(decValid))) : or(not(cmdValid), not(decValid)));
+        // With serial multipliers stage 1 also waits for its range products.
+        Bool room = split ? or(not(rngValid), not(decValid)) : null;
+        assign(sAxisCmd.ready(), split ? or(not(cmdValid), productsReady == null ? room : and(productsReady, room))
+                : or(not(cmdValid), not(decValid)));
         when(take, () -> assign(cmdValid, bool(true))).elseWhen(split ? rngLoad : advance, () -> assign(cmdValid, bool(false)));
         if (split) {
             when(rngLoad, () -> assign(rngValid, bool(true))).elseWhen(advance, () -> assign(rngValid, bool(false)));
@@ -354,9 +375,47 @@ final class CommandDecoder extends HdlArea {
         return add(named(resize(base, w), name + "_base"), named(resize(span, w), name + "_span"));
     }
 
-    /** A range product, registered with the command word it was computed from. */
-    private static UInt product(Bool take, String name, UInt a, UInt b) {
-        return named(regNextWhen(mul(named(a, name + "_a"), named(b, name + "_b")), take), name);
+    /**
+     * A range product of two operands of the command word: registered with the word it was
+     * computed from; with serial multipliers a {@link SerialMultiplier} started when the word is
+     * accepted ({@code b} from the incoming word, zero-extended to {@link #productSteps} bits;
+     * {@code a} from {@code cmd_word}), done {@link #productSteps} cycles later.
+     */
+    private UInt product(String name, java.util.function.Function<Bits, UInt> a, java.util.function.Function<Bits, UInt> b) {
+        if (productsReady == null) {
+            return named(regNextWhen(mul(named(a.apply(raw), name + "_a"), named(b.apply(raw), name + "_b")), take), name);
+        }
+        UInt aOp = named(a.apply(cmd), name + "_a");
+        UInt bOp = named(b.apply(raw), name + "_b");
+        int width = widthOf(aOp) + widthOf(bOp);
+        SerialMultiplier m = new SerialMultiplier(name + "_multiplier", take, asBits(aOp),
+                asBits(resize(bOp, productSteps)), false);
+        if (!productsDriven) { // the multipliers start together and take the same steps
+            productsDriven = true;
+            assign(productsReady, not(m.busy));
+        }
+        // The product's bits above width(a) + width(b) are zero (b was zero-extended).
+        if (productSteps > widthOf(bOp)) {
+            dropBits(m.product, widthOf(m.product) - 1, width, name + "_high_zeros");
+        }
+        return named(resize(asUInt(m.product), width), name);
+    }
+
+    private boolean productsDriven;
+
+    /**
+     * Serial multipliers: steps of the range multipliers, the widest of their {@code b} operands (the
+     * range stage waits that long after a command's acceptance).
+     */
+    static int productSteps(GemmConfig config) {
+        int rows = config.rows();
+        int aw = GemmConfig.log2(config.aDepth()) + 1;
+        int bBlocks = config.weightStationary() ? config.bDepth() / rows : config.bDepth();
+        int bBlockBits = GemmConfig.log2(bBlocks) + 1;
+        int cBits = GemmConfig.log2(config.accDepth());
+        int blockBits = GemmConfig.log2(config.accDepth() / rows) + 1;
+        int steps = Math.max(aw, Math.max(bBlockBits, cBits + 1));
+        return config.weightStationary() ? steps : Math.max(steps, blockBits);
     }
 
     /** The low {@code width} bits of a command field (zero-extended if the field is narrower). */

@@ -41,6 +41,16 @@ final class RequantPipeline extends HdlArea {
     /** A whole word (its last group) leaves S5: the queue entry {@code {lanes, last}}. */
     final Bool pushWord;
     final Bits queued;
+    /**
+     * {@link GemmConfig#serialMultipliers()}: each lane's {@link SerialMultiplier} (S2 then lasts {@link #MULT_CYCLES} cycles
+     * and takes a new group only when empty); null otherwise.
+     */
+    final SerialMultiplier[] serial;
+    /** FPGA profile: S2 can take a group this cycle (its multiplier is idle); null otherwise (always free). */
+    final Bool s2Free;
+
+    /** Cycles S2 holds a group with serial multipliers: one per bit of the multiplier. */
+    static final int MULT_CYCLES = GemmConfig.MULT_WIDTH;
 
     /**
      * What S1 feeds in: {@code processing} high for a group of lanes this cycle, which group (null
@@ -49,6 +59,11 @@ final class RequantPipeline extends HdlArea {
      */
     record Input(Bool processing, UInt group, Bits source, Bool last, Bool store, Bool relu, Bits mask, SInt[] mult,
             UInt[] shift) {
+    }
+
+    /** The serial multipliers finish this cycle (they run in lockstep). */
+    private Bool serialDone() {
+        return serial[0].done;
     }
 
     RequantPipeline(GemmConfig config, Input in) {
@@ -61,6 +76,7 @@ final class RequantPipeline extends HdlArea {
         int groupBits = groups > 1 ? Math.max(1, GemmConfig.log2(groups)) : 0;
         int pw = GemmConfig.ACC_WIDTH + GemmConfig.MULT_WIDTH;
         int aw = GemmConfig.ACC_WIDTH;
+        boolean sequential = config.serialMultipliers();
         s2 = new RequantStage("s2", lanes, groupBits);
         s3 = new RequantStage("s3", lanes, groupBits);
         s4 = new RequantStage("s4", lanes, groupBits);
@@ -75,23 +91,36 @@ final class RequantPipeline extends HdlArea {
         s4Exact = new Bool[lanes];
         s5Value = new SInt[lanes];
         rqInt8 = new SInt[lanes];
+        serial = sequential ? new SerialMultiplier[lanes] : null;
         for (int l = 0; l < lanes; l++) {
             s2Acc[l] = reg(sint(aw));
-            s2Mult[l] = reg(sint(GemmConfig.MULT_WIDTH));
+            s2Mult[l] = sequential ? sint(GemmConfig.MULT_WIDTH) : reg(sint(GemmConfig.MULT_WIDTH));
             s2Shift[l] = reg(uint(GemmConfig.SHIFT_WIDTH));
-            s3Product[l] = reg(sint(pw));
+            s3Product[l] = sequential ? sint(pw) : reg(sint(pw));
             s3Amount[l] = reg(uint(6));
             s3Exact[l] = reg(bool());
             s4Partial[l] = reg(sint(pw));
             s4Exact[l] = reg(bool());
             s5Value[l] = reg(sint(pw));
+            if (sequential) {
+                named(s2Mult[l], "s2_mult_" + l);
+                assign(s2Mult[l], sint(0, GemmConfig.MULT_WIDTH)); // read only when a group enters S2
+                serial[l] = new SerialMultiplier("s2_multiplier_" + l, processing, asBits(s2Acc[l]), asBits(s2Mult[l]), true);
+            }
         }
         assembled = new SInt[(groups - 1) * lanes]; // the last group goes to the queue directly
         for (int j = 0; j < assembled.length; j++) {
             assembled[j] = reg(sint(aw));
         }
 
-        assign(s2.valid, processing);
+        if (sequential) { // S2 holds its group until the multiplier's last step
+            s2Free = named(not(s2.valid), "s2_free");
+            when(processing, () -> assign(s2.valid, bool(true)))
+                    .elseWhen(serialDone(), () -> assign(s2.valid, bool(false)));
+        } else {
+            s2Free = null; // a constant would be an unused named wire (lint)
+            assign(s2.valid, processing);
+        }
         when(processing, () -> {
             assign(s2.last, in.last());
             assign(s2.store, in.store());
@@ -120,7 +149,8 @@ final class RequantPipeline extends HdlArea {
                 assign(s2.laneValid[l], valid);
             }
         });
-        s3.follow(s2);
+        Bool s2Out = sequential ? serialDone() : s2.valid;
+        s3.follow(s2, s2Out);
         s4.follow(s3);
         s5.follow(s4);
         for (int l = 0; l < lanes; l++) {
@@ -130,8 +160,14 @@ final class RequantPipeline extends HdlArea {
             UInt capped = named(uint(6), "s2_amount_" + l);
             when(ge(less, uint(64, GemmConfig.SHIFT_WIDTH)), () -> assign(capped, uint(63, 6)))
                     .otherwise(() -> assign(capped, resize(less, 6)));
-            when(s2.valid, () -> {
-                assign(s3Product[lane], mul(s2Acc[lane], s2Mult[lane]));
+            if (sequential) {
+                // The multiplier's registers are S3's product: S2 takes no group in its done cycle.
+                assign(s3Product[lane], asSInt(serial[lane].product));
+            }
+            when(s2Out, () -> {
+                if (!sequential) {
+                    assign(s3Product[lane], mul(s2Acc[lane], s2Mult[lane]));
+                }
                 assign(s3Exact[lane], exact);
                 assign(s3Amount[lane], mux(exact, uint(0, 6), capped));
             });

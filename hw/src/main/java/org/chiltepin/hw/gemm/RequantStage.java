@@ -29,8 +29,13 @@ final class RequantStage {
 
     /** Takes the previous stage's control every cycle (its data only when it is valid). */
     void follow(RequantStage previous) {
-        assign(valid, previous.valid);
-        when(previous.valid, () -> {
+        follow(previous, previous.valid);
+    }
+
+    /** Takes the previous stage's control when it hands its group on ({@code move}). */
+    void follow(RequantStage previous, Bool move) {
+        assign(valid, move);
+        when(move, () -> {
             assign(last, previous.last);
             assign(store, previous.store);
             assign(relu, previous.relu);

@@ -1,45 +1,47 @@
 package org.chiltepin.verif.runtime;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.verif.chip.ChipHarness;
+import org.chiltepin.verif.chip.ChipSession;
 import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.ChipReference.HostCommand;
 import org.chiltepin.verif.golden.ChipReference.Response;
 
 /**
- * Where the runtime's chip programs run: on the co-simulated RTL ({@link #sim}), checked there
- * response by response and word by word against {@link ChipReference}, or on that golden model
- * alone ({@link #golden}, for fast tests of the programs themselves). Either way the caller reads
- * results from the golden model's final memory and responses, which equal the RTL's whenever a
- * run passes (a failing run throws).
+ * A chip that keeps its state between the runtime's programs: on the co-simulated RTL
+ * ({@link #sim}, a {@link ChipSession}: every response and every memory word written checked
+ * against {@link ChipReference}), or the golden model alone ({@link #golden}, for fast tests of
+ * the programs themselves). Either way the caller reads results from the golden model's memory
+ * and responses, which equal the RTL's whenever a program passes (a failing program throws).
  */
 public interface ChipRunner {
 
-    /** A run's outcome: the final memory, every response in program order, and the RTL's figures (0 for golden). */
+    /**
+     * A program's outcome: external memory after it (live: read before the next program), its
+     * responses in program order, and the RTL's cycles and memory-port bytes (0 for golden).
+     */
     record Result(long[] memory, List<Response> responses, long cycles, long bytesRead, long bytesWritten) {
-        /** The response to the command with {@code tag} on {@code node} (the last one, tags may repeat). */
-        public Response response(int node, int tag) {
-            for (int i = responses.size() - 1; i >= 0; i--) {
-                Response r = responses.get(i);
-                if (r.node() == node && r.tag() == tag) {
-                    return r;
-                }
-            }
-            throw new IllegalStateException("no response from node " + node + " with tag " + tag);
-        }
     }
 
     /** The golden model's view of the chip the programs are written for. */
     ChipReference.Params params();
 
-    /** Runs one program (phases in order, a barrier between them) on a chip whose memory starts as {@code memory}. */
-    Result run(List<List<HostCommand>> phases, long[] memory);
+    /**
+     * Writes {@code writes} (memory word → value) into external memory, then runs {@code phases}
+     * (a barrier between them).
+     */
+    Result run(Map<Integer, Long> writes, List<List<HostCommand>> phases);
 
-    /** The golden chip model alone. */
+    /** The golden chip model alone, external memory starting as {@link ChipHarness#FRESH} words. */
     static ChipRunner golden(ChipConfig config) {
         ChipReference.Params p = ChipHarness.params(config);
+        long[] fresh = new long[p.memWords()];
+        Arrays.fill(fresh, ChipHarness.FRESH);
+        ChipReference model = new ChipReference(p, fresh);
         return new ChipRunner() {
             @Override
             public ChipReference.Params params() {
@@ -47,19 +49,21 @@ public interface ChipRunner {
             }
 
             @Override
-            public Result run(List<List<HostCommand>> phases, long[] memory) {
-                ChipReference model = new ChipReference(p, memory);
+            public Result run(Map<Integer, Long> writes, List<List<HostCommand>> phases) {
+                writes.forEach((a, w) -> model.memory()[a] = w);
+                int from = model.responses().size();
                 phases.forEach(model::run);
-                return new Result(model.memory(), model.responses(), 0, 0, 0);
+                return new Result(model.memory(), List.copyOf(model.responses().subList(from, model.responses().size())),
+                        0, 0, 0);
             }
         };
     }
 
-    /** The Verilated chip {@code compile} builds on the first run (no stalls), against the golden model. */
+    /** The Verilated chip {@code compile} builds, one {@link ChipSession} started on the first program. */
     static ChipRunner sim(ChipConfig config, Supplier<ChipHarness> compile) {
         ChipReference.Params p = ChipHarness.params(config);
         return new ChipRunner() {
-            private ChipHarness chip;
+            private ChipSession session;
 
             @Override
             public ChipReference.Params params() {
@@ -67,18 +71,15 @@ public interface ChipRunner {
             }
 
             @Override
-            public Result run(List<List<HostCommand>> phases, long[] memory) {
-                if (chip == null) {
-                    chip = compile.get();
+            public Result run(Map<Integer, Long> writes, List<List<HostCommand>> phases) {
+                if (session == null) {
+                    session = new ChipSession(compile.get());
                 }
-                ChipHarness.Report r = chip.run(phases, memory, 1, ChipHarness.Stalls.NONE);
-                if (!r.passed()) {
-                    throw new IllegalStateException("chip program of " + r.commands() + " commands: " + r.failures()
-                            + " failures, first: " + String.join("; ", r.mismatches()));
-                }
-                ChipReference model = new ChipReference(p, memory);
-                phases.forEach(model::run);
-                return new Result(model.memory(), model.responses(), r.lastResponse(), r.bytesRead(), r.bytesWritten());
+                ChipReference model = session.model();
+                int from = model.responses().size();
+                ChipSession.Report r = session.run(writes, phases);
+                return new Result(model.memory(), List.copyOf(model.responses().subList(from, model.responses().size())),
+                        r.cycles(), r.bytesRead(), r.bytesWritten());
             }
         };
     }

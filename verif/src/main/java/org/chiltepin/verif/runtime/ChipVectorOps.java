@@ -2,10 +2,10 @@ package org.chiltepin.verif.runtime;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.chiltepin.verif.chip.ChipHarness;
 import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.ChipReference.HostCommand;
 import org.chiltepin.verif.golden.LlamaVectorOps;
@@ -33,6 +33,9 @@ import org.chiltepin.verif.golden.VectorReference;
  * {@link ChipMatVec}) — counted as {@link Stats#repackBytes}.
  */
 public final class ChipVectorOps implements LlamaVectorOps {
+    /** The external-memory window the vector programs' operands and results use (reused by every program). */
+    public static final int MEM_BASE = 0;
+    public static final int MEM_WORDS = 4096;
     private final ChipRunner chip;
     private final LlamaVectorProgram ref;
     private final ChipReference.Params p;
@@ -96,7 +99,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
     /** One chip program under construction: its memory image, scratchpad and memory allocation, commands. */
     private final class Program {
         final String op;
-        final long[] memory = new long[p.memWords()];
+        final Map<Integer, Long> writes = new HashMap<>();
         final List<HostCommand> commands = new ArrayList<>();
         int scratch;
         int mem;
@@ -104,7 +107,6 @@ public final class ChipVectorOps implements LlamaVectorOps {
 
         Program(String op) {
             this.op = op;
-            Arrays.fill(memory, ChipHarness.FRESH);
         }
 
         /** Scratchpad room for {@code len} elements, from a row start. */
@@ -120,7 +122,10 @@ public final class ChipVectorOps implements LlamaVectorOps {
         private int memAlloc(int len) {
             int at = mem;
             mem += (int) p.vector().moveWords(len);
-            return at;
+            if (mem > MEM_WORDS) {
+                throw new IllegalStateException(op + ": needs more than the " + MEM_WORDS + " memory words of its window");
+            }
+            return MEM_BASE + at;
         }
 
         /** Index of the command in the program (its response's index too). */
@@ -134,7 +139,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
             int a = memAlloc(v.length);
             for (int i = 0; i < v.length; i++) {
                 long e = LlamaVectorOps.sat32(v[i]) & 0xFFFFFFFFL;
-                memory[a + i / 2] = (i % 2 == 0 ? 0 : memory[a + i / 2]) | e << (32 * (i % 2));
+                writes.merge(a + i / 2, e << (32 * (i % 2)), (x, y) -> x | y);
             }
             commands.add(new HostCommand(node, a, new Command(VectorMachine.LOAD, 0, commands.size() & 0xFF, dst, 0, 0,
                     v.length, 0, 0)));
@@ -155,7 +160,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
         }
 
         void run() {
-            result = chip.run(List.of(commands), memory);
+            result = chip.run(writes, List.of(commands));
             for (int i = 0; i < commands.size(); i++) {
                 ChipReference.Response r = result.responses().get(i);
                 if (r.status() != VectorMachine.OK) {
