@@ -42,9 +42,11 @@ import spinal.lib.Stream;
  * cycles, each loading a block of weights while the previous one streams. Results are written into the accumulators
  * rows + cols + 3 cycles after its last beat, and it responds then. A command passes two decode
  * registers ({@code cmd_word} with its range products, {@code dec_*} with ends, checks and status)
- * and can issue two cycles after it is accepted (three to a unit in the FPGA profile). STORE and READ_ACC emit one beat per cycle after
- * a 7-cycle latency (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue), plus
- * cols / requantLanes − 1 cycles when the lanes are requantized in groups.
+ * and can issue two cycles after it is accepted (five in the FPGA profile: a range stage, registered
+ * hazards, a registered issue decision; plus the serial range products' steps from 8 MACs up). STORE and
+ * READ_ACC emit one beat per cycle after a 7-cycle latency (S0 read, S1 word, S2 operands, S3 product,
+ * S4 shift, S5 round, queue), plus cols / requantLanes − 1 cycles when the lanes are requantized in
+ * groups; with serial multipliers ({@link GemmConfig#serialMultipliers()}) each group holds S2 16 cycles.
  * {@link #latencies} has these numbers for the manifest.
  *
  * <h2>Units</h2>
@@ -203,15 +205,18 @@ public final class GemmEngine extends Block {
     /** The latencies of an engine built from {@code config}. */
     public static Latencies latencies(GemmConfig config) {
         // The FPGA profile's registered hazard checks add a cycle before a command can go to a unit.
-        int decode = CommandDecoder.cycles(config) + (config.fpgaProfile() ? 1 : 0);
+        // The FPGA profile's registered hazard checks add a cycle before a command can go to a
+        // unit, and its registered issue decision one more (also before an immediate answer).
+        int issue = config.fpgaProfile() ? 1 : 0;
+        int decode = CommandDecoder.cycles(config) + 2 * issue;
         // A beat leaves when its last lane group is requantized: groups - 1 cycles after the first;
-        // the FPGA profile's serial multiplier holds each group MULT_CYCLES cycles in S2, and the
+        // a serial multiplier (GemmConfig.serialMultipliers) holds each group MULT_CYCLES cycles in S2, and the
         // next group enters the cycle after.
         int groups = config.cols() / config.requantLanes();
-        int store = config.fpgaProfile()
+        int store = config.serialMultipliers()
                 ? OutputUnit.LATENCY + 2 + RequantPipeline.MULT_CYCLES - 1 + (groups - 1) * (RequantPipeline.MULT_CYCLES + 1)
                 : OutputUnit.LATENCY + 2 + groups - 1;
-        return new Latencies(decode, CommandDecoder.cycles(config) + 1, store, config.rows() + config.cols() + 3);
+        return new Latencies(decode, CommandDecoder.cycles(config) + 1 + issue, store, config.rows() + config.cols() + 3);
     }
 
 }

@@ -17,7 +17,11 @@ import org.chiltepin.verif.golden.GemmReference.Command;
  * store only into their own window of one memory half and load only from the other half; the
  * halves swap every phase, so later phases load what earlier ones stored (DMA chains) and no
  * phase races with itself. With a KV tile a third of the commands are {@link KvMix}'s: KV tile
- * commands and GEMM loads from the KV tile.
+ * commands and GEMM loads from the KV tile. With two or more GEMM tiles an eighth of the commands
+ * move data tile → tile: STOREs into the tile's own result buffer (one half of it, swapping every
+ * phase like memory) and loads from another tile's buffer (the other half), and illegal ones
+ * (a load from the tile's own or a non-GEMM node's buffer, a STORE into another tile's buffer,
+ * a range past the buffer).
  */
 public final class ChipPrograms {
     /** A program and the external memory it starts from. */
@@ -114,6 +118,11 @@ public final class ChipPrograms {
             fill(node, GemmReference.LOAD_B, g.bDepth());
             fill(node, GemmReference.LOAD_SCALE, g.scaleDepth());
             add(node, 0, GemmReference.COMPUTE, false, 0, 0, 0, g.accDepth(), g.cols(), 1, 0);
+            // the result buffer too (tile → tile loads read it)
+            for (int at = 0; at < BUF; at += g.accDepth()) {
+                int rows = Math.min(g.accDepth(), BUF - at);
+                add(node, ChipReference.tileAddress(node, at), GemmReference.STORE, false, 0, 0, 0, rows, g.cols(), 0, 0);
+            }
         }
         if (vector != null) {
             out.add(vector.init(this::readAddr, out.size()));
@@ -125,6 +134,48 @@ public final class ChipPrograms {
         for (int at = 0; at < depth; at += 4096) {
             int count = Math.min(4096, depth - at);
             add(node, rng.nextInt(half() - count + 1), op, false, at, 0, 0, count, 0, 0, 0);
+        }
+    }
+
+    private static final int BUF = ChipReference.TILE_BUFFER_WORDS;
+
+    /** Tile → tile moves: a STORE into this tile's buffer (its write half) or a load from another's (read half). */
+    private void tileToTile(int node) {
+        GemmReference.Params g = p.gemm();
+        int half = BUF / 2;
+        int writeBase = phase % 2 == 0 ? half : 0;
+        int readBase = half - writeBase;
+        int other;
+        do {
+            other = tiles.get(rng.nextInt(tiles.size()));
+        } while (other == node);
+        int op = GemmReference.LOAD_A + rng.nextInt(3);
+        int depth = op == GemmReference.LOAD_A ? g.aDepth() : op == GemmReference.LOAD_B ? g.bDepth() : g.scaleDepth();
+        int count = 1 + rng.nextInt(Math.min(40, depth));
+        int a0 = rng.nextInt(depth - count + 1);
+        int r = rng.nextInt(illegal ? 10 : 8);
+        if (r < 4) {
+            add(node, ChipReference.tileAddress(other, readBase + rng.nextInt(half - count + 1)), op, false, a0, 0, 0, count, 0, 0, 0);
+        } else if (r < 8) {
+            int n = 1 + rng.nextInt(Math.min(3 * g.cols(), g.scaleDepth()));
+            int nb = cdiv(n, g.cols());
+            int m = 1 + rng.nextInt(Math.min(3 * g.rows(), half / nb));
+            int ch = g.cols() * rng.nextInt((g.scaleDepth() - n) / g.cols() + 1);
+            int acc = rng.nextInt(g.accDepth() - m * nb + 1);
+            add(node, ChipReference.tileAddress(node, writeBase + rng.nextInt(half - m * nb + 1)), GemmReference.STORE,
+                    rng.nextBoolean(), acc, ch, 0, m, n, 0, 0);
+        } else {
+            int bad;
+            do {
+                bad = rng.nextInt(64);
+            } while (p.gemmNodes().contains(bad) && bad != node);
+            switch (rng.nextInt(3)) {
+                case 0 -> add(node, ChipReference.tileAddress(bad, readBase), op, false, a0, 0, 0, count, 0, 0, 0); // BAD_TILE
+                case 1 -> add(node, ChipReference.tileAddress(other, BUF - count + 1 + rng.nextInt(4)), op, false, a0, 0, 0, count,
+                        0, 0, 0); // BAD_MEM
+                default -> add(node, ChipReference.tileAddress(other, writeBase), GemmReference.STORE, false, 0, 0, 0, 1, 1, 0,
+                        0); // another tile's buffer: BAD_TILE
+            }
         }
     }
 
@@ -162,6 +213,10 @@ public final class ChipPrograms {
     private void next(int room) {
         GemmReference.Params g = p.gemm();
         int node = tiles.get(rng.nextInt(tiles.size()));
+        if (tiles.size() > 1 && rng.nextInt(8) == 0) {
+            tileToTile(node);
+            return;
+        }
         if (kv != null && rng.nextInt(3) == 0) {
             kv.next(kvOut, illegal);
             return;

@@ -27,6 +27,88 @@ public final class ChipWorkloads {
     public record Workload(List<HostCommand> commands, long[] memory, long macs, Map<String, Long> linkFlits) {
     }
 
+    /** A program of phases (each starts when every response of the previous one is in). */
+    public record Chain(List<List<HostCommand>> phases, long[] memory, long macs, Map<String, Long> linkFlits) {
+    }
+
+    /**
+     * A two-layer chain Y = W2·(W1·X) over {@code blocks} blocks of {@code cols} tokens: tile
+     * {@code first} holds W1 (d × d) in its A scratchpad and computes H = W1·X block by block, tile
+     * {@code second} holds W2 (d × d) and computes Y = W2·H; X comes from and Y goes to memory.
+     * The intermediate H block (d words, a STORE's row-major output is the next layer's B words
+     * with K = d) goes through the first tile's result buffer when {@code viaTile} (the second
+     * tile's LOAD_B pulls it, docs/chip.md §1), else through memory. Phase j runs layer 1 of block
+     * j and layer 2 of block j − 1, so both tiles work at once; d ≤ half the result buffer.
+     */
+    public static Chain chain(ChipReference.Params p, int k, int first, int second, int control, int memoryNode, int d,
+            int blocks, long seed, boolean viaTile) {
+        GemmReference.Params e = p.gemm();
+        int rows = e.rows();
+        int cols = e.cols();
+        int half = ChipReference.TILE_BUFFER_WORDS / 2;
+        int wWords = (d + rows - 1) / rows * d;
+        if (d % rows != 0 || d > half || wWords > e.aDepth() || 2 * d > e.bDepth() || 2 * d > e.accDepth()) {
+            throw new IllegalArgumentException("layer width " + d + " must be a multiple of " + rows + ", at most " + half
+                    + " (half the result buffer) and fit the scratchpads");
+        }
+        RandomGenerator rng = new MersenneTwister(seed);
+        long[] mem = new long[p.memWords()];
+        java.util.Arrays.fill(mem, ChipHarness.FRESH);
+        int w1 = cols;
+        int w2 = w1 + wWords;
+        int x = w2 + wWords;
+        int h = x + blocks * d;
+        int y = h + blocks * d;
+        if (y + blocks * d > p.memWords()) {
+            throw new IllegalArgumentException("memory of " + p.memWords() + " words is too small");
+        }
+        for (int j = 0; j < cols; j++) {
+            mem[j] = (8192 + rng.nextInt(16384)) | (long) (20 + rng.nextInt(3)) << 16;
+        }
+        for (int i = w1; i < h; i++) {
+            long word = 0;
+            for (int lane = 0; lane < Math.max(rows, cols); lane++) {
+                word |= (rng.nextInt(256) & 0xFFL) << (8 * lane);
+            }
+            mem[i] = word;
+        }
+        MeshTraffic traffic = new MeshTraffic(k, control, memoryNode);
+        TilePlan a = new TilePlan(e, first, traffic, 0);
+        TilePlan b = new TilePlan(e, second, traffic, 0);
+        List<List<HostCommand>> phases = new ArrayList<>();
+        for (int j = 0; j <= blocks; j++) {
+            if (j == 0) {
+                a.load(GemmReference.LOAD_SCALE, 0, 0, cols);
+                a.load(GemmReference.LOAD_A, 0, w1, wWords);
+                b.load(GemmReference.LOAD_SCALE, 0, 0, cols);
+                b.load(GemmReference.LOAD_A, 0, w2, wWords);
+            }
+            int at = (j % 2) * d;
+            if (j < blocks) {
+                a.load(GemmReference.LOAD_B, at, x + (long) j * d, d);
+                a.add(0, Command.of(GemmReference.COMPUTE, a.tag, false, 0, at, at, d, cols, d), 0, 0);
+                long dest = viaTile ? ChipReference.tileAddress(first, (j % 2) * half) : h + (long) j * d;
+                a.add(dest, Command.of(GemmReference.STORE, a.tag, false, at, 0, 0, d, cols, 0), 0, viaTile ? 0 : d);
+            }
+            if (j > 0) {
+                int bt = ((j - 1) % 2) * d;
+                long src = viaTile ? ChipReference.tileAddress(first, ((j - 1) % 2) * half) : h + (long) (j - 1) * d;
+                if (viaTile) {
+                    b.add(src, Command.of(GemmReference.LOAD_B, b.tag, false, bt, 0, 0, d, 0, 0), 0, 0);
+                    traffic.transfer(first, second, src, d, true);
+                } else {
+                    b.load(GemmReference.LOAD_B, bt, src, d);
+                }
+                b.add(0, Command.of(GemmReference.COMPUTE, b.tag, false, 0, bt, bt, d, cols, d), 0, 0);
+                b.add(y + (long) (j - 1) * d, Command.of(GemmReference.STORE, b.tag, false, bt, 0, 0, d, cols, 0), 0, d);
+            }
+            phases.add(interleave(List.of(new ArrayList<>(a.out), new ArrayList<>(b.out))));
+            a.out.clear();
+            b.out.clear();
+        }
+        return new Chain(phases, mem, 2L * blocks * d * d * cols, traffic.flits());
+    }
+
     /** G GEMMs of M×K by K×N on the GEMM tiles {@code tiles} (node numbers) of a k-column mesh. */
     public static Workload gemms(ChipReference.Params p, int k, List<Integer> tiles, int control, int memoryNode, int g,
             int m, int kk, int n, long seed) {
