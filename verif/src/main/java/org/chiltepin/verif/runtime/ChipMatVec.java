@@ -201,10 +201,10 @@ public final class ChipMatVec implements LlamaIntReference.MatVec {
             }
             place(m);
             for (Slice s : placed.get(m)) {
-                maxBlocks = Math.max(maxBlocks, s.blocks);
+                maxBlocks = Math.max(maxBlocks, Math.min(PIECE_BLOCKS, s.blocks));
             }
         }
-        // a sub-batch's accumulators fill at most half the accumulator memory, its A words half the A scratchpad
+        // a piece's accumulators fill at most half the accumulator memory, a sub-batch's A words half the A scratchpad
         int batch = Math.min(g.accDepth() / 2 / maxBlocks, g.rows() * (g.aDepth() / 2 / k));
         if (batch < 1) {
             throw new IllegalArgumentException("a K = " + k + " GEMM does not fit half of the chip's scratchpads");
