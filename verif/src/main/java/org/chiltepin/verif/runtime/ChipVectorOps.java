@@ -29,7 +29,7 @@ import org.chiltepin.verif.golden.VectorReference;
  * A negative shift (a left shift) goes into the multiplier.
  *
  * <p>What stays host-side: the chip's int8 results (QUANT) are stored as int32 words (two a memory
- * word); the host reads them back and repacks them as the next GEMV's operand (bit planes for
+ * word); the host reads them back and repacks them as the next GEMV's operand (A words for
  * {@link ChipMatVec}) — counted as {@link Stats#repackBytes}.
  */
 public final class ChipVectorOps implements LlamaVectorOps {
