@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.verif.llm.Generator;
+import org.chiltepin.verif.runtime.ChipLlama;
 import org.chiltepin.verif.runtime.DecodeReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,6 +56,9 @@ final class RunLlamaCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         DecodeReport.Recorder e = new DecodeReport.Recorder(options.engine(m.checkpoint()));
         double build = (System.nanoTime() - t0) / 1e9;
+        if (e.engine() instanceof ChipLlama chip) {
+            chip.requirePositions(Generator.clampSteps(steps, m.checkpoint().config()));
+        }
         PrintWriter o = spec.commandLine().getOut();
         Utf8Stream text = new Utf8Stream(o);
         Generator.Result r = Generator.generate(e, m.tokenizer(), prompt, steps, text::write);

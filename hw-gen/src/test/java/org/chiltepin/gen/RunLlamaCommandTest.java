@@ -47,6 +47,7 @@ class RunLlamaCommandTest {
             {"--engine", "chip"},
             {"--engine", "sim", "--chip", "huge"},
             {"--engine", "sim", "--chip", "minimal"},
+            {"--engine", "sim", "--steps", "37"},
             {"--model", model.toString()},
             {"--tokenizer", tok.toString()},
             {"--model", model.toString(), "--tokenizer", tok.toString()},
@@ -61,6 +62,10 @@ class RunLlamaCommandTest {
                     + " seq 512, shared classifier; engine sim\n"
                     + "chiltepin: invalid configuration: --chip: external memory must hold a 64x64 weight matrix as bit planes"
                     + " (24848 words), it has 4096, got minimal",
+            "chiltepin run llama: stories260K (bundled): dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads, vocab 512,"
+                    + " seq 512, shared classifier; engine sim\n"
+                    + "chiltepin: invalid configuration: --steps: must be at most 36: chip 'default' holds the K/V rows of"
+                    + " that many positions of this model in its KV tile (docs/llm.md §6.4), got 37",
             "chiltepin: invalid configuration: --model: needs --tokenizer FILE as well (its vocabulary must match the model's), got " + model,
             "chiltepin: invalid configuration: --tokenizer: needs --model (the bundled model has its own tokenizer), got " + tok,
             "chiltepin: invalid model: " + model + ": truncated: the header (dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads,"

@@ -33,7 +33,7 @@ final class CommandDecoder extends HdlArea {
 
     /** Cycles from acceptance to the dispatcher's decision: the stages and, in the FPGA profile, the serial range products. */
     static int cycles(GemmConfig config) {
-        return stages(config) + (config.fpgaProfile() ? productSteps(config) : 0);
+        return stages(config) + (config.serialMultipliers() ? productSteps(config) : 0);
     }
 
     /** Stage 1 holds a command (cmd_word and its range products). */
@@ -78,7 +78,7 @@ final class CommandDecoder extends HdlArea {
     /** FPGA profile: stage 1 hands its command to the range stage this cycle; null otherwise. */
     private final Bool rngLoad;
     /**
-     * FPGA profile: stage 1's range products are done ({@code cmd_products_ready}): they are
+     * Serial multipliers ({@link GemmConfig#serialMultipliers()}): stage 1's range products are done ({@code cmd_products_ready}): they are
      * {@link SerialMultiplier}s started when the command is accepted; null otherwise.
      */
     private final Bool productsReady;
@@ -102,8 +102,8 @@ final class CommandDecoder extends HdlArea {
         raw = sAxisCmd.payload();
         take = sAxisCmd.fire();
         boolean split = config.fpgaProfile();
-        productSteps = split ? productSteps(config) : 0;
-        productsReady = split ? named(bool(), "cmd_products_ready") : null;
+        productSteps = config.serialMultipliers() ? productSteps(config) : 0;
+        productsReady = config.serialMultipliers() ? named(bool(), "cmd_products_ready") : null;
         cmdValid = regInit(bool(), bool(false));
         rngValid = split ? regInit(bool(), bool(false)) : null;
         decValid = regInit(bool(), bool(false));
@@ -112,7 +112,8 @@ final class CommandDecoder extends HdlArea {
         // The decoded command is registered: the dispatcher's hazard checks and unit loads start
         // from flip-flops, not from the end of the range multipliers.
         advance = and(split ? rngValid : cmdValid, or(not(decValid), canIssue));
-        rngLoad = split ? and(cmdValid, and(productsReady, or(not(rngValid), advance))) : null;
+        Bool moveOn = split ? or(not(rngValid), advance) : null;
+        rngLoad = !split ? null : and(cmdValid, productsReady == null ? moveOn : and(productsReady, moveOn));
         // The fields and checks come from the stage before dec_*; the range ends from stage 1.
         Bits word = late(cmd, "word");
         cmdOpcode = field(word, GemmCommand.OPCODE);
@@ -240,8 +241,9 @@ final class CommandDecoder extends HdlArea {
         // Stage 1 takes a command when it is empty or hands its command on to an empty stage 2;
         // the ready does not wait for the dispatcher (one bubble when both stages are full).
         // With the range stage: when any stage is empty, the stages behind it move up.
-        // The FPGA profile's stage 1 also waits for its range products.
-        assign(sAxisCmd.ready(), split ? or(not(cmdValid), and(productsReady, or(not(rngValid), not(decValid))))
+        // With serial multipliers stage 1 also waits for its range products.
+        Bool room = split ? or(not(rngValid), not(decValid)) : null;
+        assign(sAxisCmd.ready(), split ? or(not(cmdValid), productsReady == null ? room : and(productsReady, room))
                 : or(not(cmdValid), not(decValid)));
         when(take, () -> assign(cmdValid, bool(true))).elseWhen(split ? rngLoad : advance, () -> assign(cmdValid, bool(false)));
         if (split) {
@@ -375,7 +377,7 @@ final class CommandDecoder extends HdlArea {
 
     /**
      * A range product of two operands of the command word: registered with the word it was
-     * computed from; in the FPGA profile a {@link SerialMultiplier} started when the word is
+     * computed from; with serial multipliers a {@link SerialMultiplier} started when the word is
      * accepted ({@code b} from the incoming word, zero-extended to {@link #productSteps} bits;
      * {@code a} from {@code cmd_word}), done {@link #productSteps} cycles later.
      */
@@ -402,7 +404,7 @@ final class CommandDecoder extends HdlArea {
     private boolean productsDriven;
 
     /**
-     * FPGA profile: steps of the range multipliers, the widest of their {@code b} operands (the
+     * Serial multipliers: steps of the range multipliers, the widest of their {@code b} operands (the
      * range stage waits that long after a command's acceptance).
      */
     static int productSteps(GemmConfig config) {

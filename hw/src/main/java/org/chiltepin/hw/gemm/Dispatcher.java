@@ -51,6 +51,13 @@ final class Dispatcher extends HdlArea {
     final Bool immediateCanIssue;
     /** The command in decode issues this cycle. */
     final Bool accept;
+    /**
+     * The decision for the command in decode ({@code issue_decision}): in the FPGA profile it is
+     * registered ({@code issue_q}), and the command issues the cycle after; else it is {@code canIssue}.
+     */
+    final Bool decision;
+    /** FPGA profile: the registered decision, the command issues this cycle (null otherwise). */
+    final Bool issueQ;
     /** The dispatcher answers the command that issues ({@code immediate}). */
     final Bool answer;
     final Bool dispRespValid;
@@ -104,11 +111,23 @@ final class Dispatcher extends HdlArea {
         computeCanIssue = whenFresh(and(not(compActive), not(computeHz)));
         outputCanIssue = whenFresh(and(not(outActive), not(outputHz)));
         immediateCanIssue = and(not(dispRespValid), or(not(dec.isFence), or(dec.error, allIdle)));
-        when(toLoad, () -> assign(canIssue, loadCanIssue))
-                .elseWhen(toCompute, () -> assign(canIssue, computeCanIssue))
-                .elseWhen(toOutput, () -> assign(canIssue, outputCanIssue))
-                .otherwise(() -> assign(canIssue, immediateCanIssue));
-        accept = and(decoder.decValid, canIssue);
+        decision = config.fpgaProfile() ? named(bool(), "issue_decision") : canIssue;
+        when(toLoad, () -> assign(decision, loadCanIssue))
+                .elseWhen(toCompute, () -> assign(decision, computeCanIssue))
+                .elseWhen(toOutput, () -> assign(decision, outputCanIssue))
+                .otherwise(() -> assign(decision, immediateCanIssue));
+        if (config.fpgaProfile()) {
+            // The decision is registered, so the units' loads start from a flip-flop, not from the
+            // hazard and busy terms; a command in decode is not decided again while it issues.
+            // Units only become free meanwhile, and the decode stage holds until the issue.
+            issueQ = regInit(bool(), bool(false));
+            assign(issueQ, and(decoder.decValid, and(decision, not(issueQ))));
+            assign(canIssue, issueQ);
+            accept = issueQ;
+        } else {
+            issueQ = null;
+            accept = and(decoder.decValid, canIssue);
+        }
         decoder.issued(accept);
         if (hazardFresh != null) {
             assign(hazardFresh, and(not(accept), not(decoder.advance)));

@@ -88,6 +88,21 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
         return new GemmConfig(rows, cols, aDepth, bDepth, accDepth, scaleDepth, requantLanes, dataflow, on);
     }
 
+    /**
+     * FPGA profile from 8 MACs up: the requantization and range multipliers are
+     * {@link SerialMultiplier}s (shift-add, one bit a cycle), since the array's int8 product
+     * pairs take half or more of the iCE40 UP5K's 8 SB_MAC16s (all of them at 16 MACs) and a
+     * 32 × 16 multiplier in LUTs is about 1500 of its 5280 cells. Smaller profile engines keep
+     * them in DSPs, where they cost no logic cells. Same results; longer latencies
+     * ({@link GemmEngine#latencies}).
+     */
+    public boolean serialMultipliers() {
+        return fpgaProfile && macsPerCycle() >= SERIAL_MULTIPLIER_MACS;
+    }
+
+    /** The array size from which the FPGA profile multiplies serially ({@link #serialMultipliers()}). */
+    public static final int SERIAL_MULTIPLIER_MACS = 8;
+
     /** Bits of each performance counter. */
     public int counterWidth() {
         return fpgaProfile ? FPGA_COUNTER_WIDTH : COUNTER_WIDTH;

@@ -203,15 +203,18 @@ public final class GemmEngine extends Block {
     /** The latencies of an engine built from {@code config}. */
     public static Latencies latencies(GemmConfig config) {
         // The FPGA profile's registered hazard checks add a cycle before a command can go to a unit.
-        int decode = CommandDecoder.cycles(config) + (config.fpgaProfile() ? 1 : 0);
+        // The FPGA profile's registered hazard checks add a cycle before a command can go to a
+        // unit, and its registered issue decision one more (also before an immediate answer).
+        int issue = config.fpgaProfile() ? 1 : 0;
+        int decode = CommandDecoder.cycles(config) + 2 * issue;
         // A beat leaves when its last lane group is requantized: groups - 1 cycles after the first;
-        // the FPGA profile's serial multiplier holds each group MULT_CYCLES cycles in S2, and the
+        // a serial multiplier (GemmConfig.serialMultipliers) holds each group MULT_CYCLES cycles in S2, and the
         // next group enters the cycle after.
         int groups = config.cols() / config.requantLanes();
-        int store = config.fpgaProfile()
+        int store = config.serialMultipliers()
                 ? OutputUnit.LATENCY + 2 + RequantPipeline.MULT_CYCLES - 1 + (groups - 1) * (RequantPipeline.MULT_CYCLES + 1)
                 : OutputUnit.LATENCY + 2 + groups - 1;
-        return new Latencies(decode, CommandDecoder.cycles(config) + 1, store, config.rows() + config.cols() + 3);
+        return new Latencies(decode, CommandDecoder.cycles(config) + 1 + issue, store, config.rows() + config.cols() + 3);
     }
 
 }

@@ -48,7 +48,7 @@ final class OutputUnit extends HdlArea {
     final UInt outCredits;
     /** The S1 word stage is free the cycle a new word's data arrives. */
     final Bool groupFree;
-    /** FPGA profile: S1, the later groups and S2 are empty (null otherwise). */
+    /** With serial multipliers: S1, the later groups and S2 are empty (null otherwise). */
     final Bool requantIdle;
     /** S0: read the next accumulator word this cycle. */
     final Bool outIssue;
@@ -79,7 +79,7 @@ final class OutputUnit extends HdlArea {
         int lanes = config.requantLanes();
         groups = cols / lanes;
         int groupBits = Math.max(1, GemmConfig.log2(groups));
-        int queueDepth = queueDepth(groups);
+        int queueDepth = queueDepth(groups, config.fpgaProfile());
         int creditBits = GemmConfig.log2(queueDepth) + 1;
         outputStart = bool();
         outActive = regInit(bool(), bool(false));
@@ -110,10 +110,10 @@ final class OutputUnit extends HdlArea {
         w1Busy = groups > 1 ? regInit(bool(), bool(false)) : null;
         w1Group = groups > 1 ? reg(uint(groupBits)) : null;
         w1Acc = groups > 1 ? reg(bits(GemmConfig.ACC_WIDTH * cols)) : null;
-        // FPGA profile: S2's serial multiplier takes a group only when empty, so a word issues only
+        // Serial multipliers (GemmConfig.serialMultipliers): S2 takes a group only when empty, so a word issues only
         // when the previous one has left S2 (no credit, group or multiplier bookkeeping across words).
-        requantIdle = config.fpgaProfile() ? bool() : null;
-        groupFree = config.fpgaProfile() ? requantIdle
+        requantIdle = config.serialMultipliers() ? bool() : null;
+        groupFree = config.serialMultipliers() ? requantIdle
                 : groups == 1 ? bool(true)
                 : and(not(s1Valid), or(not(w1Busy), eq(w1Group, uint(groups - 1, groupBits))));
         when(outputStart, () -> {
@@ -177,7 +177,7 @@ final class OutputUnit extends HdlArea {
             assign(outAddr, add(outAddr, uint(1, cBits)));
             when(lastNb, () -> assign(outNb, uint(0, addr))).otherwise(() -> assign(outNb, add(outNb, uint(1, addr))));
         });
-        boolean sequential = config.fpgaProfile();
+        boolean sequential = config.serialMultipliers();
         // S2 is free when it is not valid: a register, so it can be read before the pipeline exists.
         Bool s2Free = sequential && groups > 1 ? named(bool(), "s2_free_for_group") : null;
         Bits laneSource = accReadData;
@@ -204,7 +204,7 @@ final class OutputUnit extends HdlArea {
             Bool idle = and(not(s1Valid), not(requant.s2.valid));
             assign(requantIdle, groups > 1 ? and(idle, not(w1Busy)) : idle);
         }
-        queue = new OutputQueue(config, queueDepth(groups), requant, outIssue, mAxisData, outCredits);
+        queue = new OutputQueue(config, queueDepth(groups, config.fpgaProfile()), requant, outIssue, mAxisData, outCredits);
         when(queue.lastPopped, () -> assign(outRespValid, bool(true)));
     }
 
@@ -220,6 +220,20 @@ final class OutputUnit extends HdlArea {
      * word issues at most every {@code groups} cycles. A power of two, at least 2.
      */
     static int queueDepth(int groups) {
+        return queueDepth(groups, false);
+    }
+
+    /**
+     * The queue depth of an engine: in the FPGA profile 2 entries (129 flip-flops each on a 4×4).
+     * With serial multipliers a word issues only after the previous one spent
+     * {@link RequantPipeline#MULT_CYCLES} cycles in S2, longer than a credit's round trip, so one
+     * entry drains while the next fills; with DSP multipliers a beat may wait for a credit (at
+     * most 2 words per round trip), which a UART-fed board never notices.
+     */
+    static int queueDepth(int groups, boolean fpgaProfile) {
+        if (fpgaProfile) {
+            return 2;
+        }
         int needed = (LATENCY + groups + 1 + groups - 1) / groups;
         return Integer.highestOneBit(Math.max(2, needed) * 2 - 1);
     }

@@ -42,14 +42,14 @@ final class RequantPipeline extends HdlArea {
     final Bool pushWord;
     final Bits queued;
     /**
-     * FPGA profile: each lane's {@link SerialMultiplier} (S2 then lasts {@link #MULT_CYCLES} cycles
+     * {@link GemmConfig#serialMultipliers()}: each lane's {@link SerialMultiplier} (S2 then lasts {@link #MULT_CYCLES} cycles
      * and takes a new group only when empty); null otherwise.
      */
     final SerialMultiplier[] serial;
     /** FPGA profile: S2 can take a group this cycle (its multiplier is idle); null otherwise (always free). */
     final Bool s2Free;
 
-    /** Cycles S2 holds a group in the FPGA profile: one per bit of the multiplier. */
+    /** Cycles S2 holds a group with serial multipliers: one per bit of the multiplier. */
     static final int MULT_CYCLES = GemmConfig.MULT_WIDTH;
 
     /**
@@ -61,7 +61,7 @@ final class RequantPipeline extends HdlArea {
             UInt[] shift) {
     }
 
-    /** The FPGA profile's multipliers finish this cycle (they run in lockstep). */
+    /** The serial multipliers finish this cycle (they run in lockstep). */
     private Bool serialDone() {
         return serial[0].done;
     }
@@ -76,7 +76,7 @@ final class RequantPipeline extends HdlArea {
         int groupBits = groups > 1 ? Math.max(1, GemmConfig.log2(groups)) : 0;
         int pw = GemmConfig.ACC_WIDTH + GemmConfig.MULT_WIDTH;
         int aw = GemmConfig.ACC_WIDTH;
-        boolean sequential = config.fpgaProfile();
+        boolean sequential = config.serialMultipliers();
         s2 = new RequantStage("s2", lanes, groupBits);
         s3 = new RequantStage("s3", lanes, groupBits);
         s4 = new RequantStage("s4", lanes, groupBits);

@@ -49,5 +49,8 @@ class DispatcherTest {
         assertEquals(4, OutputUnit.queueDepth(4));
         assertEquals(2, OutputUnit.queueDepth(8));
         assertEquals(2, OutputUnit.queueDepth(16));
+        // The FPGA profile's serial requantization spaces words 17 cycles apart: 2 entries.
+        assertEquals(2, OutputUnit.queueDepth(1, true));
+        assertEquals(2, OutputUnit.queueDepth(4, true));
     }
 }

@@ -108,6 +108,23 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
         return bytes;
     }
 
+    /**
+     * Figures of a span: KV tile commands, their programs' cycles, memory-port bytes of the KV and
+     * p·V programs, p·V GEMM commands, cycles and useful MACs, mismatches with the golden model.
+     */
+    public record Figures(long commands, long cycles, long bytes, long gemmCommands, long gemmCycles, long gemmMacs,
+            long mismatches) {
+        public Figures minus(Figures o) {
+            return new Figures(commands - o.commands, cycles - o.cycles, bytes - o.bytes, gemmCommands - o.gemmCommands,
+                    gemmCycles - o.gemmCycles, gemmMacs - o.gemmMacs, mismatches - o.mismatches);
+        }
+    }
+
+    /** The figures so far. */
+    public Figures figures() {
+        return new Figures(commands, cycles, bytes, gemmCommands, gemmCycles, gemmMacs, mismatches);
+    }
+
     /** GEMM tile commands, cycles and MACs (useful, n·headSize per query head) of the p·V programs so far. */
     public long gemmCommands() {
         return gemmCommands;
@@ -152,9 +169,9 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
     @Override
     public void append(int layer, int pos, QVec[] k, QVec[] v) {
         if (pos >= capacity()) {
-            throw new ConfigException("--steps", "the chip's KV tile holds " + capacity() + " positions of this model ("
-                    + p.kv().numPages() + " pages of " + p.kv().pageTokens() + " tokens, " + c.nLayers()
-                    + " sequences of " + c.nKvHeads() + " rows per position)", pos + 1);
+            throw new ConfigException("--steps", "must be at most " + capacity() + ": the chip's KV tile holds that many"
+                    + " positions of this model (" + p.kv().numPages() + " pages of " + p.kv().pageTokens() + " tokens, "
+                    + c.nLayers() + " sequences of " + c.nKvHeads() + " rows per position)", pos + 1);
         }
         if (pos == 0) {
             ChipRunner.Result r = runKv(Map.of(), List.of(cmd(0, KvCacheReference.OP_ALLOC, 0, 0, false, 0, 0)));

@@ -16,8 +16,10 @@ import org.chiltepin.verif.llm.LlamaEngine;
  * <p>Two kinds of rows:
  * <ul>
  * <li><b>sim</b> ({@link ChipLlama}): cycles, port bytes, MACs, SRAM bytes and flit-hops of the
- *     co-simulated chip programs ({@link ChipMatVec.Stats}); a category is {@code null} (an empty CSV
- *     cell) where that work does not run on the chip, so it has no cycles to count.</li>
+ *     co-simulated chip programs: weight GEMVs ({@link ChipMatVec.Stats}), vector-tile programs
+ *     ({@link ChipVectorOps.Stats}: cycles and port bytes), KV tile and p·V attention programs
+ *     ({@link ChipKvRows.Figures}: cycles, port bytes, MACs); SRAM bytes and flit-hops are counted
+ *     for the GEMVs only.</li>
  * <li><b>analytical</b> (any other engine): no cycles; the bytes and MACs a token needs at least
  *     (every weight and every KV byte read once from external memory, useful MACs only) and the
  *     energy floor those imply (MACs and DRAM bytes only).</li>
@@ -131,13 +133,19 @@ public record DecodeReport(LlamaConfig model, EnergyModel energy, double clockMh
             if (sim) {
                 ChipLlama.Token t = ((ChipLlama) run.engine()).tokens().get(i);
                 ChipMatVec.Stats st = t.stats();
-                long port = st.bytesRead + st.bytesWritten;
-                EnergyModel.Events ev = new EnergyModel.Events(st.arrayMacs, st.sramBytes, st.linkFlitHops, port);
-                long busy = peak == 0 ? 0 : (st.arrayMacs + peak - 1) / peak;
-                double tps = st.cycles == 0 ? 0 : clockMhz * 1e6 / st.cycles;
-                rows.add(new Row(pos, s[1], t.chipId(), t.goldenId(), "sim", st.cycles, st.cycles, null, null, null,
-                        Math.max(0, st.cycles - busy), port, weights, kv, tps, roof, 100 * tps / roof,
-                        st.cycles == 0 ? 0.0 : 100.0 * st.usefulMacs / ((double) st.cycles * peak), ev, energy.of(ev)));
+                ChipVectorOps.Stats vs = t.vector();
+                ChipKvRows.Figures kf = t.kv();
+                // the programs run one after another: a token's cycles are their sum
+                long cycles = st.cycles + vs.cycles + kf.cycles() + kf.gemmCycles();
+                long port = st.bytesRead + st.bytesWritten + vs.bytesRead + vs.bytesWritten + kf.bytes();
+                long macs = st.arrayMacs + kf.gemmMacs();
+                EnergyModel.Events ev = new EnergyModel.Events(macs, st.sramBytes, st.linkFlitHops, port);
+                long busy = peak == 0 ? 0 : (macs + peak - 1) / peak;
+                double tps = cycles == 0 ? 0 : clockMhz * 1e6 / cycles;
+                rows.add(new Row(pos, s[1], t.chipId(), t.goldenId(), "sim", cycles, st.cycles, kf.gemmCycles(), vs.cycles,
+                        kf.cycles(), Math.max(0, cycles - busy), port, weights, kv, tps, roof, 100 * tps / roof,
+                        cycles == 0 ? 0.0 : 100.0 * (st.usefulMacs + kf.gemmMacs()) / ((double) cycles * peak), ev,
+                        energy.of(ev)));
             } else {
                 EnergyModel.Events ev = new EnergyModel.Events(usefulMacs(c, pos), 0, 0, weights + kv);
                 rows.add(new Row(pos, s[1], s[2], s[2], "analytical", null, null, null, null, null, null, null, weights, kv,
