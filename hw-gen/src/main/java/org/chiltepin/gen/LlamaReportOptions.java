@@ -94,6 +94,8 @@ final class LlamaReportOptions {
         if (sim) {
             chart.addSeries("tokens/s", pos, r.rows().stream().map(DecodeReport.Row::tokensPerSecond).toList()).setYAxisGroup(1);
         }
+        chart.getStyler().setYAxisMin(0, 0.0);
+        chart.getStyler().setYAxisMin(1, 0.0);
         chart.setYAxisGroupTitle(1, "tokens/s at " + String.format(Locale.ROOT, "%.0f", r.clockMhz()) + " MHz");
         return chart;
     }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.chiltepin.verif.golden.KvCacheReference;
 import org.chiltepin.verif.golden.LlamaInt8Weights;
+import org.chiltepin.verif.golden.LlamaInt8Weights.QMatrix;
 import org.chiltepin.verif.golden.LlamaIntReference;
 import org.chiltepin.verif.golden.LlamaVectorProgram;
 import org.chiltepin.verif.llm.LlamaConfig;
@@ -21,7 +22,8 @@ import org.chiltepin.verif.llm.LlamaConfig;
  * model's logits, first index on ties) at the prompt's last position, then continues greedily:
  * B different continuations of one prompt. Each sequence runs on its own
  * {@link LlamaIntReference} (the golden model keeps one sequence's K/V), so the prompt is computed
- * B times here; a chip with the fork runs it once.
+ * B times here (on the golden model's GEMVs); a chip with the fork runs it once. The decode steps
+ * can run batched on a chip ({@link LockstepMatVec}).
  *
  * <p>KV layout in the model: one KV row per position holds the K (or V) of every layer and
  * key/value head with its 2-byte scales: {@code nLayers · (kvDim + 2 · nKvHeads)} bytes (200 for
@@ -67,8 +69,12 @@ public final class BatchedDecode {
     /**
      * Runs B sequences of {@code steps} generated tokens each after {@code prompt} (its first
      * token BOS), with KV pages of {@code pageTokens} positions; enough pages for B full sequences.
+     * The prompt runs on the golden model's GEMVs; the decode steps too when {@code decode} is null,
+     * otherwise in lockstep with every weight matrix's B activation rows in one {@code decode}
+     * matmul ({@link LockstepMatVec}; bit-exact backends give the same tokens).
      */
-    public static Result run(LlamaInt8Weights w, int[] prompt, int batch, int steps, int pageTokens) {
+    public static Result run(LlamaInt8Weights w, int[] prompt, int batch, int steps, int pageTokens,
+            LockstepMatVec.Batch decode) {
         LlamaConfig c = w.config;
         if (batch < 1 || batch > 64 || prompt.length < 1 || steps < 1 || prompt.length + steps > c.seqLen()) {
             throw new IllegalArgumentException("batch must be in [1, 64] and prompt + steps within seq_len " + c.seqLen());
@@ -77,9 +83,14 @@ public final class BatchedDecode {
         int pages = batch * maxPages;
         KvCacheReference forked = new KvCacheReference(pageTokens, pages, Math.max(2, batch), maxPages, 8);
         KvCacheReference copied = new KvCacheReference(pageTokens, pages, Math.max(2, batch), maxPages, 8);
+        LockstepMatVec lockstep = decode == null ? null : new LockstepMatVec(batch, decode);
+        LlamaIntReference.MatVec[] backend = new LlamaIntReference.MatVec[batch];
         List<LlamaIntReference> seqs = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
-            seqs.add(new LlamaIntReference(w, new LlamaVectorProgram(c.seqLen(), c.headSize())));
+            int seq = b;
+            backend[b] = QMatrix::multiply;
+            seqs.add(new LlamaIntReference(w, new LlamaVectorProgram(c.seqLen(), c.headSize()),
+                    (m, x) -> backend[seq].multiply(m, x)));
             require(copied.apply(KvCacheReference.Command.alloc()), "alloc");
         }
         require(forked.apply(KvCacheReference.Command.alloc()), "alloc");
@@ -99,27 +110,44 @@ public final class BatchedDecode {
         for (int b = 1; b < batch; b++) {
             require(forked.apply(KvCacheReference.Command.fork(0)), "fork");
         }
-        Pages forkedPrompt = new Pages(used(forked, pages), 0, 0);
-        Pages copiedPrompt = new Pages(used(copied, pages), 0, 0);
-        int[] ranked = ranking(last);
-        List<int[]> out = new ArrayList<>();
-        for (int b = 0; b < batch; b++) {
-            int[] gen = new int[steps];
-            int token = ranked[b];
-            for (int i = 0; i < steps; i++) {
-                gen[i] = token;
-                int pos = p + i;
-                require(forked.apply(append(b, pos, token)), "append");
-                require(copied.apply(append(b, pos, token)), "append");
-                if (i + 1 < steps) {
-                    token = seqs.get(b).step(token, pos);
-                }
+        int forkedPrompt = used(forked, pages);
+        int copiedPrompt = used(copied, pages);
+        if (lockstep != null) {
+            for (int b = 0; b < batch; b++) {
+                backend[b] = lockstep.backend(b);
             }
-            out.add(gen);
         }
-        return new Result(batch, p, out, new Pages(forkedPrompt.afterPrompt(), used(forked, pages), forked.highWater()),
-                new Pages(copiedPrompt.afterPrompt(), used(copied, pages), copied.highWater()), rowBytes(c), pageTokens,
+        int[] ranked = ranking(last);
+        int[] token = Arrays.copyOf(ranked, batch);
+        int[][] gen = new int[batch][steps];
+        for (int i = 0; i < steps; i++) {
+            int pos = p + i;
+            for (int b = 0; b < batch; b++) {
+                gen[b][i] = token[b];
+                require(forked.apply(append(b, pos, token[b])), "append");
+                require(copied.apply(append(b, pos, token[b])), "append");
+            }
+            if (i + 1 < steps) {
+                int[] fed = token.clone();
+                token = lockstep == null ? step(seqs, fed, pos) : lockstep.each(b -> seqs.get(b).step(fed[b], pos));
+            }
+        }
+        return new Result(batch, p, List.of(gen), new Pages(forkedPrompt, used(forked, pages), forked.highWater()),
+                new Pages(copiedPrompt, used(copied, pages), copied.highWater()), rowBytes(c), pageTokens,
                 check(forked, batch, p, true) && check(copied, batch, p, false));
+    }
+
+    /** {@link #run(LlamaInt8Weights, int[], int, int, int, LockstepMatVec.Batch)} on the golden model's GEMVs. */
+    public static Result run(LlamaInt8Weights w, int[] prompt, int batch, int steps, int pageTokens) {
+        return run(w, prompt, batch, steps, pageTokens, null);
+    }
+
+    private static int[] step(List<LlamaIntReference> seqs, int[] tokens, int pos) {
+        int[] out = new int[tokens.length];
+        for (int b = 0; b < tokens.length; b++) {
+            out[b] = seqs.get(b).step(tokens[b], pos);
+        }
+        return out;
     }
 
     /**

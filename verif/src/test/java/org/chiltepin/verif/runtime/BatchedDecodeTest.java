@@ -50,6 +50,31 @@ class BatchedDecodeTest {
     }
 
     /**
+     * The decode steps in lockstep, every matrix's B rows in one batched call: the same tokens and
+     * pages as one sequence at a time, and 36 batched calls per step (7 matrices × 5 layers +
+     * the classifier), each with all B rows.
+     */
+    @Test
+    void lockstepBatchesEveryGemvOfAStepAndChangesNothing() {
+        int[] prompt = {1, 403, 407, 261, 378, 432};
+        java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+        BatchedDecode.Result batched = BatchedDecode.run(W, prompt, 3, 3, 4, (m, xs) -> {
+            calls.incrementAndGet();
+            rows.addAndGet(xs.length);
+            return java.util.Arrays.stream(xs).map(m::multiply).toArray(long[][]::new);
+        });
+        BatchedDecode.Result alone = BatchedDecode.run(W, prompt, 3, 3, 4);
+        for (int b = 0; b < 3; b++) {
+            assertArrayEquals(alone.continuations().get(b), batched.continuations().get(b));
+        }
+        assertEquals(alone.forked(), batched.forked());
+        assertEquals(alone.copied(), batched.copied());
+        assertEquals(2 * 36, calls.get()); // 2 decode steps (the first generated token comes from the prompt)
+        assertEquals(3 * calls.get(), rows.get());
+    }
+
+    /**
      * B = 2 at position 10: weights 259328 B + 2 × KV 2·5·40·12 = 9600 B per step at 8 B/cycle =
      * 33616 cycles for 2 tokens. A measured token of 1000 cycles, 8000 port bytes (6000 of them
      * weight loads), 2 560 000 array MACs on 256 MACs/cycle: port (6000 + 2·2000 + 9600) / 8 = 2450
