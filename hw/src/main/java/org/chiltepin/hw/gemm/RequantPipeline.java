@@ -46,7 +46,7 @@ final class RequantPipeline extends HdlArea {
      * and takes a new group only when empty); null otherwise.
      */
     final SerialMultiplier[] serial;
-    /** S2 can take a group this cycle (always, unless its serial multiplier is busy). */
+    /** With serial multipliers: S2 can take a group this cycle (null otherwise: always). */
     final Bool s2Free;
 
     /** Cycles S2 holds a group with serial multipliers: one per bit of the multiplier. */
@@ -63,7 +63,7 @@ final class RequantPipeline extends HdlArea {
 
     /** The serial multipliers finish this cycle (they run in lockstep). */
     private Bool serialDone() {
-        return serial[0].done;
+        return serial[0].done.isUnnamed() ? named(serial[0].done, "s2_multiplier_done") : serial[0].done;
     }
 
     RequantPipeline(GemmConfig config, Input in) {
@@ -118,7 +118,7 @@ final class RequantPipeline extends HdlArea {
             when(processing, () -> assign(s2.valid, bool(true)))
                     .elseWhen(serialDone(), () -> assign(s2.valid, bool(false)));
         } else {
-            s2Free = bool(true);
+            s2Free = null;
             assign(s2.valid, processing);
         }
         when(processing, () -> {
