@@ -399,7 +399,7 @@ final class CommandDecoder extends HdlArea {
         if (productSteps > widthOf(bOp)) {
             dropBits(m.product, widthOf(m.product) - 1, width, name + "_high_zeros");
         }
-        return named(resize(asUInt(m.product), width), name);
+        return named(asUInt(slice(m.product, width - 1, 0)), name);
     }
 
     private boolean productsDriven;

@@ -46,7 +46,7 @@ final class RequantPipeline extends HdlArea {
      * and takes a new group only when empty); null otherwise.
      */
     final SerialMultiplier[] serial;
-    /** FPGA profile: S2 can take a group this cycle (its multiplier is idle); null otherwise (always free). */
+    /** With serial multipliers: S2 can take a group this cycle (null otherwise: always). */
     final Bool s2Free;
 
     /** Cycles S2 holds a group with serial multipliers: one per bit of the multiplier. */
@@ -63,7 +63,7 @@ final class RequantPipeline extends HdlArea {
 
     /** The serial multipliers finish this cycle (they run in lockstep). */
     private Bool serialDone() {
-        return serial[0].done;
+        return serial[0].done.isUnnamed() ? named(serial[0].done, "s2_multiplier_done") : serial[0].done;
     }
 
     RequantPipeline(GemmConfig config, Input in) {

@@ -40,7 +40,7 @@ final class SerialMultiplier {
         high = named(reg(bits(aw + 1)), name + "_high");
         low = named(reg(bits(bw)), name + "_low");
         Bool lastStep = named(eq(step, uint(bw - 1, stepBits)), name + "_last_step");
-        done = named(and(busy, lastStep), name + "_done");
+        done = and(busy, lastStep); // named by the user that reads it (the decoder reads busy)
         Bool addIt = bit(low, 0);
         Bits sum;
         if (signed) {
