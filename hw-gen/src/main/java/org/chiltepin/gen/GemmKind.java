@@ -27,8 +27,8 @@ final class GemmKind extends BlockKind.Base<GemmConfig> {
     }
 
     /**
-     * The smallest legal engine (1×1 array, 16-word memories), the iCEBreaker's default: not
-     * useful for speed, but the largest that fits the UP5K today.
+     * The smallest legal engine (1×1 array, 16-word memories, FPGA profile), the iCEBreaker's
+     * default before {@link #ICE40}: not useful for speed.
      */
     static final String MICRO = "micro";
 

@@ -20,7 +20,8 @@ import spinal.lib.Stream;
  * <p>Ports (in the engine's module): {@code s_axis_cmd} is ready when stage 1 is empty or hands its
  * command on; a command moves to stage 2 when that is empty or the dispatcher issues its command
  * ({@code can_issue}). Latency: a command can issue two cycles after it is accepted
- * (three in the FPGA profile; {@link GemmEngine.Latencies#decodeCycles()}). Status: 0 OK, 1 bad opcode (or reserved bits set),
+ * (three in the FPGA profile, plus the range products' steps with serial multipliers;
+ * {@link GemmEngine.Latencies#decodeCycles()} has the dispatcher's cycles too). Status: 0 OK, 1 bad opcode (or reserved bits set),
  * 2 zero size, 3 out of range ({@link GemmCommand}).
  */
 final class CommandDecoder extends HdlArea {

@@ -42,9 +42,11 @@ import spinal.lib.Stream;
  * cycles, each loading a block of weights while the previous one streams. Results are written into the accumulators
  * rows + cols + 3 cycles after its last beat, and it responds then. A command passes two decode
  * registers ({@code cmd_word} with its range products, {@code dec_*} with ends, checks and status)
- * and can issue two cycles after it is accepted (three to a unit in the FPGA profile). STORE and READ_ACC emit one beat per cycle after
- * a 7-cycle latency (S0 read, S1 word, S2 operands, S3 product, S4 shift, S5 round, queue), plus
- * cols / requantLanes − 1 cycles when the lanes are requantized in groups.
+ * and can issue two cycles after it is accepted (five in the FPGA profile: a range stage, registered
+ * hazards, a registered issue decision; plus the serial range products' steps from 8 MACs up). STORE and
+ * READ_ACC emit one beat per cycle after a 7-cycle latency (S0 read, S1 word, S2 operands, S3 product,
+ * S4 shift, S5 round, queue), plus cols / requantLanes − 1 cycles when the lanes are requantized in
+ * groups; with serial multipliers ({@link GemmConfig#serialMultipliers()}) each group holds S2 16 cycles.
  * {@link #latencies} has these numbers for the manifest.
  *
  * <h2>Units</h2>
