@@ -60,7 +60,7 @@ final class BatchBench {
                 ids.length, generated, pageTokens, BatchedDecode.rowBytes(c));
         BenchTable table = new BenchTable("batch", "distinct", "pages_forked", "pages_copied", "kv_bytes_forked", "kv_bytes_copied",
                 "kv_saved_pct", "prompt_pages_forked", "prompt_pages_copied", "roofline_tokens_per_s", "sim_gemm_cycles_per_step",
-                "sim_port_bytes_per_step", "sim_gemm_tokens_per_s", "sim_speedup");
+                "sim_port_bytes_per_step", "sim_weight_load_bytes_per_step", "sim_gemm_tokens_per_s", "sim_speedup");
         Double base = null;
         for (int b : batches) {
             if (gemv != null) {
@@ -80,6 +80,7 @@ final class BatchBench {
                     ChipLlama.PORT_BYTES_PER_CYCLE);
             Object cycles = "";
             Object port = "";
+            Object weightLoads = "";
             Object tps = "";
             Object speedup = "";
             if (gemv != null && generated > 1) {
@@ -90,6 +91,7 @@ final class BatchBench {
                 base = base == null ? tokens / b : base;
                 cycles = perStep;
                 port = (double) (st.bytesRead + st.bytesWritten) / stepsRun;
+                weightLoads = (double) st.loadBBytes / stepsRun;
                 tps = tokens;
                 speedup = tokens / base;
             }
@@ -97,7 +99,7 @@ final class BatchBench {
             long copied = r.bytes(r.copied().atEnd());
             table.add((long) b, r.distinct(), (long) r.forked().atEnd(), (long) r.copied().atEnd(), forked, copied,
                     100.0 * (copied - forked) / copied, (long) r.forked().afterPrompt(), (long) r.copied().afterPrompt(),
-                    roof, cycles, port, tps, speedup);
+                    roof, cycles, port, weightLoads, tps, speedup);
         }
         table.print(o);
         o.printf("  tokens/s at %.0f MHz (assumed), %d B/cycle port: roofline = B x bandwidth / (weights once + each"
