@@ -162,7 +162,8 @@ class RunLlamaCommandTest {
         assertEquals(0, r.exit(), r.err());
         var lines = Files.readAllLines(csv);
         assertEquals("batch,distinct,pages_forked,pages_copied,kv_bytes_forked,kv_bytes_copied,kv_saved_pct,prompt_pages_forked,"
-                + "prompt_pages_copied,roofline_tokens_per_s,sim_tokens_per_s,sim_speedup", lines.get(0));
+                + "prompt_pages_copied,roofline_tokens_per_s,sim_gemm_cycles_per_step,sim_port_bytes_per_step,"
+                + "sim_weight_load_bytes_per_step,sim_gemm_tokens_per_s,sim_speedup", lines.get(0));
         // B = 2: the prompt's 5 rows fill page 0 and one row of page 1, both shared after FORK; position 5 copies page 1
         // for sequence 0 (sequence 1 then holds it alone), position 6 fits: 3 pages forked, 2 · 2 = 4 copied
         assertTrue(lines.get(2).startsWith("2,2,3,4,4800,6400,25.0000,2,4,"), lines.get(2));

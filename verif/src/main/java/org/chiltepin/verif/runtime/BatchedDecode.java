@@ -168,39 +168,18 @@ public final class BatchedDecode {
     }
 
     /**
-     * Tokens/s of decode steps of a batch: each step runs one position of all B sequences, the
-     * weights read once for the batch (a GEMM with M = B), each sequence's K/V rows read for itself.
-     *
-     * @param rooflineTokensPerSecond B × bandwidth ÷ (weight bytes + Σ KV bytes) per step
-     * @param simTokensPerSecond      modelled from one measured chip token, null without one
+     * Roofline tokens/s of decode steps of a batch, the mean over the steps at positions
+     * {@code first .. first + steps − 1}: each step runs one position of all B sequences, the
+     * weights read once for the batch (a GEMM with M = B), each sequence's K/V rows read for
+     * itself: B × bandwidth ÷ (weight bytes + Σ KV bytes) per step.
      */
-    public record Throughput(double rooflineTokensPerSecond, Double simTokensPerSecond) {
-    }
-
-    /**
-     * The mean over the steps at positions {@code first .. first + steps − 1}. {@code one} (may be
-     * null): a measured single-sequence token; its memory-port bytes split into the weight loads
-     * (shared by the batch) and the rest (per sequence), the KV bytes added per sequence, all moved
-     * at the port bandwidth that token attained, and the array MACs times B at the peak rate: the
-     * step takes the longer of the two.
-     */
-    public static Throughput throughput(LlamaConfig c, int batch, int first, int steps, double clockMhz, int portBytesPerCycle,
-            ChipMatVec.Stats one, long peakMacsPerCycle) {
-        double idealCycles = 0;
-        double simCycles = 0;
+    public static double rooflineTokensPerSecond(LlamaConfig c, int batch, int first, int steps, double clockMhz,
+            int portBytesPerCycle) {
+        double cycles = 0;
         for (int pos = first; pos < first + steps; pos++) {
-            long kv = (long) batch * DecodeReport.kvBytes(c, pos);
-            idealCycles += (double) (DecodeReport.weightBytes(c) + kv) / portBytesPerCycle;
-            if (one != null) {
-                long port1 = one.bytesRead + one.bytesWritten;
-                double bytesPerCycle = (double) port1 / one.cycles;
-                double portCycles = (one.loadBBytes + (double) batch * (port1 - one.loadBBytes) + kv) / bytesPerCycle;
-                double arrayCycles = Math.ceil((double) batch * one.arrayMacs / peakMacsPerCycle);
-                simCycles += Math.max(portCycles, arrayCycles);
-            }
+            cycles += (double) (DecodeReport.weightBytes(c) + (long) batch * DecodeReport.kvBytes(c, pos)) / portBytesPerCycle;
         }
-        double hz = clockMhz * 1e6;
-        return new Throughput(batch * steps * hz / idealCycles, one == null ? null : batch * steps * hz / simCycles);
+        return batch * steps * clockMhz * 1e6 / cycles;
     }
 
     /** A row marked with its writer and position (K) and its token (V). */

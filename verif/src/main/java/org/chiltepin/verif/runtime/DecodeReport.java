@@ -133,19 +133,18 @@ public record DecodeReport(LlamaConfig model, EnergyModel energy, double clockMh
             if (sim) {
                 ChipLlama.Token t = ((ChipLlama) run.engine()).tokens().get(i);
                 ChipMatVec.Stats st = t.stats();
-                ChipVectorOps.Stats vs = t.vector();
-                ChipKvRows.Figures kf = t.kv();
-                // the programs run one after another: a token's cycles are their sum
-                long cycles = st.cycles + vs.cycles + kf.cycles() + kf.gemmCycles();
-                long port = st.bytesRead + st.bytesWritten + vs.bytesRead + vs.bytesWritten + kf.bytes();
-                long macs = st.arrayMacs + kf.gemmMacs();
-                EnergyModel.Events ev = new EnergyModel.Events(macs, st.sramBytes, st.linkFlitHops, port);
-                long busy = peak == 0 ? 0 : (macs + peak - 1) / peak;
+                ChipVectorOps.Stats vec = t.vector();
+                ChipKvRows.Figures kvf = t.kv();
+                long cycles = st.cycles + vec.cycles + kvf.cycles() + kvf.gemmCycles();
+                long port = st.bytesRead + st.bytesWritten + vec.bytesRead + vec.bytesWritten + kvf.bytes();
+                long useful = st.usefulMacs + kvf.gemmMacs();
+                EnergyModel.Events ev = new EnergyModel.Events(st.arrayMacs + kvf.gemmMacs(), st.sramBytes, st.linkFlitHops,
+                        port);
+                long busy = peak == 0 ? 0 : (st.arrayMacs + peak - 1) / peak;
                 double tps = cycles == 0 ? 0 : clockMhz * 1e6 / cycles;
-                rows.add(new Row(pos, s[1], t.chipId(), t.goldenId(), "sim", cycles, st.cycles, kf.gemmCycles(), vs.cycles,
-                        kf.cycles(), Math.max(0, cycles - busy), port, weights, kv, tps, roof, 100 * tps / roof,
-                        cycles == 0 ? 0.0 : 100.0 * (st.usefulMacs + kf.gemmMacs()) / ((double) cycles * peak), ev,
-                        energy.of(ev)));
+                rows.add(new Row(pos, s[1], t.chipId(), t.goldenId(), "sim", cycles, st.cycles, kvf.gemmCycles(), vec.cycles,
+                        kvf.cycles(), Math.max(0, st.cycles - busy), port, weights, kv, tps, roof, 100 * tps / roof,
+                        cycles == 0 ? 0.0 : 100.0 * useful / ((double) cycles * peak), ev, energy.of(ev)));
             } else {
                 EnergyModel.Events ev = new EnergyModel.Events(usefulMacs(c, pos), 0, 0, weights + kv);
                 rows.add(new Row(pos, s[1], s[2], s[2], "analytical", null, null, null, null, null, null, null, weights, kv,
