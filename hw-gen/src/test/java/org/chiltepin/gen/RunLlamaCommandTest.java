@@ -60,8 +60,8 @@ class RunLlamaCommandTest {
                     + ", got huge",
             "chiltepin run llama: stories260K (bundled): dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads, vocab 512,"
                     + " seq 512, shared classifier; engine sim\n"
-                    + "chiltepin: invalid configuration: --chip: external memory must hold a 64x64 weight matrix as bit planes"
-                    + " (24848 words), it has 4096, got minimal",
+                    + "chiltepin: invalid configuration: --chip: external memory must hold the int8 weights placed so far and"
+                    + " a 32x64 matrix with its activations and results (4176 words), it has 4096, got minimal",
             "chiltepin run llama: stories260K (bundled): dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads, vocab 512,"
                     + " seq 512, shared classifier; engine sim\n"
                     + "chiltepin: invalid configuration: --steps: must be at most 36: chip 'default' holds the K/V rows of"
