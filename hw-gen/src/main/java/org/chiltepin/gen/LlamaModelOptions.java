@@ -41,7 +41,7 @@ final class LlamaModelOptions {
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "golden",
             description = {"golden: the integer golden model; float: the float32 reference, which prints run.c's text;",
-                    "sim: the integer model with its weight GEMMs on the co-simulated chip (default: ${DEFAULT-VALUE})."})
+                    "sim: the integer model on the co-simulated chip: weight GEMMs, vector operations, K/V rows, p·V (default: ${DEFAULT-VALUE})."})
     String engine;
 
     @Option(names = "--chip", paramLabel = "PRESET", defaultValue = "default",

@@ -15,11 +15,13 @@ import org.chiltepin.verif.llm.LlamaConfig;
 import org.chiltepin.verif.llm.LlamaEngine;
 
 /**
- * The integer model with its weight GEMMs (Q, K, V, output, W1, W3, W2, classifier) on the
- * co-simulated chip's GEMM tiles ({@link ChipMatVec}); the rest — RMSNorm, RoPE, attention
- * scores and weighted values, softmax, SiLU, residuals, argmax — runs host-side in
- * {@link LlamaVectorProgram} (the vector tile is not on the chip yet). The integer golden model
- * runs alongside, so every token's id is compared with the golden model's.
+ * The integer model on the co-simulated chip: its weight GEMMs (Q, K, V, output, W1, W3, W2,
+ * classifier) on the GEMM tiles ({@link ChipMatVec}); its vector operations — RMSNorm, RoPE,
+ * quantization, softmax, SiLU·b, residuals, the per-channel rescales, argmax — on the vector tile
+ * ({@link ChipVectorOps}, each result checked against {@link LlamaVectorProgram}); the K and V
+ * rows in the KV tile and the attention's weighted values p·V on a GEMM tile fed from it
+ * ({@link ChipKvRows}); the attention scores q·k stay host-side. The integer golden model runs
+ * alongside, so every token's id is compared with the golden model's.
  */
 public final class ChipLlama implements LlamaEngine {
     /** Bytes the external-memory model moves per cycle (one 8-byte beat, unlimited bandwidth setting). */

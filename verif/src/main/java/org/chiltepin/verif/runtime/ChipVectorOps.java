@@ -29,8 +29,8 @@ import org.chiltepin.verif.golden.VectorReference;
  * A negative shift (a left shift) goes into the multiplier.
  *
  * <p>What stays host-side: the chip's int8 results (QUANT) are stored as int32 words (two a memory
- * word); the host reads them back and repacks them as the next GEMV's operand (A words for
- * {@link ChipMatVec}) — counted as {@link Stats#repackBytes}.
+ * word); the host reads them back and repacks them as the next GEMV's operand ({@link ChipMatVec})
+ * or the p·V GEMM's ({@link ChipKvRows}) — counted as {@link Stats#repackBytes}.
  */
 public final class ChipVectorOps implements LlamaVectorOps {
     /** The external-memory window the vector programs' operands and results use (reused by every program). */
