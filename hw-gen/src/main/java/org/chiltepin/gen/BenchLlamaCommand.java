@@ -45,15 +45,31 @@ final class BenchLlamaCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Write one row per position: token, both predictions, margin.")
     Path csv;
 
+    @Option(names = "--batch", paramLabel = "B,B,...", split = ",",
+            description = "Instead: batched decode of B sequences forked from the (first) prompt, KV pages forked vs copied, tokens/s (docs/llm.md §6.3).")
+    List<Integer> batch;
+
+    @Option(names = "--page-tokens", paramLabel = "N", defaultValue = "16", description = "KV page size in positions for --batch (default: ${DEFAULT-VALUE}, the KV cache preset's).")
+    int pageTokens;
+
     @Override
     public Integer call() throws IOException {
         ConfigException.requireAtLeast("--steps", steps, 1);
         if (csv != null) {
             Outputs.checkFile("--csv", csv);
         }
+        if (batch != null) {
+            BatchBench.check(batch, pageTokens);
+        }
         LlamaModelOptions.Model m = options.load();
         PrintWriter o = spec.commandLine().getOut();
         List<String> list = prompts.isEmpty() ? List.of("") : prompts;
+        if (batch != null) {
+            o.printf("chiltepin bench llama --batch: %s, engine %s%n", m.name(), options.engine);
+            BatchBench.run(o, options, m, list.get(0), steps, batch, pageTokens, csv);
+            o.flush();
+            return 0;
+        }
         o.printf("chiltepin bench llama: %s, engine %s against float, %d prompt(s), %d positions each at most%n", m.name(),
                 options.engine, list.size(), steps);
         BenchTable table = new BenchTable("prompt", "pos", "token", "float", options.engine, "agree", "float_margin");

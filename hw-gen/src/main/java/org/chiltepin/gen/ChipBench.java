@@ -14,6 +14,7 @@ import org.chiltepin.verif.chip.ChipHarness.Report;
 import org.chiltepin.verif.chip.ChipHarness.Stalls;
 import org.chiltepin.verif.chip.ChipWorkloads;
 import org.chiltepin.verif.chip.ChipWorkloads.Workload;
+import org.chiltepin.verif.golden.ChipReference;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -25,8 +26,10 @@ import picocli.CommandLine.Option;
         "(1×S×S, a fresh weight matrix each, columns split over the tiles) on the Verilated chip, every result checked",
         "bit-exact against the chip golden model. Memory: the AXI model at one 8-byte beat per cycle each way, fixed",
         "latency. Reports cycles, speedup over one tile, MAC utilization, bytes on the memory port, the busiest mesh",
-        "link (flits counted from the message list along the XY routes), and the roofline: attained MACs/cycle against",
-        "min(peak, 8 B/cycle × MACs per memory byte). Tile counts above the preset's GEMM tiles run on `large`."})
+        "link (flits counted from the message list along the XY routes; every link's bytes go to FILE-links.csv beside",
+        "--csv), and the roofline: attained MACs/cycle against min(peak, 8 B/cycle × MACs per memory byte). Tile",
+        "counts above the preset's GEMM tiles run on `large`. On 2+ GEMM tiles also (c) a two-layer chain",
+        "W2·(W1·X) on two tiles with the intermediate through memory (chain-mem) or tile → tile (chain-t2t)."})
 final class ChipBench implements Benchmark<ChipConfig> {
     @Option(names = "--tiles", paramLabel = "N,N,...", split = ",", defaultValue = "1,2,4,8",
             description = "GEMM tile counts (default: ${DEFAULT-VALUE}).")
@@ -69,7 +72,8 @@ final class ChipBench implements Benchmark<ChipConfig> {
         PrintWriter o = run.out();
         Map<ChipConfig, ChipHarness> built = new HashMap<>();
         BenchTable table = new BenchTable("workload", "tiles", "cycles", "speedup", "mac_util", "mem_bytes", "max_link_bytes",
-                "mem_tile_out_bytes", "attained_macs_per_cycle", "roofline_bound", "of_roofline");
+                "busiest_link", "mem_tile_out_bytes", "attained_macs_per_cycle", "roofline_bound", "of_roofline");
+        BenchTable links = new BenchTable("workload", "tiles", "link", "bytes");
         Map<String, Long> oneTile = new HashMap<>();
         List<String> labels = new ArrayList<>();
         List<Double> speedups = new ArrayList<>();
@@ -102,28 +106,29 @@ final class ChipBench implements Benchmark<ChipConfig> {
                 long cycles = r.lastResponse();
                 oneTile.putIfAbsent(w, t == 1 ? cycles : -1L);
                 double speedup = oneTile.get(w) > 0 ? (double) oneTile.get(w) / cycles : Double.NaN;
-                int peak = t * cfg.gemm().macsPerCycle();
-                long memBytes = r.bytesRead() + r.bytesWritten();
-                double attained = (double) wl.macs() / cycles;
-                double bound = Math.min(peak, ChipConfig.FLIT_WIDTH / 8.0 * wl.macs() / memBytes);
-                long maxLink = wl.linkFlits().entrySet().stream().filter(e -> !e.getKey().startsWith("mem."))
-                        .mapToLong(Map.Entry::getValue).max().orElse(0) * 8;
-                long eject = wl.linkFlits().getOrDefault("mem.inject", 0L) * 8;
-                table.add(w, (long) t, cycles, speedup, attained / peak, memBytes, maxLink, eject, attained, bound,
-                        attained / bound);
+                double ofRoof = row(table, links, w, t, cycles, speedup, wl.macs(), t * cfg.gemm().macsPerCycle(), r, wl.linkFlits());
                 o.printf("  %s on %d tile(s): %d cycles, %d responses and %d memory words compared%n", w, t, cycles,
                         r.responses(), r.wordsCompared());
                 o.flush();
                 labels.add(w + " ×" + t);
                 speedups.add(speedup);
-                roofs.add(attained / bound);
+                roofs.add(ofRoof);
             }
+        }
+        if (run.config().gemmNodes().size() >= 2 && !chain(run, built.computeIfAbsent(run.config(), c -> {
+            o.printf("  building the Verilator model (%d GEMM tiles) ...%n", c.gemmNodes().size());
+            o.flush();
+            return ChipHarness.compile(c, run.work().resolve(c.gemmNodes().size() + "tiles"), run.simulation());
+        }), table, links)) {
+            return 1;
         }
         o.println();
         table.print(o);
         if (csv != null) {
             table.writeCsv(csv);
-            o.printf("  csv   %s%n", csv);
+            Path linksCsv = csv.resolveSibling(csv.getFileName().toString().replaceFirst("(\\.csv)?$", "-links.csv"));
+            links.writeCsv(linksCsv);
+            o.printf("  csv   %s, every link's bytes in %s%n", csv, linksCsv);
         }
         if (plot != null) {
             CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
@@ -139,6 +144,64 @@ final class ChipBench implements Benchmark<ChipConfig> {
         }
         o.flush();
         return 0;
+    }
+
+    /**
+     * One table row (and the workload's link rows, busiest first); returns the fraction of the
+     * roofline. Link bytes are flits × 8 along the XY routes; "mem.*" are the memory tile's local links.
+     */
+    private static double row(BenchTable table, BenchTable links, String w, int t, long cycles, double speedup, long macs,
+            int peak, Report r, Map<String, Long> linkFlits) {
+        long memBytes = r.bytesRead() + r.bytesWritten();
+        double attained = (double) macs / cycles;
+        double bound = Math.min(peak, ChipConfig.FLIT_WIDTH / 8.0 * macs / memBytes);
+        List<Map.Entry<String, Long>> mesh = linkFlits.entrySet().stream().filter(e -> !e.getKey().startsWith("mem."))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey())).toList();
+        long maxLink = mesh.isEmpty() ? 0 : mesh.get(0).getValue() * 8;
+        long eject = linkFlits.getOrDefault("mem.inject", 0L) * 8;
+        table.add(w, (long) t, cycles, speedup, attained / peak, memBytes, maxLink, mesh.isEmpty() ? "-" : mesh.get(0).getKey(),
+                eject, attained, bound, attained / bound);
+        for (Map.Entry<String, Long> e : mesh) {
+            links.add(w, (long) t, e.getKey(), e.getValue() * 8);
+        }
+        for (String local : List.of("mem.inject", "mem.eject")) {
+            links.add(w, (long) t, local, linkFlits.getOrDefault(local, 0L) * 8);
+        }
+        return attained / bound;
+    }
+
+    /** (c) the two-layer chain on the first two GEMM tiles, intermediate through memory, then tile → tile. */
+    private boolean chain(BlockRun<ChipConfig> run, ChipHarness h, BenchTable table, BenchTable links) {
+        PrintWriter o = run.out();
+        ChipConfig cfg = run.config();
+        int d = Math.min(size / 2, ChipReference.TILE_BUFFER_WORDS / 2) / cfg.gemm().rows() * cfg.gemm().rows();
+        long memCycles = 0;
+        for (boolean viaTile : new boolean[] {false, true}) {
+            String w = viaTile ? "chain-t2t" : "chain-mem";
+            ChipWorkloads.Chain c;
+            try {
+                c = ChipWorkloads.chain(ChipHarness.params(cfg), cfg.k(), cfg.gemmNodes().get(0), cfg.gemmNodes().get(1),
+                        cfg.node(ChipConfig.TileKind.CONTROL), cfg.node(ChipConfig.TileKind.MEMORY), d, gemvs * 2, run.seed(),
+                        viaTile);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--size", e.getMessage(), size);
+            }
+            Report r = h.run(c.phases(), c.memory(), run.seed(), new Stalls(0, 0, 0, latency, latency, 0));
+            long commands = c.phases().stream().mapToLong(List::size).sum();
+            if (!r.passed() || r.responses() != commands) {
+                o.println("  FAIL " + w + ": " + String.join("; ", r.mismatches()));
+                o.println("FAIL");
+                o.flush();
+                return false;
+            }
+            long cycles = r.lastResponse();
+            memCycles = viaTile ? memCycles : cycles;
+            row(table, links, w, 2, cycles, (double) memCycles / cycles, c.macs(), 2 * cfg.gemm().macsPerCycle(), r, c.linkFlits());
+            o.printf("  %s (%d×%d layers, %d blocks of %d tokens): %d cycles, %d responses and %d memory words compared%n", w, d,
+                    d, gemvs * 2, cfg.gemm().cols(), cycles, r.responses(), r.wordsCompared());
+            o.flush();
+        }
+        return true;
     }
 
 }

@@ -58,8 +58,8 @@ final class ChipKind extends BlockKind.Base<ChipConfig> {
 
     /** A random program with illegal commands under random stalls, then a saturation run. */
     @Command(description = {"Generate the chip, build it with Verilator and run random chip programs against the chip",
-            "golden model (ChipReference): GEMMs through memory, single loads, computes and stores on every GEMM tile,",
-            "with illegal commands mixed in (wrong tile, DMA past memory, READ_ACC, unknown opcodes, reserved bits,",
+            "golden model (ChipReference): GEMMs through memory, single loads, computes, stores and READ_ACCs on every",
+            "GEMM tile, with illegal commands mixed in (wrong tile, DMA past memory, unknown opcodes, reserved bits,",
             "zero sizes, bad ranges), --stall host/response/memory back-pressure and a random memory latency;",
             "every response (by node and tag) and every external-memory word is compared. Then a saturation run:",
             "back-to-back legal work, a slow memory (3 bytes/cycle, 20..40 cycles latency), with a watchdog.",

@@ -57,6 +57,10 @@ final class GenerateCommand<C extends Record> implements Callable<Integer> {
     @Option(names = "--lint", description = "Also run verilator --lint-only -Wall on the result; exit 1 on any warning.")
     boolean lint;
 
+    @Option(names = "--synth", description = {"Also synthesize with yosys (generic, memories kept, 4-input LUTs; minutes for a",
+            "chip) and write the LUT, flip-flop and memory counts into manifest.json (\"synth\"); exit 1 if it fails."})
+    boolean synth;
+
     private GenerateCommand(BlockKind<C> kind) {
         this.kind = kind;
         this.top = kind.defaultTop();
@@ -85,6 +89,7 @@ final class GenerateCommand<C extends Record> implements Callable<Integer> {
         long t0 = System.nanoTime();
         Path staging = Outputs.staging(out);
         Verilog.Emitted<?> emitted;
+        QualityGates.Resources resources = null;
         try {
             Path s = staging.resolve("out");
             emitted = Verilog.emit(kind.top(cfg), top, s, prefix);
@@ -94,6 +99,20 @@ final class GenerateCommand<C extends Record> implements Callable<Integer> {
             manifest.put("prefix", prefix);
             manifest.put("filelist", DropIn.FILELIST);
             manifest.put("core", DropIn.coreFile(emitted.topName()));
+            if (synth) {
+                resources = QualityGates.resources(emitted.files(), emitted.topName(), 7200);
+                if (!resources.ok()) {
+                    o.println("  yosys synthesis: FAILED\n" + resources.run().output());
+                    o.flush();
+                    return 1;
+                }
+                var counts = manifest.putObject("synth");
+                counts.put("script", QualityGates.resourceScript(emitted.topName()));
+                counts.put("luts", resources.luts());
+                counts.put("ffs", resources.ffs());
+                counts.put("memories", resources.memories());
+                counts.put("cells", resources.cells());
+            }
             Manifest.write(manifest, s);
             List<String> all = new ArrayList<>(files);
             all.addAll(dropIn);
@@ -113,6 +132,10 @@ final class GenerateCommand<C extends Record> implements Callable<Integer> {
                 emitted.files().size(), lines, emitted.topName(), seconds);
         o.printf("  %s, %s, %s%n", out.resolve(Manifest.FILE), out.resolve(DropIn.FILELIST),
                 out.resolve(DropIn.coreFile(emitted.topName())));
+        if (resources != null) {
+            o.printf("  yosys synthesis: %d LUT4, %d FF, %d memories (%d cells) in %.0f s%n", resources.luts(), resources.ffs(),
+                    resources.memories(), resources.cells(), resources.seconds());
+        }
         if (lint) {
             QualityGates.ToolRun r = QualityGates.lint(installed, emitted.topName());
             o.println(r.ok() ? "  verilator --lint-only -Wall: clean" : "  verilator --lint-only -Wall: FAILED\n" + r.output());

@@ -80,14 +80,18 @@ final class LlamaModelOptions {
     LlamaEngine engine(Checkpoint c) {
         if (engine.equals("sim")) {
             ChipConfig config = ChipConfig.preset(chip);
-            return new ChipLlama(new LlamaInt8Weights(c), config,
-                    () -> {
-                        System.err.printf("chiltepin run llama: building the %s chip's simulation in %s (minutes the first"
-                                + " time, then cached)%n", chip, work.dir);
-                        return ChipHarness.compile(config, work.dir, Simulation.Options.DEFAULT);
-                    }, chip);
+            return new ChipLlama(new LlamaInt8Weights(c), config, compiler(config), chip);
         }
         return ENGINES.get(engine).apply(c);
+    }
+
+    /** Builds (or takes from the --work cache) the simulation of {@code config}, saying so first. */
+    java.util.function.Supplier<ChipHarness> compiler(ChipConfig config) {
+        return () -> {
+            System.err.printf("chiltepin run llama: building the %s chip's simulation in %s (minutes the first"
+                    + " time, then cached)%n", chip, work.dir);
+            return ChipHarness.compile(config, work.dir, Simulation.Options.DEFAULT);
+        };
     }
 
     private static Path existing(Path p) {

@@ -8,8 +8,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.chiltepin.hw.ConfigException;
+import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.verif.llm.Generator;
-import org.chiltepin.verif.llm.LlamaEngine;
+import org.chiltepin.verif.runtime.ChipLlama;
+import org.chiltepin.verif.runtime.DecodeReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,16 +42,23 @@ final class RunLlamaCommand implements Callable<Integer> {
             description = "Positions to run, prompt included; 0 or more than the model's sequence length means the sequence length (default: ${DEFAULT-VALUE}, as run.c).")
     int steps;
 
+    @Mixin
+    LlamaReportOptions report = new LlamaReportOptions();
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         ConfigException.requireAtLeast("--steps", steps, 0);
+        report.check();
         LlamaModelOptions.Model m = options.load();
         var err = spec.commandLine().getErr();
         err.printf("chiltepin run llama: %s: %s; engine %s%n", m.name(), m.checkpoint().config(), options.engine);
         err.flush();
         long t0 = System.nanoTime();
-        LlamaEngine e = options.engine(m.checkpoint());
+        DecodeReport.Recorder e = new DecodeReport.Recorder(options.engine(m.checkpoint()));
         double build = (System.nanoTime() - t0) / 1e9;
+        if (e.engine() instanceof ChipLlama chip) {
+            chip.requirePositions(Generator.clampSteps(steps, m.checkpoint().config()));
+        }
         PrintWriter o = spec.commandLine().getOut();
         Utf8Stream text = new Utf8Stream(o);
         Generator.Result r = Generator.generate(e, m.tokenizer(), prompt, steps, text::write);
@@ -59,6 +68,7 @@ final class RunLlamaCommand implements Callable<Integer> {
                 r.positions() < Generator.clampSteps(steps, m.checkpoint().config()) ? ", stopped at BOS" : "");
         o.printf("  speed       %.1f tokens/s (%s engine, wall clock; %.2f s to build it)%n", r.tokensPerSecond(), e.name(), build);
         e.report(o);
+        report.write(report.report(e, options.engine.equals("sim") ? ChipConfig.preset(options.chip) : null), o);
         o.flush();
         return 0;
     }

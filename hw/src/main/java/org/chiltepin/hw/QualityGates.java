@@ -40,6 +40,58 @@ public final class QualityGates {
         return run(List.of("yosys", "-p", script.toString()), 1200);
     }
 
+    /** The yosys script of {@link #resources}, after {@code read_verilog FILES;}. */
+    public static String resourceScript(String top) {
+        return "synth -top " + top + " -flatten -run begin:fine; opt -fast -full; techmap; opt -fast; abc -lut 4; opt_clean; stat";
+    }
+
+    /**
+     * A resource count from a generic yosys synthesis: 4-input LUTs, flip-flops, and memories
+     * (inferred {@code $mem_v2} blocks, kept as SRAMs, not mapped to flip-flops) of the flattened top.
+     */
+    public record Resources(ToolRun run, long luts, long ffs, long memories, long cells, double seconds) {
+        public boolean ok() {
+            return run.ok() && cells > 0;
+        }
+    }
+
+    /**
+     * {@code yosys}: {@link #resourceScript}, the coarse synthesis with memories kept, then gates
+     * mapped to 4-input LUTs; counts from the final {@code stat}.
+     */
+    public static Resources resources(List<Path> files, String top, int timeoutSeconds) {
+        StringBuilder script = new StringBuilder("read_verilog");
+        files.forEach(f -> script.append(' ').append(f));
+        script.append("; ").append(resourceScript(top));
+        long t0 = System.nanoTime();
+        ToolRun r = run(List.of("yosys", "-q", "-p", script.toString().replace("; stat", "; tee -o /dev/stdout stat")),
+                timeoutSeconds);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long luts = 0;
+        long ffs = 0;
+        long mems = 0;
+        long cells = 0;
+        boolean inTop = false;
+        for (String line : r.output().lines().map(String::trim).toList()) {
+            if (line.startsWith("===")) {
+                inTop = line.equals("=== " + top + " ===");
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            if (!inTop) {
+                continue;
+            } else if (f.length == 2 && f[1].matches("\\d+")) {
+                long n = Long.parseLong(f[1]);
+                luts += f[0].equals("$lut") ? n : 0;
+                ffs += f[0].contains("DFF") ? n : 0;
+                mems += f[0].startsWith("$mem") ? n : 0;
+            } else if (line.startsWith("Number of cells:")) {
+                cells = Long.parseLong(line.replaceAll("\\D+", ""));
+            }
+        }
+        return new Resources(r, luts, ffs, mems, cells, seconds);
+    }
+
     /** Runs a tool, output captured, with a time limit; exit 127 when it is not installed. */
     public static ToolRun run(List<String> cmd, int timeoutSeconds) {
         try {

@@ -61,6 +61,8 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
     public static final int KV_STATUS = 8;
     /** Words of a GEMM tile's DMA data queue. */
     public static final int DATA_QUEUE = 2 * MAX_BURST;
+    /** Words of a GEMM tile's result buffer, the source of tile → tile loads (docs/chip.md §1). */
+    public static final int TILE_BUFFER = 256;
 
     public ChipConfig {
         ConfigException.requireRange("k", k, 1, NocConfig.MAX_DIM);

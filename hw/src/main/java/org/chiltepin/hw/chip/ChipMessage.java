@@ -61,6 +61,28 @@ final class ChipMessage {
         return asBits(resize(asUInt(t), width));
     }
 
+    /** Whether {@code node} is one of {@code nodes}. */
+    static Bool isOneOf(UInt node, java.util.List<Integer> nodes) {
+        Bool hit = bool(false);
+        for (int n : nodes) {
+            hit = or(hit, eq(node, uint(n, widthOf(node))));
+        }
+        return hit;
+    }
+
+    /** Drives {@code x}, {@code y} with the coordinates of {@code node} on a k-column mesh when it is one of {@code nodes} (else 0, 0). */
+    static void nodeXy(UInt node, java.util.List<Integer> nodes, int k, UInt x, UInt y) {
+        UInt rx = uint(0, widthOf(x));
+        UInt ry = uint(0, widthOf(y));
+        for (int n : nodes) {
+            Bool hit = eq(node, uint(n, widthOf(node)));
+            rx = mux(hit, uint(n % k, widthOf(x)), rx);
+            ry = mux(hit, uint(n / k, widthOf(y)), ry);
+        }
+        assign(x, rx);
+        assign(y, ry);
+    }
+
     /** Drives every field of an outgoing message: destination node (x, y), kind, length, payload words. */
     static void drive(Message m, UInt destX, UInt destY, Bits tag, UInt length, Bits[] words) {
         assign(m.destX, destX);

@@ -15,6 +15,7 @@ import org.chiltepin.hw.QualityGates;
 import org.chiltepin.hw.gemm.GemmConfig;
 import org.chiltepin.hw.kvcache.KvCacheConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,6 +38,23 @@ class ChipTest {
         script.append("; hierarchy -check -top chip");
         var read = QualityGates.run(List.of("yosys", "-q", "-p", script.toString()), 300);
         assertEquals(0, read.exitCode(), preset + ": " + read.output());
+    }
+
+    /**
+     * Behind {@code -Dchiltepin.synth=true} (minutes per preset): a generic yosys synthesis of every
+     * preset ({@link QualityGates#resourceScript}) with its LUT, flip-flop and memory counts.
+     */
+    @ParameterizedTest
+    @MethodSource("presets")
+    @EnabledIfSystemProperty(named = "chiltepin.synth", matches = "true")
+    void everyPresetSynthesizes(String preset) throws Exception {
+        Path dir = Files.createTempDirectory("chip-synth-" + preset);
+        var emitted = Verilog.emit(() -> new Chip(ChipConfig.preset(preset)), "chip", dir);
+        var r = QualityGates.resources(emitted.files(), "chip", 7200);
+        assertTrue(r.ok(), preset + ": " + r.run().output());
+        System.out.printf("chip %s: %d LUT4, %d FF, %d memories, %d cells; yosys %.0f s%n", preset, r.luts(), r.ffs(),
+                r.memories(), r.cells(), r.seconds());
+        assertTrue(r.luts() > 0 && r.ffs() > 0 && r.memories() > 0, preset + ": " + r);
     }
 
     @Test

@@ -11,13 +11,17 @@ import org.chiltepin.verif.golden.GemmReference.Command;
 
 /**
  * Random chip programs: phases of commands spread over the GEMM tiles — whole GEMMs through
- * memory (loads, compute, store), single loads, computes and stores with random shapes, fences —
- * with illegal commands mixed in (wrong tile, DMA past the end of memory, READ_ACC, unknown
- * opcodes, reserved bits, zero sizes, scratchpad ranges out of bounds). Within a phase the tiles
+ * memory (loads, compute, STORE or READ_ACC), single loads, computes, stores and accumulator reads
+ * with random shapes, fences — with illegal commands mixed in (wrong tile, DMA past the end of
+ * memory, unknown opcodes, reserved bits, zero sizes, scratchpad ranges out of bounds). Within a phase the tiles
  * store only into their own window of one memory half and load only from the other half; the
  * halves swap every phase, so later phases load what earlier ones stored (DMA chains) and no
  * phase races with itself. With a KV tile a third of the commands are {@link KvMix}'s: KV tile
- * commands and GEMM loads from the KV tile.
+ * commands and GEMM loads from the KV tile. With two or more GEMM tiles an eighth of the commands
+ * move data tile → tile: STOREs into the tile's own result buffer (one half of it, swapping every
+ * phase like memory) and loads from another tile's buffer (the other half), and illegal ones
+ * (a load from the tile's own or a non-GEMM node's buffer, a STORE into another tile's buffer,
+ * a range past the buffer).
  */
 public final class ChipPrograms {
     /** A program and the external memory it starts from. */
@@ -114,6 +118,11 @@ public final class ChipPrograms {
             fill(node, GemmReference.LOAD_B, g.bDepth());
             fill(node, GemmReference.LOAD_SCALE, g.scaleDepth());
             add(node, 0, GemmReference.COMPUTE, false, 0, 0, 0, g.accDepth(), g.cols(), 1, 0);
+            // the result buffer too (tile → tile loads read it)
+            for (int at = 0; at < BUF; at += g.accDepth()) {
+                int rows = Math.min(g.accDepth(), BUF - at);
+                add(node, ChipReference.tileAddress(node, at), GemmReference.STORE, false, 0, 0, 0, rows, g.cols(), 0, 0);
+            }
         }
         if (vector != null) {
             out.add(vector.init(this::readAddr, out.size()));
@@ -125,6 +134,48 @@ public final class ChipPrograms {
         for (int at = 0; at < depth; at += 4096) {
             int count = Math.min(4096, depth - at);
             add(node, rng.nextInt(half() - count + 1), op, false, at, 0, 0, count, 0, 0, 0);
+        }
+    }
+
+    private static final int BUF = ChipReference.TILE_BUFFER_WORDS;
+
+    /** Tile → tile moves: a STORE into this tile's buffer (its write half) or a load from another's (read half). */
+    private void tileToTile(int node) {
+        GemmReference.Params g = p.gemm();
+        int half = BUF / 2;
+        int writeBase = phase % 2 == 0 ? half : 0;
+        int readBase = half - writeBase;
+        int other;
+        do {
+            other = tiles.get(rng.nextInt(tiles.size()));
+        } while (other == node);
+        int op = GemmReference.LOAD_A + rng.nextInt(3);
+        int depth = op == GemmReference.LOAD_A ? g.aDepth() : op == GemmReference.LOAD_B ? g.bDepth() : g.scaleDepth();
+        int count = 1 + rng.nextInt(Math.min(40, depth));
+        int a0 = rng.nextInt(depth - count + 1);
+        int r = rng.nextInt(illegal ? 10 : 8);
+        if (r < 4) {
+            add(node, ChipReference.tileAddress(other, readBase + rng.nextInt(half - count + 1)), op, false, a0, 0, 0, count, 0, 0, 0);
+        } else if (r < 8) {
+            int n = 1 + rng.nextInt(Math.min(3 * g.cols(), g.scaleDepth()));
+            int nb = cdiv(n, g.cols());
+            int m = 1 + rng.nextInt(Math.min(3 * g.rows(), half / nb));
+            int ch = g.cols() * rng.nextInt((g.scaleDepth() - n) / g.cols() + 1);
+            int acc = rng.nextInt(g.accDepth() - m * nb + 1);
+            add(node, ChipReference.tileAddress(node, writeBase + rng.nextInt(half - m * nb + 1)), GemmReference.STORE,
+                    rng.nextBoolean(), acc, ch, 0, m, n, 0, 0);
+        } else {
+            int bad;
+            do {
+                bad = rng.nextInt(64);
+            } while (p.gemmNodes().contains(bad) && bad != node);
+            switch (rng.nextInt(3)) {
+                case 0 -> add(node, ChipReference.tileAddress(bad, readBase), op, false, a0, 0, 0, count, 0, 0, 0); // BAD_TILE
+                case 1 -> add(node, ChipReference.tileAddress(other, BUF - count + 1 + rng.nextInt(4)), op, false, a0, 0, 0, count,
+                        0, 0, 0); // BAD_MEM
+                default -> add(node, ChipReference.tileAddress(other, writeBase), GemmReference.STORE, false, 0, 0, 0, 1, 1, 0,
+                        0); // another tile's buffer: BAD_TILE
+            }
         }
     }
 
@@ -162,6 +213,10 @@ public final class ChipPrograms {
     private void next(int room) {
         GemmReference.Params g = p.gemm();
         int node = tiles.get(rng.nextInt(tiles.size()));
+        if (tiles.size() > 1 && rng.nextInt(8) == 0) {
+            tileToTile(node);
+            return;
+        }
         if (kv != null && rng.nextInt(3) == 0) {
             kv.next(kvOut, illegal);
             return;
@@ -185,7 +240,7 @@ public final class ChipPrograms {
             add(node, readAddr(nb * k), GemmReference.LOAD_B, false, b0, 0, 0, nb * k, 0, 0, 0);
             add(node, readAddr(n), GemmReference.LOAD_SCALE, false, 0, 0, 0, n, 0, 0, 0);
             add(node, 0, GemmReference.COMPUTE, rng.nextInt(4) == 0, a0, b0, acc, m, n, k, 0);
-            add(node, writeAddr(node, m * nb), GemmReference.STORE, rng.nextBoolean(), acc, 0, 0, m, n, 0, 0);
+            output(node, acc, 0, m, n);
         } else if (r < 45) {
             int op = GemmReference.LOAD_A + rng.nextInt(3);
             int depth = op == GemmReference.LOAD_A ? g.aDepth() : op == GemmReference.LOAD_B ? g.bDepth() : g.scaleDepth();
@@ -198,12 +253,27 @@ public final class ChipPrograms {
             add(node, rng.nextLong() & 0xFFFFFFFFL, GemmReference.COMPUTE, rng.nextBoolean(), a0, b0, acc, m, n, k, 0);
         } else if (r < 75) {
             int ch = g.cols() * rng.nextInt((g.scaleDepth() - n) / g.cols() + 1);
-            int acc = rng.nextInt(g.accDepth() - m * nb + 1);
-            add(node, writeAddr(node, m * nb), GemmReference.STORE, rng.nextBoolean(), acc, ch, 0, m, n, 0, 0);
+            output(node, rng.nextInt(g.accDepth() - m * nb + 1), ch, m, n);
         } else if (r < 82 || !illegal) {
             add(node, 0, rng.nextBoolean() ? GemmReference.FENCE : GemmReference.CLEAR_COUNTERS, false, 0, 0, 0, 0, 0, 0, 0);
         } else {
             illegalCommand(node, m, n, k);
+        }
+    }
+
+    /** Memory words of a READ_ACC of m × n results: ⌈cols / 2⌉ words per beat. */
+    private int accWords(int m, int n) {
+        GemmReference.Params g = p.gemm();
+        return m * cdiv(n, g.cols()) * cdiv(g.cols(), 2);
+    }
+
+    /** A STORE (two thirds) or a READ_ACC (one third) of m × n results from accumulator word acc. */
+    private void output(int node, int acc, int ch, int m, int n) {
+        if (rng.nextInt(3) == 0) {
+            add(node, writeAddr(node, accWords(m, n)), GemmReference.READ_ACC, rng.nextBoolean(), acc, ch, 0, m, n, 0, 0);
+        } else {
+            add(node, writeAddr(node, m * cdiv(n, p.gemm().cols())), GemmReference.STORE, rng.nextBoolean(), acc, ch, 0,
+                    m, n, 0, 0);
         }
     }
 
@@ -221,7 +291,8 @@ public final class ChipPrograms {
             case 1 -> add(node, p.memWords() - count + 1 + rng.nextInt(4), GemmReference.LOAD_B, false, 0, 0, 0, count, 0, 0, 0);
             case 2 -> add(node, rng.nextBoolean() ? 0xFFFFFFF0L : p.memWords() - 1, GemmReference.STORE, false, 0, 0, 0, 2,
                     g.cols() + 1, 0, 0);
-            case 3 -> add(node, readAddr(4), GemmReference.READ_ACC, false, 0, 0, 0, 1, 1, 0, 0);
+            case 3 -> add(node, p.memWords() - accWords(m, n) + 1 + rng.nextInt(4), GemmReference.READ_ACC, false, 0, 0, 0,
+                    m, n, 0, 0);
             case 4 -> add(node, 0, 9 + rng.nextInt(7), false, 0, 0, 0, count, n, k, 0);
             case 5 -> add(node, readAddr(count), GemmReference.LOAD_A, false, 0, 0, 0, count, 0, 0, 1 + rng.nextInt(0x7FFFF));
             case 6 -> add(node, readAddr(1), GemmReference.LOAD_SCALE, false, 0, 0, 0, 0, 0, 0, 0);

@@ -1,7 +1,6 @@
 package org.chiltepin.verif.chip;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.random.MersenneTwister;
@@ -26,6 +25,88 @@ public final class ChipWorkloads {
 
     /** A program (one phase), its memory, the useful MACs, and the messages' flits per directed link. */
     public record Workload(List<HostCommand> commands, long[] memory, long macs, Map<String, Long> linkFlits) {
+    }
+
+    /** A program of phases (each starts when every response of the previous one is in). */
+    public record Chain(List<List<HostCommand>> phases, long[] memory, long macs, Map<String, Long> linkFlits) {
+    }
+
+    /**
+     * A two-layer chain Y = W2·(W1·X) over {@code blocks} blocks of {@code cols} tokens: tile
+     * {@code first} holds W1 (d × d) in its A scratchpad and computes H = W1·X block by block, tile
+     * {@code second} holds W2 (d × d) and computes Y = W2·H; X comes from and Y goes to memory.
+     * The intermediate H block (d words, a STORE's row-major output is the next layer's B words
+     * with K = d) goes through the first tile's result buffer when {@code viaTile} (the second
+     * tile's LOAD_B pulls it, docs/chip.md §1), else through memory. Phase j runs layer 1 of block
+     * j and layer 2 of block j − 1, so both tiles work at once; d ≤ half the result buffer.
+     */
+    public static Chain chain(ChipReference.Params p, int k, int first, int second, int control, int memoryNode, int d,
+            int blocks, long seed, boolean viaTile) {
+        GemmReference.Params e = p.gemm();
+        int rows = e.rows();
+        int cols = e.cols();
+        int half = ChipReference.TILE_BUFFER_WORDS / 2;
+        int wWords = (d + rows - 1) / rows * d;
+        if (d % rows != 0 || d > half || wWords > e.aDepth() || 2 * d > e.bDepth() || 2 * d > e.accDepth()) {
+            throw new IllegalArgumentException("layer width " + d + " must be a multiple of " + rows + ", at most " + half
+                    + " (half the result buffer) and fit the scratchpads");
+        }
+        RandomGenerator rng = new MersenneTwister(seed);
+        long[] mem = new long[p.memWords()];
+        java.util.Arrays.fill(mem, ChipHarness.FRESH);
+        int w1 = cols;
+        int w2 = w1 + wWords;
+        int x = w2 + wWords;
+        int h = x + blocks * d;
+        int y = h + blocks * d;
+        if (y + blocks * d > p.memWords()) {
+            throw new IllegalArgumentException("memory of " + p.memWords() + " words is too small");
+        }
+        for (int j = 0; j < cols; j++) {
+            mem[j] = (8192 + rng.nextInt(16384)) | (long) (20 + rng.nextInt(3)) << 16;
+        }
+        for (int i = w1; i < h; i++) {
+            long word = 0;
+            for (int lane = 0; lane < Math.max(rows, cols); lane++) {
+                word |= (rng.nextInt(256) & 0xFFL) << (8 * lane);
+            }
+            mem[i] = word;
+        }
+        MeshTraffic traffic = new MeshTraffic(k, control, memoryNode);
+        TilePlan a = new TilePlan(e, first, traffic, 0);
+        TilePlan b = new TilePlan(e, second, traffic, 0);
+        List<List<HostCommand>> phases = new ArrayList<>();
+        for (int j = 0; j <= blocks; j++) {
+            if (j == 0) {
+                a.load(GemmReference.LOAD_SCALE, 0, 0, cols);
+                a.load(GemmReference.LOAD_A, 0, w1, wWords);
+                b.load(GemmReference.LOAD_SCALE, 0, 0, cols);
+                b.load(GemmReference.LOAD_A, 0, w2, wWords);
+            }
+            int at = (j % 2) * d;
+            if (j < blocks) {
+                a.load(GemmReference.LOAD_B, at, x + (long) j * d, d);
+                a.add(0, Command.of(GemmReference.COMPUTE, a.tag, false, 0, at, at, d, cols, d), 0, 0);
+                long dest = viaTile ? ChipReference.tileAddress(first, (j % 2) * half) : h + (long) j * d;
+                a.add(dest, Command.of(GemmReference.STORE, a.tag, false, at, 0, 0, d, cols, 0), 0, viaTile ? 0 : d);
+            }
+            if (j > 0) {
+                int bt = ((j - 1) % 2) * d;
+                long src = viaTile ? ChipReference.tileAddress(first, ((j - 1) % 2) * half) : h + (long) (j - 1) * d;
+                if (viaTile) {
+                    b.add(src, Command.of(GemmReference.LOAD_B, b.tag, false, bt, 0, 0, d, 0, 0), 0, 0);
+                    traffic.transfer(first, second, src, d, true);
+                } else {
+                    b.load(GemmReference.LOAD_B, bt, src, d);
+                }
+                b.add(0, Command.of(GemmReference.COMPUTE, b.tag, false, 0, bt, bt, d, cols, d), 0, 0);
+                b.add(y + (long) (j - 1) * d, Command.of(GemmReference.STORE, b.tag, false, bt, 0, 0, d, cols, 0), 0, d);
+            }
+            phases.add(interleave(List.of(new ArrayList<>(a.out), new ArrayList<>(b.out))));
+            a.out.clear();
+            b.out.clear();
+        }
+        return new Chain(phases, mem, 2L * blocks * d * d * cols, traffic.flits());
     }
 
     /** G GEMMs of M×K by K×N on the GEMM tiles {@code tiles} (node numbers) of a k-column mesh. */
@@ -95,7 +176,7 @@ public final class ChipWorkloads {
                 mem[bBase[i] + w] = word;
             }
         }
-        Traffic traffic = new Traffic(k, control, memoryNode);
+        MeshTraffic traffic = new MeshTraffic(k, control, memoryNode);
         List<List<HostCommand>> perTile = new ArrayList<>();
         int outNext = outBase;
         for (int ti = 0; ti < t; ti++) {
@@ -114,7 +195,7 @@ public final class ChipWorkloads {
             outNext = plan.gemm(aMems, bMems, rowsPer, kk, colsPer, col0, outNext);
             perTile.add(plan.out);
         }
-        return new Workload(interleave(perTile), mem, (long) g * m * kk * n, traffic.flits);
+        return new Workload(interleave(perTile), mem, (long) g * m * kk * n, traffic.flits());
     }
 
     /** The tiles' programs interleaved command by command (the host feeds them round robin). */
@@ -138,7 +219,7 @@ public final class ChipWorkloads {
     private static final class TilePlan {
         final GemmReference.Params e;
         final int node;
-        final Traffic traffic;
+        final MeshTraffic traffic;
         final List<HostCommand> out = new ArrayList<>();
         int tag;
         int bBuf;
@@ -146,7 +227,7 @@ public final class ChipWorkloads {
         int aBuf;
         final int blockCols;
 
-        TilePlan(GemmReference.Params e, int node, Traffic traffic, int blockCols) {
+        TilePlan(GemmReference.Params e, int node, MeshTraffic traffic, int blockCols) {
             this.e = e;
             this.node = node;
             this.traffic = traffic;
@@ -232,62 +313,6 @@ public final class ChipWorkloads {
             bBuf ^= 1;
             int nBlocks = Math.min(bn, colsPer - c0) / cols;
             load(GemmReference.LOAD_B, bAt[s], bMem[job] + (long) (c0 / cols) * kk, nBlocks * kk);
-        }
-    }
-
-    /** Flits per directed link ("x,y->x,y"; "mem.inject" and "mem.eject" for the memory tile's local links). */
-    private static final class Traffic {
-        final int k;
-        final int control;
-        final int memory;
-        final Map<String, Long> flits = new HashMap<>();
-
-        Traffic(int k, int control, int memory) {
-            this.k = k;
-            this.control = control;
-            this.memory = memory;
-        }
-
-        void command(int node, long memAddr, int readWords, int writeWords) {
-            route(control, node, 3);
-            route(node, control, 2);
-            chunks(node, memAddr, readWords, true);
-            chunks(node, memAddr, writeWords, false);
-        }
-
-        private void chunks(int node, long addr, int words, boolean read) {
-            long a = addr;
-            int left = words;
-            while (left > 0) {
-                int chunk = (int) Math.min(left, 16 - (a % 16));
-                route(node, memory, read ? 1 : 1 + chunk);
-                route(memory, node, read ? 1 + chunk : 1);
-                a += chunk;
-                left -= chunk;
-            }
-        }
-
-        private void route(int from, int to, int n) {
-            if (from == memory) {
-                flits.merge("mem.inject", (long) n, Long::sum);
-            }
-            if (to == memory) {
-                flits.merge("mem.eject", (long) n, Long::sum);
-            }
-            int x = from % k;
-            int y = from / k;
-            int dx = to % k;
-            int dy = to / k;
-            while (x != dx) {
-                int nx = x + Integer.signum(dx - x);
-                flits.merge(x + "," + y + "->" + nx + "," + y, (long) n, Long::sum);
-                x = nx;
-            }
-            while (y != dy) {
-                int ny = y + Integer.signum(dy - y);
-                flits.merge(x + "," + y + "->" + x + "," + ny, (long) n, Long::sum);
-                y = ny;
-            }
         }
     }
 }

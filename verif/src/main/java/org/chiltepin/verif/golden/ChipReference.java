@@ -24,6 +24,8 @@ public final class ChipReference {
     public static final int KV_STATUS = 8;
     /** KV tile opcodes are the controller's (0..7); 8..15 are illegal. */
     public static final int KV_OPCODES = 8;
+    /** Words of a GEMM tile's result buffer (docs/chip.md §1). */
+    public static final int TILE_BUFFER_WORDS = 256;
 
     /**
      * The chip: {@code nodes} mesh nodes, the GEMM tiles among them, their engine, and the
@@ -115,6 +117,11 @@ public final class ChipReference {
         return 1L << 31 | (v ? 1L : 0) << 30 | (long) (seq & 0x3F) << 24 | (first & 0xFFFFFF);
     }
 
+    /** A tile-buffer address: bit 30, the GEMM tile's node (29..24), the first buffer word (23..0). */
+    public static long tileAddress(int node, int word) {
+        return 1L << 30 | (long) (node & 0x3F) << 24 | (word & 0xFFFFFF);
+    }
+
     /** One response on the control tile's {@code m_axis_resp}. */
     public record Response(int node, int tag, int opcode, int status, long value) {
     }
@@ -123,6 +130,7 @@ public final class ChipReference {
     private final long[] memory;
     private final Map<Integer, GemmReference> tiles = new HashMap<>();
     private final Map<Integer, List<byte[]>> data = new HashMap<>();
+    private final Map<Integer, long[]> buffers = new HashMap<>();
     private final List<Response> responses = new ArrayList<>();
     private final KvCacheReference kv;
     private final VectorMachine vector;
@@ -137,6 +145,7 @@ public final class ChipReference {
         for (int n : p.gemmNodes()) {
             tiles.put(n, new GemmReference(p.gemm()));
             data.put(n, new ArrayList<>());
+            buffers.put(n, new long[TILE_BUFFER_WORDS]);
         }
         kv = p.kv() == null ? null : new KvCacheReference(p.kv().pageTokens(), p.kv().numPages(), p.kv().maxSeqs(),
                 p.kv().maxPagesPerSeq(), p.kv().lanes());
@@ -167,13 +176,23 @@ public final class ChipReference {
         }
     }
 
-    /** Words a command moves between the tile and memory (0 for commands without DMA). */
+    /**
+     * Words a command moves between the tile and memory (0 for commands without DMA): a word per
+     * LOAD beat, a word per STORE beat, ⌈cols / 2⌉ words per READ_ACC beat (two int32 lanes a word).
+     */
     public long dmaWords(GemmReference.Command c) {
+        long beats = (long) c.count() * ((c.n() + p.gemm().cols() - 1) / p.gemm().cols());
         return switch (c.opcode()) {
             case GemmReference.LOAD_A, GemmReference.LOAD_B, GemmReference.LOAD_SCALE -> c.count();
-            case GemmReference.STORE -> (long) c.count() * ((c.n() + p.gemm().cols() - 1) / p.gemm().cols());
+            case GemmReference.STORE -> beats;
+            case GemmReference.READ_ACC -> beats * accWordsPerBeat();
             default -> 0;
         };
+    }
+
+    /** Memory words of one READ_ACC beat: two int32 lanes a word. */
+    private int accWordsPerBeat() {
+        return (p.gemm().cols() + 1) / 2;
     }
 
     public void execute(HostCommand hc) {
@@ -195,11 +214,20 @@ public final class ChipReference {
         long words = dmaWords(c);
         boolean load = op == GemmReference.LOAD_A || op == GemmReference.LOAD_B || op == GemmReference.LOAD_SCALE;
         boolean fromKv = kv != null && load && words > 0 && (hc.memAddr() >>> 31 & 1) == 1;
-        if (!fromKv && words > 0 && hc.memAddr() + words > p.memWords()) {
+        boolean store = op == GemmReference.STORE;
+        long a = hc.memAddr();
+        boolean fromTile = !fromKv && (load || store) && words > 0 && (a >>> 31 & 1) == 0 && (a >>> 30 & 1) == 1;
+        int bufNode = (int) (a >>> 24 & 0x3F);
+        int bufWord = (int) (a & 0xFFFFFF);
+        if (fromTile && (store ? bufNode != hc.node() : bufNode == hc.node() || !tiles.containsKey(bufNode))) {
+            respond(hc, BAD_TILE, 0); // a STORE fills its own buffer, a load reads another GEMM tile's
+            return;
+        }
+        if (fromTile ? bufWord + words > TILE_BUFFER_WORDS : !fromKv && words > 0 && a + words > p.memWords()) {
             respond(hc, BAD_MEM, 0);
             return;
         }
-        if (op == GemmReference.READ_ACC || c.reserved() != 0) {
+        if (c.reserved() != 0) {
             respond(hc, GemmReference.BAD_OPCODE, 0);
             return;
         }
@@ -215,6 +243,10 @@ public final class ChipReference {
             for (byte[] row : kv.apply(KvCacheReference.Command.gather(seq, v, first, (int) words)).rows()) {
                 stream.add(java.util.Arrays.copyOf(row, p.gemm().dataBytes()));
             }
+        } else if (load && fromTile) {
+            for (long i = 0; i < words; i++) {
+                stream.add(bytes(buffers.get(bufNode)[(int) (bufWord + i)], p.gemm().dataBytes()));
+            }
         } else if (load) {
             for (long i = 0; i < words; i++) {
                 stream.add(bytes(memory[(int) (hc.memAddr() + i)], p.gemm().dataBytes()));
@@ -225,8 +257,18 @@ public final class ChipReference {
         engine.execute(c, stream);
         GemmReference.Response r = engine.responses().get(before.size());
         List<GemmReference.Beat> beats = engine.beats();
+        long[] target = fromTile ? buffers.get(hc.node()) : memory;
+        long at = fromTile ? bufWord : a;
         for (int i = beatsBefore; i < beats.size(); i++) {
-            memory[(int) (hc.memAddr() + i - beatsBefore)] = pack(beats.get(i).lanes());
+            long[] lanes = beats.get(i).lanes();
+            if (op == GemmReference.READ_ACC) {
+                for (int j = 0; j < accWordsPerBeat(); j++) {
+                    long high = 2 * j + 1 < lanes.length ? lanes[2 * j + 1] : 0;
+                    memory[(int) at++] = (lanes[2 * j] & 0xFFFFFFFFL) | high << 32;
+                }
+            } else {
+                target[(int) at++] = pack(lanes);
+            }
         }
         responses.add(new Response(hc.node(), r.tag(), r.opcode(), r.status(), r.value()));
     }

@@ -31,10 +31,8 @@ public final class LlamaIntReference implements LlamaEngine {
     private final LlamaConfig c;
     private final LlamaVectorOps ops;
     private final MatVec matvec;
+    private final KvRows cache;
     private final int[] x;
-    /** Per layer, position and key/value head: the cached int8 rows. */
-    private final QVec[][][] keys;
-    private final QVec[][][] values;
     /** Bits that keep the largest scaled score (headSize·127² times a 15-bit mantissa) within int32. */
     private final int scoreHeadroom;
     /** Bits that keep the largest scaled head output (seqLen·127² times an 8-bit mantissa) within int32. */
@@ -55,14 +53,65 @@ public final class LlamaIntReference implements LlamaEngine {
         this(weights, ops, QMatrix::multiply);
     }
 
+    /**
+     * Where the key and value rows live (int8 with their scales, one row per key/value head): the
+     * golden model keeps them in arrays ({@link #arrays}); the chip runtime in the KV tile.
+     */
+    public interface KvRows {
+        /** Stores position {@code pos}'s K and V rows of {@code layer}, one per key/value head. */
+        void append(int layer, int pos, QVec[] k, QVec[] v);
+
+        /** {@code layer}'s K ({@code v} false) or V rows of positions 0..n−1, [position][key/value head]. */
+        QVec[][] rows(int layer, boolean v, int n);
+
+        /**
+         * The attention's weighted values of every query head h over positions 0..n−1 of
+         * {@code layer}: Σ_t p[h][t]·V[t][h / kvMul][i], in wrapping int32 (the GEMM's accumulators).
+         */
+        default int[][] weightedSums(int layer, byte[][] p, int n, int kvMul) {
+            QVec[][] values = rows(layer, true, n);
+            int[][] sums = new int[p.length][];
+            for (int h = 0; h < p.length; h++) {
+                sums[h] = new int[values[0][h / kvMul].q().length];
+                for (int t = 0; t < n; t++) {
+                    byte[] v = values[t][h / kvMul].q();
+                    for (int i = 0; i < v.length; i++) {
+                        sums[h][i] += p[h][t] * v[i];
+                    }
+                }
+            }
+            return sums;
+        }
+
+        /** Rows kept in arrays, for {@code c}'s layers, positions and key/value heads. */
+        static KvRows arrays(LlamaConfig c) {
+            QVec[][][][] rows = new QVec[2][c.nLayers()][c.seqLen()][];
+            return new KvRows() {
+                @Override
+                public void append(int layer, int pos, QVec[] k, QVec[] v) {
+                    rows[0][layer][pos] = k;
+                    rows[1][layer][pos] = v;
+                }
+
+                @Override
+                public QVec[][] rows(int layer, boolean v, int n) {
+                    return Arrays.copyOf(rows[v ? 1 : 0][layer], n);
+                }
+            };
+        }
+    }
+
     public LlamaIntReference(LlamaInt8Weights weights, LlamaVectorOps ops, MatVec matvec) {
+        this(weights, ops, matvec, KvRows.arrays(weights.config));
+    }
+
+    public LlamaIntReference(LlamaInt8Weights weights, LlamaVectorOps ops, MatVec matvec, KvRows cache) {
         this.matvec = matvec;
+        this.cache = cache;
         w = weights;
         c = weights.config;
         this.ops = ops;
         x = new int[c.dim()];
-        keys = new QVec[c.nLayers()][c.seqLen()][c.nKvHeads()];
-        values = new QVec[c.nLayers()][c.seqLen()][c.nKvHeads()];
         scoreHeadroom = headroom((long) c.headSize() * 127 * 127 * 32767);
         headHeadroom = headroom((long) c.seqLen() * 127 * 127 * 255);
     }
@@ -159,24 +208,55 @@ public final class LlamaIntReference implements LlamaEngine {
         Wide v = gemm(w.wv[l], xb);
         ops.rope(q.v(), 0, c.dim(), hs, pos);
         ops.rope(k.v(), 0, c.kvDim(), hs, pos);
+        QVec[] kRow = new QVec[c.nKvHeads()];
+        QVec[] vRow = new QVec[c.nKvHeads()];
         for (int g = 0; g < c.nKvHeads(); g++) {
-            keys[l][pos][g] = ops.quantize(slice(k, g * hs, hs));
-            values[l][pos][g] = ops.quantize(slice(v, g * hs, hs));
+            kRow[g] = ops.quantize(slice(k, g * hs, hs));
+            vRow[g] = ops.quantize(slice(v, g * hs, hs));
         }
+        cache.append(l, pos, kRow, vRow);
+        QVec[][] keys = cache.rows(l, false, pos + 1);
+        QVec[][] values = cache.rows(l, true, pos + 1);
+        QVec[] pq = new QVec[c.nHeads()];
+        int[] weightedExp = new int[c.nHeads()];
+        for (int h = 0; h < c.nHeads(); h++) {
+            pq[h] = probabilities(keys, values, pos, h / c.kvMul(), ops.quantize(slice(q, h * hs, hs)));
+            weightedExp[h] = maxExp(values, pos + 1, h / c.kvMul());
+        }
+        byte[][] p = new byte[c.nHeads()][];
+        for (int h = 0; h < c.nHeads(); h++) {
+            p[h] = pq[h].q();
+        }
+        int[][] sums = cache.weightedSums(l, p, pos + 1, c.kvMul());
         long[] heads = new long[c.dim()];
         int[] headMant = new int[c.dim()];
         int[] headExp = new int[c.dim()];
         for (int h = 0; h < c.nHeads(); h++) {
-            head(l, pos, h / c.kvMul(), ops.quantize(slice(q, h * hs, hs)), h * hs, heads, headMant, headExp);
+            for (int i = 0; i < hs; i++) {
+                heads[h * hs + i] = sums[h][i];
+                headMant[h * hs + i] = pq[h].mant();
+                headExp[h * hs + i] = pq[h].exp() + weightedExp[h];
+            }
         }
         ops.addResidual(x, FX, gemm(w.wo[l], ops.quantize(align(heads, headMant, headExp, headHeadroom))));
     }
 
+    /** The largest value exponent of key/value head g over positions 0..n−1 (the weighted values' exponent). */
+    private static int maxExp(QVec[][] values, int n, int g) {
+        int max = Integer.MIN_VALUE;
+        for (int t = 0; t < n; t++) {
+            max = Math.max(max, values[t][g].exp());
+        }
+        return max;
+    }
+
     /**
-     * One head's attention over positions 0..pos on key/value head g; writes the head's int32
-     * sums at {@code at} with their scale (mantissa and exponent per element).
+     * One head's attention probabilities over positions 0..pos on key/value head g of the layer's
+     * rows: scores q·k_t brought to one exponent, softmax, each p_t times its value row's scale
+     * brought to the largest value exponent ({@link #maxExp}), quantized; the weighted sums
+     * Σ_t p_t·v_t are {@link KvRows#weightedSums}'.
      */
-    private void head(int l, int pos, int g, QVec q, int at, long[] out, int[] outMant, int[] outExp) {
+    private QVec probabilities(QVec[][] keys, QVec[][] values, int pos, int g, QVec q) {
         int n = pos + 1;
         int hs = c.headSize();
         long[] scores = new long[n];
@@ -185,7 +265,7 @@ public final class LlamaIntReference implements LlamaEngine {
         int[] pMant = new int[n];
         int[] pExp = new int[n];
         for (int t = 0; t < n; t++) {
-            QVec k = keys[l][t][g];
+            QVec k = keys[t][g];
             int sum = 0;
             for (int i = 0; i < hs; i++) {
                 sum += q.q()[i] * k.q()[i];
@@ -193,7 +273,7 @@ public final class LlamaIntReference implements LlamaEngine {
             scores[t] = sum;
             scoreMant[t] = (int) LlamaVectorOps.roundShift((long) q.mant() * k.mant(), 1); // 16 bits halved into an int16
             scoreExp[t] = q.exp() + k.exp() + 1;
-            QVec v = values[l][t][g];
+            QVec v = values[t][g];
             pMant[t] = v.mant();
             pExp[t] = v.exp();
         }
@@ -201,18 +281,6 @@ public final class LlamaIntReference implements LlamaEngine {
         long[] prob = ops.softmax(s.v(), n, s.exp());
         // p_t·mant_v[t]·2^(e_v[t] − max e_v): every value row at the largest value exponent
         Wide weighted = align(prob, pMant, pExp, 0);
-        QVec pq = ops.quantize(new Wide(weighted.v(), -15));
-        int[] sums = new int[hs];
-        for (int t = 0; t < n; t++) {
-            byte[] v = values[l][t][g].q();
-            for (int i = 0; i < hs; i++) {
-                sums[i] += pq.q()[t] * v[i]; // wrapping int32, like the GEMM accumulators
-            }
-        }
-        for (int i = 0; i < hs; i++) {
-            out[at + i] = sums[i];
-            outMant[at + i] = pq.mant();
-            outExp[at + i] = pq.exp() + weighted.exp();
-        }
+        return ops.quantize(new Wide(weighted.v(), -15));
     }
 }

@@ -81,7 +81,7 @@ public final class LlamaVectorProgram implements LlamaVectorOps {
     }
 
     /** The largest j with round(2^(16+2j)/n) ≤ 32767: RMS's multiplier keeps 2j more bits of the root. */
-    static int rootBits(int n) {
+    public static int rootBits(int n) {
         int j = 0;
         while (Math.round(Math.pow(2, 18 + 2 * j) / n) <= 32767) {
             j++;
@@ -111,21 +111,27 @@ public final class LlamaVectorProgram implements LlamaVectorOps {
         return quantize(new Wide(z, gainShift - NORMED_FRAC - gainFrac));
     }
 
+    /**
+     * ROPE's B operand for {@code len} values at {@code pos}: cos, sin (Q{@value #ROPE_FRAC}) of
+     * each pair, the position's row of the model's table repeated per head.
+     */
+    public long[] ropeRow(int pos, int len) {
+        long[] b = new long[len];
+        for (int i = 0; i < len; i += 2) {
+            int pair = (i % headSize) / 2;
+            b[i] = cos[pos][pair];
+            b[i + 1] = sin[pos][pair];
+        }
+        return b;
+    }
+
     @Override
     public void rope(long[] v, int from, int len, int headSize, int pos) {
         if (headSize != this.headSize) {
             throw new IllegalArgumentException("headSize: tables were built for " + this.headSize + ", got " + headSize);
         }
-        long[] a = new long[len];
-        long[] b = new long[len];
-        for (int i = 0; i < len; i += 2) {
-            int pair = (i % headSize) / 2;
-            a[i] = v[from + i];
-            a[i + 1] = v[from + i + 1];
-            b[i] = cos[pos][pair];
-            b[i + 1] = sin[pos][pair];
-        }
-        long[] out = VectorReference.rope(int32(a), b, ROPE_FRAC, 32);
+        long[] a = java.util.Arrays.copyOfRange(v, from, from + len);
+        long[] out = VectorReference.rope(int32(a), ropeRow(pos, len), ROPE_FRAC, 32);
         System.arraycopy(out, 0, v, from, len);
     }
 

@@ -4,8 +4,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.chiltepin.hw.ConfigException;
 import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.verif.chip.ChipHarness;
+import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.LlamaInt8Weights;
 import org.chiltepin.verif.golden.LlamaIntReference;
 import org.chiltepin.verif.golden.LlamaVectorProgram;
@@ -26,13 +28,16 @@ public final class ChipLlama implements LlamaEngine {
     private final LlamaIntReference chip;
     private final LlamaIntReference golden;
     private final ChipMatVec gemv;
+    private final ChipVectorOps vector;
+    private final ChipKvRows kv;
     private final String chipName;
     private final List<Token> tokens = new ArrayList<>();
 
     /** One position's figures. */
-    public record Token(int pos, int chipId, int goldenId, ChipMatVec.Stats stats) {
+    public record Token(int pos, int chipId, int goldenId, ChipMatVec.Stats stats, ChipVectorOps.Stats vector,
+            ChipKvRows.Figures kv) {
         public boolean matches() {
-            return chipId == goldenId && stats.mismatches == 0;
+            return chipId == goldenId && stats.mismatches == 0 && vector.mismatches == 0 && kv.mismatches() == 0;
         }
     }
 
@@ -43,8 +48,8 @@ public final class ChipLlama implements LlamaEngine {
      */
     public ChipLlama(LlamaInt8Weights weights, ChipConfig config, Supplier<ChipHarness> compile, String chipName) {
         LlamaConfig c = weights.config;
-        gemv = new ChipMatVec(config, compile);
-        chip = new LlamaIntReference(weights, new LlamaVectorProgram(c.seqLen(), c.headSize()), gemv);
+        Supplier<ChipHarness> shared = ChipRunner.once(compile);
+        gemv = new ChipMatVec(config, shared);
         golden = new LlamaIntReference(weights, new LlamaVectorProgram(c.seqLen(), c.headSize()));
         this.chipName = chipName;
         for (int l = 0; l < c.nLayers(); l++) {
@@ -52,8 +57,18 @@ public final class ChipLlama implements LlamaEngine {
                     weights.w1[l], weights.w2[l], weights.w3[l])) {
                 gemv.requireFits(m, chipName);
             }
+            gemv.group(weights.wq[l], weights.wk[l], weights.wv[l]);
+            gemv.group(weights.w1[l], weights.w3[l]);
         }
         gemv.requireFits(weights.classifier, chipName);
+        if (!config.hasVector()) {
+            throw new ConfigException("--chip", "must have a vector tile (the model's vector operations run there)",
+                    chipName);
+        }
+        ChipRunner session = ChipRunner.sim(config, shared);
+        vector = new ChipVectorOps(session, new LlamaVectorProgram(c.seqLen(), c.headSize()));
+        kv = new ChipKvRows(session, c, chipName);
+        chip = new LlamaIntReference(weights, vector, gemv, kv);
     }
 
     @Override
@@ -69,16 +84,33 @@ public final class ChipLlama implements LlamaEngine {
     @Override
     public int step(int token, int pos) {
         gemv.nextToken();
+        vector.nextToken();
+        ChipKvRows.Figures before = kv.figures();
         int id = chip.step(token, pos);
-        tokens.add(new Token(pos, id, golden.step(token, pos), gemv.token()));
+        tokens.add(new Token(pos, id, golden.step(token, pos), gemv.token(), vector.token(), kv.figures().minus(before)));
         return id;
+    }
+
+    /**
+     * Checks that the chip's KV tile holds {@code positions} positions of the model; a
+     * {@link ConfigException} naming {@code --steps} otherwise (before anything is built).
+     */
+    public void requirePositions(int positions) {
+        if (positions > kv.capacity()) {
+            throw new ConfigException("--steps", "must be at most " + kv.capacity() + ": chip '" + chipName
+                    + "' holds the K/V rows of that many positions of this model in its KV tile (docs/llm.md §6.4)",
+                    positions);
+        }
     }
 
     public List<Token> tokens() {
         return tokens;
     }
 
-    /** True when every position's id (and every GEMV's int32 result) equals the golden model's. */
+    /**
+     * True when every position's id, every GEMV's int32 result, every vector-tile result, every
+     * gathered K row and every p·V sum equal the golden model's.
+     */
     public boolean matches() {
         return tokens.stream().allMatch(Token::matches);
     }
@@ -87,27 +119,60 @@ public final class ChipLlama implements LlamaEngine {
     public void report(PrintWriter o) {
         o.printf("  chip        %s, %d GEMM tiles; weight GEMVs on the GEMM tiles (co-simulated RTL)%n", chipName,
                 ChipHarness.params(gemv.config()).gemmNodes().size());
-        o.println("  vector ops  host-side golden (LlamaVectorProgram), vector tile not yet on the chip; attention"
-                + " scores and weighted values host-side too");
-        o.println("  pos  id(chip) id(golden)  GEMM cycles  port bytes  weight bytes  roofline cycles  attained  MAC util");
+        vectorReport(o);
+        o.println("  pos  id(chip) id(golden)  GEMM cycles  port bytes  weight bytes  roofline cycles  attained"
+                + "  weight roofline  attained  MAC util");
         for (Token t : tokens) {
             ChipMatVec.Stats s = t.stats;
             long bytes = s.bytesRead + s.bytesWritten;
-            long roof = (bytes + PORT_BYTES_PER_CYCLE - 1) / PORT_BYTES_PER_CYCLE;
-            o.printf("  %3d  %8d %10d  %11d  %10d  %12d  %15d  %7.1f%%  %7.2f%%%n", t.pos, t.chipId, t.goldenId, s.cycles,
-                    bytes, s.weightBytes, roof, 100.0 * roof / Math.max(1, s.cycles), 100.0 * utilization(s));
+            long roof = roofline(bytes);
+            long weightRoof = roofline(s.weightBytes);
+            o.printf("  %3d  %8d %10d  %11d  %10d  %12d  %15d  %7.1f%%  %15d  %7.1f%%  %7.2f%%%n", t.pos, t.chipId,
+                    t.goldenId, s.cycles, bytes, s.weightBytes, roof, 100.0 * roof / Math.max(1, s.cycles), weightRoof,
+                    100.0 * weightRoof / Math.max(1, s.cycles), 100.0 * utilization(s));
         }
         ChipMatVec.Stats all = gemv.total();
         long bytes = all.bytesRead + all.bytesWritten;
         int n = Math.max(1, tokens.size());
-        o.printf("  per token   %.0f GEMM cycles, %.0f memory-port bytes (%.1f× the %d int8 weight bytes: bit-plane"
-                + " operands, see docs/llm.md)%n", (double) all.cycles / n, (double) bytes / n,
-                (double) bytes / Math.max(1, all.weightBytes), all.weightBytes / n);
-        o.printf("  roofline    %.0f cycles/token at %d B/cycle; attained %.1f%% of it; useful MAC utilization %.2f%%"
-                + " (array busy on bit planes %.1f%%)%n", (double) bytes / n / PORT_BYTES_PER_CYCLE, PORT_BYTES_PER_CYCLE,
-                100.0 * bytes / PORT_BYTES_PER_CYCLE / Math.max(1, all.cycles), 100.0 * utilization(all),
+        o.printf("  per token   %.0f GEMM cycles in %.0f chip programs, %.0f memory-port bytes (%.2f× the %d int8"
+                + " weight bytes: + activations per tile, int32 results)%n", (double) all.cycles / n,
+                (double) all.programs / n, (double) bytes / n, (double) bytes / Math.max(1, all.weightBytes),
+                all.weightBytes / n);
+        o.printf("  roofline    %.0f cycles/token for the port bytes at %d B/cycle, attained %.1f%%; %.0f for the weight"
+                + " bytes alone, attained %.1f%%; MAC utilization %.2f%% (arrays busy %.2f%%)%n",
+                (double) bytes / n / PORT_BYTES_PER_CYCLE, PORT_BYTES_PER_CYCLE,
+                100.0 * bytes / PORT_BYTES_PER_CYCLE / Math.max(1, all.cycles),
+                (double) all.weightBytes / n / PORT_BYTES_PER_CYCLE,
+                100.0 * all.weightBytes / PORT_BYTES_PER_CYCLE / Math.max(1, all.cycles), 100.0 * utilization(all),
                 100.0 * all.arrayMacs / Math.max(1, peak(all.cycles)));
         o.printf("  ids match the integer golden model: %s%n", matches() ? "yes" : "no");
+    }
+
+    /** Which operations ran on the vector tile, its figures per token, and what stayed host-side. */
+    private void vectorReport(PrintWriter o) {
+        ChipVectorOps.Stats v = vector.total();
+        int n = Math.max(1, tokens.size());
+        o.printf("  vector ops  on the vector tile (node %d): %s — %.0f programs, %.0f commands, %.0f cycles per token;"
+                + " results equal to LlamaVectorProgram: %s (%d mismatches)%n", ChipHarness.params(gemv.config()).vectorNode(),
+                String.join(", ", v.commandsPerOp.keySet()), (double) v.programs / n, (double) v.commands / n,
+                (double) v.cycles / n, v.mismatches == 0 ? "yes" : "no", v.mismatches);
+        ChipReference.Params p = ChipHarness.params(gemv.config());
+        ChipKvRows.Figures k = kv.figures();
+        o.printf("  KV tile     node %d: one sequence per layer, %d APPENDs and %d GATHERs (K rows) per token, %.0f cycles"
+                + " per token; holds %d positions of this model%n", p.kvNode(), config().nLayers() * config().nKvHeads(),
+                config().nLayers(), (double) k.cycles() / n, kv.capacity());
+        o.printf("  attention   weighted values p·V on GEMM tile node %d, B = the V rows loaded from the KV tile, READ_ACC"
+                + " (%d GEMMs, %.0f cycles per token); K rows and p·V sums equal to the golden model's: %s (%d mismatches)%n",
+                p.gemmNodes().stream().sorted().findFirst().orElseThrow(), config().nLayers(), (double) k.gemmCycles() / n,
+                k.mismatches() == 0 ? "yes" : "no", k.mismatches());
+        o.printf("  host-side   attention scores q·k (on the gathered K rows: a KV row loads along a GEMM operand's M or N,"
+                + " a score sums along the row), the rows' scales; %.0f int8 bytes/token repacked by the host (QUANT"
+                + " results stored as int32 words → GEMV and p·V operands)%n", (double) v.repackBytes / n);
+    }
+
+    /** Cycles the memory port needs for {@code bytes}. */
+    private static long roofline(long bytes) {
+        return (bytes + PORT_BYTES_PER_CYCLE - 1) / PORT_BYTES_PER_CYCLE;
     }
 
     private long peak(long cycles) {

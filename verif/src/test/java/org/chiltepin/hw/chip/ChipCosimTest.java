@@ -32,7 +32,10 @@ class ChipCosimTest {
         assertTrue(r.passed(), what + ": " + r.failures() + " failures, first: " + String.join("\n", r.mismatches()));
     }
 
-    /** One GEMM per tile through memory, then each misaddressed kind once; no stalls. */
+    /**
+     * One GEMM per tile through memory (results by STORE and by READ_ACC), then each misaddressed
+     * kind once; no stalls.
+     */
     @Test
     void directedGemmsAndErrors() {
         ChipHarness h = minimal();
@@ -50,13 +53,60 @@ class ChipCosimTest {
             cmds.add(new ChipReference.HostCommand(node, 50, GemmReference.Command.of(GemmReference.LOAD_SCALE, tag++, false, 0, 0, 0, 4, 0, 0)));
             cmds.add(new ChipReference.HostCommand(node, 0, GemmReference.Command.of(GemmReference.COMPUTE, tag++, false, 0, 0, 0, 4, 4, 3)));
             cmds.add(new ChipReference.HostCommand(node, 2048 + 100 * node, GemmReference.Command.of(GemmReference.STORE, tag++, false, 0, 0, 0, 4, 4, 0)));
+            cmds.add(new ChipReference.HostCommand(node, 3000 + 100 * node, GemmReference.Command.of(GemmReference.READ_ACC, tag++, false, 0, 0, 0, 4, 3, 0)));
         }
         cmds.add(new ChipReference.HostCommand(1, 0, GemmReference.Command.of(GemmReference.FENCE, tag++, false, 0, 0, 0, 0, 0, 0)));
         cmds.add(new ChipReference.HostCommand(2, 4095, GemmReference.Command.of(GemmReference.LOAD_A, tag++, false, 0, 0, 0, 2, 0, 0)));
-        cmds.add(new ChipReference.HostCommand(3, 0, GemmReference.Command.of(GemmReference.READ_ACC, tag++, false, 0, 0, 0, 1, 1, 0)));
+        cmds.add(new ChipReference.HostCommand(3, 4090, GemmReference.Command.of(GemmReference.READ_ACC, tag++, false, 0, 0, 0, 4, 3, 0)));
         Report r = h.run(java.util.List.of(cmds), mem, 1, Stalls.NONE);
         assertPassed(r, "directed");
         assertEquals(cmds.size(), r.responses());
+    }
+
+    /**
+     * Tile → tile: tile 2's GEMM result goes into its result buffer, tile 3 loads it as B straight
+     * from there and stores its own result to memory; then each illegal tile-buffer address once
+     * (own buffer, a non-GEMM node, a STORE into another tile's buffer, past the buffer); with and
+     * without stalls.
+     */
+    @Test
+    void tileToTileChainAndErrors() {
+        ChipHarness h = minimal();
+        ChipReference.Params p = ChipHarness.params(h.config());
+        long[] mem = new long[p.memWords()];
+        java.util.Random rng = new java.util.Random(2);
+        for (int i = 0; i < mem.length; i++) {
+            mem[i] = rng.nextLong();
+        }
+        int[] tag = {0};
+        java.util.function.BiFunction<Long, int[], ChipReference.HostCommand> gemm = (addr, f) -> new ChipReference.HostCommand(
+                f[0], addr, GemmReference.Command.of(f[1], tag[0]++, false, f[2], f[3], f[4], f[5], f[6], f[7]));
+        var first = java.util.List.of(
+                gemm.apply(10L, new int[] {2, GemmReference.LOAD_A, 0, 0, 0, 6, 0, 0}),
+                gemm.apply(30L, new int[] {2, GemmReference.LOAD_B, 0, 0, 0, 6, 0, 0}),
+                gemm.apply(50L, new int[] {2, GemmReference.LOAD_SCALE, 0, 0, 0, 4, 0, 0}),
+                gemm.apply(0L, new int[] {2, GemmReference.COMPUTE, 0, 0, 0, 4, 4, 3}),
+                gemm.apply(ChipReference.tileAddress(2, 5), new int[] {2, GemmReference.STORE, 0, 0, 0, 4, 4, 0}));
+        var second = java.util.List.of(
+                gemm.apply(ChipReference.tileAddress(2, 5), new int[] {3, GemmReference.LOAD_B, 0, 0, 0, 8, 0, 0}),
+                gemm.apply(70L, new int[] {3, GemmReference.LOAD_A, 0, 0, 0, 8, 0, 0}),
+                gemm.apply(90L, new int[] {3, GemmReference.LOAD_SCALE, 0, 0, 0, 2, 0, 0}),
+                gemm.apply(0L, new int[] {3, GemmReference.COMPUTE, 0, 0, 0, 2, 2, 8}),
+                gemm.apply(3000L, new int[] {3, GemmReference.STORE, 0, 0, 0, 2, 2, 0}),
+                gemm.apply(ChipReference.tileAddress(3, 0), new int[] {3, GemmReference.LOAD_A, 0, 0, 0, 2, 0, 0}),
+                gemm.apply(ChipReference.tileAddress(1, 0), new int[] {3, GemmReference.LOAD_B, 0, 0, 0, 2, 0, 0}),
+                gemm.apply(ChipReference.tileAddress(3, 0), new int[] {2, GemmReference.STORE, 0, 0, 0, 4, 4, 0}),
+                gemm.apply(ChipReference.tileAddress(3, 250), new int[] {2, GemmReference.LOAD_A, 0, 0, 0, 10, 0, 0}),
+                gemm.apply(ChipReference.tileAddress(2, 5), new int[] {3, GemmReference.LOAD_A, 8, 0, 0, 8, 0, 0}));
+        for (Stalls stalls : new Stalls[] {Stalls.NONE, Stalls.RANDOM}) {
+            Report r = h.run(java.util.List.of(first, second), mem, 2, stalls);
+            assertPassed(r, "tile to tile");
+            assertEquals(first.size() + second.size(), r.responses());
+            long[] s = r.statusCounts();
+            assertEquals(3, s[ChipReference.BAD_TILE], Arrays.toString(s));
+            assertEquals(1, s[ChipReference.BAD_MEM], Arrays.toString(s));
+            assertEquals(first.size() + second.size() - 4, s[GemmReference.OK], Arrays.toString(s));
+        }
     }
 
     @Test
@@ -90,6 +140,23 @@ class ChipCosimTest {
             assertEquals((long) g * m * 16 * 16, wl.macs());
             assertTrue(r.bytesWritten() >= (long) g * m * 16 / c.gemm().cols() * 8, "results stored");
         }
+    }
+
+    /** The benchmark's two-layer chain, small: through memory and tile → tile, same results, fewer memory bytes. */
+    @Test
+    void twoLayerChainThroughMemoryAndTileToTile() {
+        ChipHarness h = minimal();
+        ChipConfig c = h.config();
+        long[] bytes = new long[2];
+        for (int i = 0; i < 2; i++) {
+            var ch = ChipWorkloads.chain(ChipHarness.params(c), c.k(), 2, 3, 0, 1, 16, 4, 7, i == 1);
+            Report r = h.run(ch.phases(), ch.memory(), 7, Stalls.RANDOM);
+            assertPassed(r, i == 1 ? "chain tile to tile" : "chain through memory");
+            assertEquals(ch.phases().stream().mapToLong(java.util.List::size).sum(), r.responses());
+            bytes[i] = r.bytesRead() + r.bytesWritten();
+        }
+        // the intermediate (4 blocks × 16 words) is neither written nor read through the memory port
+        assertEquals(bytes[0] - 2 * 4 * 16 * 8, bytes[1]);
     }
 
     /** Back-to-back legal work with a slow memory and no idle host: no loss, no duplicate, no deadlock. */

@@ -75,15 +75,64 @@ class ChipReferenceTest {
                 new HostCommand(9, 0, store),
                 new HostCommand(2, 255, store),
                 new HostCommand(2, 250, Command.of(GemmReference.LOAD_A, 8, false, 0, 0, 0, 7, 0, 0)),
-                new HostCommand(2, 0, Command.of(GemmReference.READ_ACC, 9, false, 0, 0, 0, 1, 1, 0)),
+                new HostCommand(2, 254, Command.of(GemmReference.READ_ACC, 9, false, 0, 0, 0, 1, 6, 0)),
                 new HostCommand(2, 0, Command.of(GemmReference.STORE, 10, false, 0, 0, 0, 0, 2, 0))));
         ChipReference chip = new ChipReference(CHIP, mem);
         chip.run(prog);
         int[] statuses = chip.responses().stream().mapToInt(Response::status).toArray();
         assertArrayEquals(new int[] {ChipReference.BAD_TILE, ChipReference.BAD_TILE, ChipReference.BAD_MEM,
-            ChipReference.BAD_MEM, GemmReference.BAD_OPCODE, GemmReference.BAD_SIZE}, statuses);
+            ChipReference.BAD_MEM, ChipReference.BAD_MEM, GemmReference.BAD_SIZE}, statuses);
         assertArrayEquals(mem, chip.memory());
         assertEquals(List.of(0, 9, 2, 2, 2, 2), chip.responses().stream().map(Response::node).toList());
+    }
+
+    /**
+     * READ_ACC on an 8-wide engine writes each result beat as 4 words of two int32 lanes (even lane
+     * in bits 31..0), lanes past N as 0: the raw sums of a 3×5 · 5×10 GEMM, computed here directly.
+     */
+    @Test
+    void readAccWritesInt32PairsPerBeat() {
+        GemmReference.Params wide = new GemmReference.Params(8, 8, 256, 256, 128, 16);
+        ChipReference.Params chipParams = new ChipReference.Params(4, Set.of(2), wide, 256);
+        Random rng = new Random(7);
+        int m = 3;
+        int k = 5;
+        int n = 10;
+        int[][] a = new int[m][k];
+        int[][] b = new int[k][n];
+        long[] mem = new long[256];
+        for (int kk = 0; kk < k; kk++) {
+            for (int i = 0; i < m; i++) {
+                a[i][kk] = rng.nextInt(256) - 128;
+                mem[kk] |= (a[i][kk] & 0xFFL) << (8 * i);
+            }
+            for (int j = 0; j < n; j++) {
+                b[kk][j] = rng.nextInt(256) - 128;
+                mem[10 + (j / 8) * k + kk] |= (b[kk][j] & 0xFFL) << (8 * (j % 8));
+            }
+        }
+        List<HostCommand> prog = List.of(
+                new HostCommand(2, 0, Command.of(GemmReference.LOAD_A, 1, false, 0, 0, 0, k, 0, 0)),
+                new HostCommand(2, 10, Command.of(GemmReference.LOAD_B, 2, false, 0, 0, 0, 2 * k, 0, 0)),
+                new HostCommand(2, 0, Command.of(GemmReference.COMPUTE, 3, false, 0, 0, 0, m, n, k)),
+                new HostCommand(2, 100, Command.of(GemmReference.READ_ACC, 4, false, 0, 0, 0, m, n, 0)),
+                new HostCommand(2, 256 - 23, Command.of(GemmReference.READ_ACC, 5, false, 0, 0, 0, m, n, 0)));
+        ChipReference chip = new ChipReference(chipParams, mem);
+        chip.run(prog);
+        assertEquals(List.of(0, 0, 0, 0, ChipReference.BAD_MEM),
+                chip.responses().stream().map(Response::status).toList());
+        assertEquals(24, chip.dmaWords(prog.get(3).cmd()), "3 rows × 2 segments × 4 words");
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < 16; j++) {
+                long sum = 0;
+                for (int kk = 0; kk < k && j < n; kk++) {
+                    sum += a[i][kk] * b[kk][j];
+                }
+                long word = chip.memory()[100 + (i * 2 + j / 8) * 4 + (j % 8) / 2];
+                assertEquals(sum, (int) (word >>> (32 * (j % 2))), "C[" + i + "][" + j + "]");
+            }
+        }
+        assertEquals(mem[100 + 24], chip.memory()[100 + 24], "nothing past the 24 words");
     }
 
     /** A STORE that ends exactly at the last memory word is legal; one word further is not. */
