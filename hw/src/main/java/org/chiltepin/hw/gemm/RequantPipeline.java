@@ -46,7 +46,7 @@ final class RequantPipeline extends HdlArea {
      * and takes a new group only when empty); null otherwise.
      */
     final SerialMultiplier[] serial;
-    /** With serial multipliers: S2 can take a group this cycle (null otherwise: always). */
+    /** With serial multipliers: S2 can take a group this cycle (its multiplier is idle); null otherwise (always free). */
     final Bool s2Free;
 
     /** Cycles S2 holds a group with serial multipliers: one per bit of the multiplier. */
