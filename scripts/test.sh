@@ -6,8 +6,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
 cd "$root"
 mvn -B -ntp test "$@"
-# The smoke regression (co-simulation and cocotb, a few seeds; see docs/verification.md) and the
+# The smoke regression: every block's cocotb testbench (Maven above already co-simulates every
+# block against its golden model) and the array's co-simulation with coverage, one seed; then the
 # check that the cocotb suite catches a flipped operator in the emitted Verilog.
-# One seed here (bin/chiltepin regress alone runs seeds 1..2; --full the long matrix).
-"$root/bin/chiltepin" regress --seeds 1 --jobs 2 --out "$root/build/regress-smoke"
+# bin/chiltepin regress alone runs both suites of every block with seeds 1..2; --full the long matrix.
+"$root/bin/chiltepin" regress --suites cocotb --seeds 1 --jobs 2 --out "$root/build/regress-smoke"
+"$root/bin/chiltepin" regress --blocks array --suites cosim --seeds 1 --jobs 2 --out "$root/build/regress-smoke-cosim"
 "$root/scripts/mutation-check.sh"
