@@ -339,7 +339,7 @@ public final class ChipReference {
     }
 
     /** A K or V row as a memory word: lane i in byte i, zero above the row. */
-    static long word(byte[] row) {
+    public static long word(byte[] row) {
         long w = 0;
         for (int i = 0; i < row.length && i < 8; i++) {
             w |= (row[i] & 0xFFL) << (8 * i);
@@ -348,7 +348,7 @@ public final class ChipReference {
     }
 
     /** The low {@code n} bytes of a memory word, little-endian. */
-    static byte[] bytes(long word, int n) {
+    public static byte[] bytes(long word, int n) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
             b[i] = (byte) (word >>> (8 * i));

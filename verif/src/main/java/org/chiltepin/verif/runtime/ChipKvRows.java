@@ -181,8 +181,8 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
         List<HostCommand> program = new ArrayList<>();
         for (int g = 0; g < c.nKvHeads(); g++) {
             int a = MEM_BASE + 2 * g;
-            writes.put(a, word(k[g].q()));
-            writes.put(a + 1, word(v[g].q()));
+            writes.put(a, ChipReference.word(k[g].q()));
+            writes.put(a + 1, ChipReference.word(v[g].q()));
             program.add(cmd(a, KvCacheReference.OP_APPEND, g, seq[layer], false, 0, 0));
         }
         runKv(writes, program);
@@ -210,7 +210,7 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
         for (int t = 0; t < n; t++) {
             for (int h = 0; h < g; h++) {
                 QVec want = appended[layer][v ? 1 : 0][t][h];
-                byte[] q = bytes(r.memory()[at + t * g + h], c.headSize());
+                byte[] q = ChipReference.bytes(r.memory()[at + t * g + h], c.headSize());
                 if (!Arrays.equals(q, want.q())) {
                     mismatches++;
                 }
@@ -275,23 +275,5 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
 
     private HostCommand gemmCmd(long memAddr, int op, int[] tag, int a0, int a1, int a2, int count, int n, int k) {
         return new HostCommand(gemmNode, memAddr, GemmReference.Command.of(op, tag[0]++, false, a0, a1, a2, count, n, k));
-    }
-
-    /** A row as a memory word: value i in byte i. */
-    static long word(byte[] row) {
-        long w = 0;
-        for (int i = 0; i < row.length; i++) {
-            w |= (row[i] & 0xFFL) << (8 * i);
-        }
-        return w;
-    }
-
-    /** The low {@code n} bytes of a memory word. */
-    static byte[] bytes(long word, int n) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = (byte) (word >>> (8 * i));
-        }
-        return b;
     }
 }
