@@ -42,12 +42,18 @@ class RunLlamaCommandTest {
         byte[] bytes = BundledModel.resource(BundledModel.CHECKPOINT);
         Files.write(model, Arrays.copyOf(bytes, 5000));
         Files.write(tok, BundledModel.resource(BundledModel.TOKENIZER));
+        // stories260K with a 1024-position context (seq_len 1024, RoPE tables 512 × 32 bytes longer): more than
+        // the default chip's KV tile holds (512 positions)
+        Path longer = dir.resolve("long.bin");
+        byte[] stretched = Arrays.copyOf(bytes, bytes.length + 512 * 32);
+        java.nio.ByteBuffer.wrap(stretched).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(24, 1024);
+        Files.write(longer, stretched);
         String[][] cases = {
             {"--steps", "-1"},
             {"--engine", "chip"},
             {"--engine", "sim", "--chip", "huge"},
             {"--engine", "sim", "--chip", "minimal"},
-            {"--engine", "sim", "--steps", "37"},
+            {"--engine", "sim", "--steps", "600", "--model", longer.toString(), "--tokenizer", tok.toString()},
             {"--model", model.toString()},
             {"--tokenizer", tok.toString()},
             {"--model", model.toString(), "--tokenizer", tok.toString()},
@@ -62,10 +68,10 @@ class RunLlamaCommandTest {
                     + " seq 512, shared classifier; engine sim\n"
                     + "chiltepin: invalid configuration: --chip: external memory must hold the int8 weights placed so far and"
                     + " a 32x64 matrix with its activations and results (4176 words), it has 4096, got minimal",
-            "chiltepin run llama: stories260K (bundled): dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads, vocab 512,"
-                    + " seq 512, shared classifier; engine sim\n"
-                    + "chiltepin: invalid configuration: --steps: must be at most 36: chip 'default' holds the K/V rows of"
-                    + " that many positions of this model in its KV tile (docs/llm.md §6.4), got 37",
+            "chiltepin run llama: " + longer + ": dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads, vocab 512,"
+                    + " seq 1024, shared classifier; engine sim\n"
+                    + "chiltepin: invalid configuration: --steps: must be at most 512: chip 'default' holds the K/V rows of"
+                    + " that many positions of this model in its KV tile (docs/llm.md §6.4), got 600",
             "chiltepin: invalid configuration: --model: needs --tokenizer FILE as well (its vocabulary must match the model's), got " + model,
             "chiltepin: invalid configuration: --tokenizer: needs --model (the bundled model has its own tokenizer), got " + tok,
             "chiltepin: invalid model: " + model + ": truncated: the header (dim 64, hidden 172, 5 layers, 8 heads, 4 kv heads,"

@@ -198,9 +198,9 @@ public record ChipConfig(int k, int m, List<TileKind> tiles, int bufferDepth, Ge
                 VectorConfig.preset("tiny"), 1 << 12, 4));
         // default and large: the vector tile on the first node the GEMM tiles and the KV tile leave free
         p.put("default", new ChipConfig(3, 3, withVector(withKv(layout(9, 4))), 4, GemmConfig.preset("default"),
-                KvCacheConfig.preset("default"), VectorConfig.preset("default"), 1 << 20, 4));
+                KvCacheConfig.preset("llm"), VectorConfig.preset("default"), 1 << 20, 4));
         p.put("large", new ChipConfig(4, 4, withVector(withKv(layout(16, 8))), 4, GemmConfig.preset("default"),
-                KvCacheConfig.preset("default"), VectorConfig.preset("default"), 1 << 22, 4));
+                KvCacheConfig.preset("llm"), VectorConfig.preset("default"), 1 << 22, 4));
         return p;
     }
 

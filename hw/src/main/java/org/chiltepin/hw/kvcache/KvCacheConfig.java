@@ -101,6 +101,11 @@ public record KvCacheConfig(int pageTokens, int numPages, int maxSeqs, int maxPa
         p.put("default", new KvCacheConfig(16, 48, 8, 16, 2, 4, 2));
         p.put("tiny", new KvCacheConfig(4, 12, 4, 4, 1, 4, 1));
         p.put("large", new KvCacheConfig(16, 1024, 64, 128, 8, 8, 4));
+        // The chip presets' KV tile (docs/chip.md §6): the default geometry with 640 pages and 128 pages per
+        // sequence, so stories260K's whole context fits, one sequence per layer: 5 layers × 512 positions ×
+        // 4 key/value heads of 8-byte rows = 640 pages × 16 tokens. Data SRAM 640 × 16 × 64-bit K and V rows
+        // = 1,310,720 bits (1.25 Mbit, 160 KiB); block table 8 × 128 × 10 bits, free stack 640 × 10 bits.
+        p.put("llm", new KvCacheConfig(16, 640, 8, 128, 2, 4, 2));
         // The default geometry with K/V rows in external memory: 128-bit AXI4 words.
         p.put("axi", new KvCacheConfig(16, 48, 8, 16, 2, 4, 1, AXI));
         p.put("tiny-axi", new KvCacheConfig(4, 12, 4, 4, 1, 4, 1, AXI));

@@ -44,7 +44,7 @@ class ChipVectorOpsTest {
         assertEquals(0, kv.mismatches(), "gathered K rows or p·V sums different from the golden model's");
         assertEquals(2 * 5 * (4 + 1) + 5, kv.commands(), "per position and layer 4 APPENDs and a GATHER; an ALLOC per layer");
         assertEquals(2 * 5 * 4, kv.gemmCommands(), "per position and layer LOAD_A, LOAD_B from the KV tile, COMPUTE, READ_ACC");
-        assertEquals(36, kv.capacity(), "positions the default chip's KV tile holds");
+        assertEquals(512, kv.capacity(), "positions the default chip's KV tile holds: the whole context");
         for (String op : new String[] {"rmsnorm", "rescale", "rope", "quantize", "softmax", "siluMul", "addResidual",
             "argmax"}) {
             assertTrue(s.commandsPerOp.getOrDefault(op, 0L) > 0, op + " ran on the vector tile: " + s.commandsPerOp);
