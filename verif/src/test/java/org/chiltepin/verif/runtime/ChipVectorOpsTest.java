@@ -45,9 +45,13 @@ class ChipVectorOpsTest {
         assertEquals(2 * 5 * (4 + 1) + 5, kv.commands(), "per position and layer 4 APPENDs and a GATHER; an ALLOC per layer");
         assertEquals(2 * 5 * 4, kv.gemmCommands(), "per position and layer LOAD_A, LOAD_B from the KV tile, COMPUTE, READ_ACC");
         assertEquals(36, kv.capacity(), "positions the default chip's KV tile holds");
-        for (String op : new String[] {"rmsnorm", "rescale", "rope", "quantize", "softmax", "siluMul", "addResidual",
+        for (String op : new String[] {"embedNorm", "qkvHeads", "attend", "quantize", "addNorm", "siluMul", "rescale",
             "argmax"}) {
             assertTrue(s.commandsPerOp.getOrDefault(op, 0L) > 0, op + " ran on the vector tile: " + s.commandsPerOp);
         }
+        // chained (docs/llm.md §6.4): per layer Q/K/V, the heads' probabilities, their output, two residual adds with
+        // their RMSNorm, SiLU·b; per position the embedding with its RMSNorm, the classifier's rescale and argmax
+        assertEquals(2 * (5 * 6 + 3), s.programs, "vector programs of two positions: " + s.commandsPerOp);
+        assertEquals(5 * 8 * (1 + 2), s.repackBytes, "the probabilities (1, then 2 a head and layer) re-laid into p·V operands");
     }
 }
