@@ -15,6 +15,7 @@ import spinal.core.Bits;
 import spinal.core.Bool;
 import spinal.core.Data;
 import spinal.core.SpinalEnum;
+import spinal.core.SInt;
 import spinal.core.SpinalEnumCraft;
 import spinal.core.UInt;
 import spinal.lib.Stream;
@@ -25,6 +26,9 @@ import spinal.lib.Stream;
  * its rows from external memory at {@code mem_addr}, STORE writes its rows there, so no data
  * crosses the host stream. Memory word w holds lanes 2j (bits 31..0) and 2j + 1 (63..32) of a
  * row; a LOAD or STORE of {@code len} elements moves ⌈len/lanes⌉ whole rows, lanes/2 words each.
+ * A STORE's pack field (command bits [7:6], reserved for the unit) packs its elements as int8
+ * instead, saturated: 1 one a word in byte 0 (a GEMM A operand of one row, lanes words a row), 2
+ * eight a word, element i in byte i mod 8 (lanes/8 words a row, at least one).
  *
  * <h2>Ports</h2>
  * {@code req_in_*} (CMD in), {@code req_out_*} (READ, WRITE to the memory tile), {@code resp_in_*}
@@ -119,8 +123,18 @@ public final class VectorTile extends Block {
         dropBits(len, vc.laneBits() - 1, 0, "cmd_len_round"); // the remainder of ceil(len / lanes)
         UInt moveRows = named(uint(17 - vc.laneBits()), "move_rows");
         assign(moveRows, shiftRight(len, vc.laneBits()));
-        UInt moveWords = named(uint(16), "move_words"); // rows · lanes/2 < 2^16
-        assign(moveWords, shiftLeft(moveRows, vc.laneBits() - 1));
+        // a STORE's layout, bits [7:6] (docs/chip.md §3.3): 1 one int8 a word, 2 eight int8 a word;
+        // other values (and any pack on another op) reach the unit, whose reserved-bit check refuses them
+        UInt pack = asUInt(slice(cmdWord, 7, 6));
+        Bool packA = named(bool(), "pack_a");
+        assign(packA, and(isStore, eq(pack, uint(1, 2))));
+        Bool packBytes = named(bool(), "pack_bytes");
+        assign(packBytes, and(isStore, eq(pack, uint(2, 2))));
+        int bytesShift = Math.max(0, vc.laneBits() - 3); // words a row of eight-a-word bytes: lanes/8, at least 1
+        UInt moveWords = named(uint(17), "move_words"); // rows · lanes ≤ 2^16
+        assign(moveWords, mux(packA, resize(shiftLeft(moveRows, vc.laneBits()), 17),
+                mux(packBytes, resize(shiftLeft(moveRows, bytesShift), 17),
+                        resize(shiftLeft(moveRows, vc.laneBits() - 1), 17))));
         Bool memBad = named(bool(), "mem_bad");
         assign(memBad, and(or(isLoad, isStore), gt(add(resize(reqAddr, 34), resize(moveWords, 34)),
                 uint(config.memWords(), 34))));
@@ -132,7 +146,10 @@ public final class VectorTile extends Block {
         value = reg(uint(48));
         Bool running = steps.is(step, VectorTileStep.RUN);
         assign(unit.sAxisCmd.valid(), and(running, not(cmdSent)));
-        assign(unit.sAxisCmd.payload(), cmdWord);
+        // a packing STORE reaches the unit as a plain STORE: the tile does the packing
+        assign(unit.sAxisCmd.payload(), mux(or(packA, packBytes),
+                concat(slice(cmdWord, VectorCommand.WIDTH - 1, 8), concat(bitsLiteral(0, 2), slice(cmdWord, 5, 0))),
+                cmdWord));
         when(unit.sAxisCmd.fire(), () -> assign(cmdSent, bool(true)));
         VectorUnit.Response r = unit.mAxisRsp.payload();
         assign(unit.mAxisRsp.ready(), and(running, not(rspSeen)));
@@ -220,9 +237,38 @@ public final class VectorTile extends Block {
         for (int i = 1; i < wpr; i++) {
             rowPick = mux(eq(rowIndex, uint(i, 5)), rowWords[i], rowPick);
         }
+        // the packing STOREs: every lane saturated to int8, then one a word or eight a word
+        Bits[] packByte = new Bits[vc.lanes()];
+        for (int j = 0; j < vc.lanes(); j++) {
+            Bits half = j % 2 == 0 ? slice(rowWords[j / 2], 31, 0) : slice(rowWords[j / 2], 63, 32);
+            SInt lane = asSInt(half);
+            packByte[j] = named(bits(8), "pack_byte_" + j);
+            assign(packByte[j], mux(lt(lane, sint(-128, 32)), bitsLiteral(0x80, 8),
+                    mux(gt(lane, sint(127, 32)), bitsLiteral(0x7F, 8), slice(half, 7, 0))));
+        }
+        Bits aPick = packByte[0];
+        for (int j = 1; j < vc.lanes(); j++) {
+            aPick = mux(eq(rowIndex, uint(j, 5)), packByte[j], aPick);
+        }
+        int perWord = Math.min(8, vc.lanes());
+        int bytesWords = vc.lanes() / perWord;
+        Bits[] byteWords = new Bits[bytesWords];
+        for (int t = 0; t < bytesWords; t++) {
+            Bits w = packByte[t * perWord];
+            for (int b = 1; b < perWord; b++) {
+                w = concat(packByte[t * perWord + b], w);
+            }
+            byteWords[t] = perWord < 8 ? concat(bitsLiteral(0, 8 * (8 - perWord)), w) : w;
+        }
+        Bits bytesPick = byteWords[0];
+        for (int t = 1; t < bytesWords; t++) {
+            bytesPick = mux(eq(rowIndex, uint(t, 5)), byteWords[t], bytesPick);
+        }
         Bits rowWord = named(bits(ChipConfig.FLIT_WIDTH), "row_word");
-        assign(rowWord, rowPick);
-        pk = new WritePacker(ab, decoding, reqAddr, giveWord, rowWord, and(rowLast, eq(rowIndex, lastIndex)), bool(true));
+        assign(rowWord, mux(packA, concat(bitsLiteral(0, 56), aPick), mux(packBytes, bytesPick, rowPick)));
+        UInt storeLastIndex = named(uint(5), "store_last_index"); // the row's last memory word
+        assign(storeLastIndex, mux(packA, uint(vc.lanes() - 1, 5), mux(packBytes, uint(bytesWords - 1, 5), lastIndex)));
+        pk = new WritePacker(ab, decoding, reqAddr, giveWord, rowWord, and(rowLast, eq(rowIndex, storeLastIndex)), bool(true));
         assign(giveWord, and(isStore, and(rowFull, not(pk.full))));
         when(unit.mAxisData.fire(), () -> {
             for (int i = 0; i < wpr; i++) {
@@ -234,7 +280,7 @@ public final class VectorTile extends Block {
         });
         when(giveWord, () -> {
             assign(rowIndex, add(rowIndex, uint(1, 5)));
-            when(eq(rowIndex, lastIndex), () -> {
+            when(eq(rowIndex, storeLastIndex), () -> {
                 assign(rowFull, bool(false));
                 assign(rowIndex, uint(0, 5)); // a LOAD after this STORE fills the row from word 0
             });

@@ -10,7 +10,8 @@ import org.chiltepin.verif.golden.VectorMachine.Command;
 /**
  * The vector tile's share of a random chip program ({@link ChipPrograms}): LOADs from the read
  * half, STOREs into the tile's own write window, every compute command on random operands, and
- * illegal ones (opcodes 0, 14, 15, sat 3, len 0, LOAD past memory). The golden model decides
+ * illegal ones (opcodes 0, 14, 15, sat 3, len 0, LOAD past memory, a packing STORE past memory,
+ * pack 3, a pack field on a LOAD). Half the STOREs pack int8 (docs/chip.md §3.3). The golden model decides
  * each status, random operands give BAD_RANGE and BAD_SIZE too.
  */
 final class VectorMix {
@@ -42,7 +43,11 @@ final class VectorMix {
             return cmd(readAddr.applyAsLong(moved), VectorMachine.LOAD, sat, tag, aligned(len), 0, 0, len, 0, 0);
         }
         if (r < 40) {
-            return cmd(writeAddr.applyAsLong(moved), VectorMachine.STORE, sat, tag, 0, aligned(len), 0, len, 0, 0);
+            // half the STOREs pack int8: one a word (a GEMM A operand) or eight a word
+            int pack = rng.nextBoolean() ? VectorMachine.PACK_INT32 : 1 + rng.nextInt(2);
+            long at = writeAddr.applyAsLong((int) p.vector().moveWords(len, pack));
+            return new HostCommand(p.vectorNode(), at, new Command(VectorMachine.STORE, sat, tag & 0xFF, 0, aligned(len), 0,
+                    len, 0, 0, pack));
         }
         int srcA = aligned(len);
         if (r < 90 || !illegal) {
@@ -54,7 +59,19 @@ final class VectorMix {
             int dst = rng.nextBoolean() ? srcA : aligned(len);
             return cmd(0, op, sat, tag, dst, srcA, srcB, len, mult, shift);
         }
-        return switch (rng.nextInt(5)) {
+        return switch (rng.nextInt(7)) {
+            // a packing STORE past memory (BAD_MEM on its own layout's range), pack 3 or a pack on a LOAD (BAD_OPCODE)
+            case 5 -> {
+                int pack = 1 + rng.nextInt(2);
+                int need = (int) p.vector().moveWords(len, pack);
+                yield new HostCommand(p.vectorNode(), p.memWords() - need + 1 + rng.nextInt(4), new Command(VectorMachine.STORE,
+                        0, tag & 0xFF, 0, srcA, 0, len, 0, 0, pack));
+            }
+            case 6 -> rng.nextBoolean()
+                    ? new HostCommand(p.vectorNode(), writeAddr.applyAsLong(moved), new Command(VectorMachine.STORE, 0,
+                            tag & 0xFF, 0, srcA, 0, len, 0, 0, 3))
+                    : new HostCommand(p.vectorNode(), readAddr.applyAsLong(moved), new Command(VectorMachine.LOAD, 0,
+                            tag & 0xFF, srcA, 0, 0, len, 0, 0, 1 + rng.nextInt(3)));
             case 0 -> cmd(0, rng.nextBoolean() ? 0 : 14 + rng.nextInt(2), 0, tag, 0, srcA, 0, len, 0, 0);
             case 1 -> cmd(0, VectorMachine.ADD, 3, tag, srcA, srcA, srcA, len, 0, 0);
             case 2 -> cmd(0, VectorMachine.SCALE, 0, tag, srcA, srcA, 0, 0, mult, 0);

@@ -48,7 +48,22 @@ public final class ChipReference {
     public record VectorParams(int lanes, int words) {
         /** Memory words a LOAD or STORE of {@code len} elements moves: whole rows, two elements a word. */
         public long moveWords(int len) {
-            return (long) ((len + lanes - 1) / lanes) * lanes / 2;
+            return moveWords(len, VectorMachine.PACK_INT32);
+        }
+
+        /**
+         * Memory words a STORE of {@code len} elements in layout {@code pack} moves (whole rows):
+         * two elements a word ({@link VectorMachine#PACK_INT32}, also LOAD and an illegal pack 3),
+         * one a word ({@link VectorMachine#PACK_A}), eight a word, at least one word a row
+         * ({@link VectorMachine#PACK_BYTES}).
+         */
+        public long moveWords(int len, int pack) {
+            long rows = (len + lanes - 1) / lanes;
+            return switch (pack) {
+                case VectorMachine.PACK_A -> rows * lanes;
+                case VectorMachine.PACK_BYTES -> rows * Math.max(1, lanes / 8);
+                default -> rows * lanes / 2;
+            };
         }
     }
 
@@ -307,35 +322,61 @@ public final class ChipReference {
     }
 
     /**
-     * A vector tile command (docs/chip.md §3b): a LOAD or STORE whose whole rows end past memory
+     * A vector tile command (docs/chip.md §3.3): a LOAD or STORE whose whole rows end past memory
      * is BAD_MEM; otherwise the unit runs it, LOAD reading element i from bits 32·(i mod 2) of
-     * word memAddr + i/2, STORE writing its rows (zero past len) there. DONE's value is
-     * {index, value}.
+     * word memAddr + i/2, STORE writing its rows (zero past len) there in its pack layout: int32
+     * pairs, or int8 saturated (one a word in byte 0, or eight a word). A STORE with pack 1 or 2
+     * reaches the unit with the field cleared; any other non-zero pack reaches it as is
+     * (BAD_OPCODE). DONE's value is {index, value}.
      */
     private void executeVector(HostCommand hc) {
         VectorMachine.Command c = hc.vec();
         VectorParams g = p.vector();
         boolean move = c.op() == VectorMachine.LOAD || c.op() == VectorMachine.STORE;
-        long words = g.moveWords(c.len() & 0xFFFF);
+        int pack = c.op() == VectorMachine.STORE && (c.pack() == VectorMachine.PACK_A || c.pack() == VectorMachine.PACK_BYTES)
+                ? c.pack() : VectorMachine.PACK_INT32;
+        long words = g.moveWords(c.len() & 0xFFFF, pack);
         long a = hc.memAddr();
         if (move && a + words > p.memWords()) {
             respond(hc, BAD_MEM, 0);
             return;
         }
-        long[] in = new long[(int) (2 * words)];
+        long rows = (long) ((c.len() & 0xFFFF) + g.lanes() - 1) / g.lanes();
+        long[] in = new long[(int) (rows * g.lanes())];
         if (c.op() == VectorMachine.LOAD) {
             for (int i = 0; i < in.length; i++) {
                 in[i] = (int) (memory[(int) (a + i / 2)] >>> (32 * (i % 2)));
             }
         }
         long[] out = new long[Math.max(in.length, c.len() & 0xFFFF)];
-        VectorMachine.Response r = vector.execute(c, in, out);
+        VectorMachine.Response r = vector.execute(pack != VectorMachine.PACK_INT32 ? c.unpacked() : c, in, out);
         if (c.op() == VectorMachine.STORE && r.status() == VectorMachine.OK) {
             for (int w = 0; w < words; w++) {
-                memory[(int) (a + w)] = (out[2 * w] & 0xFFFFFFFFL) | out[2 * w + 1] << 32;
+                memory[(int) (a + w)] = storeWord(out, w, pack, g.lanes());
             }
         }
         respond(hc, r.status(), (r.value() & 0xFFFFFFFFL) | (r.index() & 0xFFFFL) << 32);
+    }
+
+    /** Memory word {@code w} of a STORE of {@code out} (whole rows, zero past len) in layout {@code pack}. */
+    static long storeWord(long[] out, int w, int pack, int lanes) {
+        return switch (pack) {
+            case VectorMachine.PACK_A -> sat8(out[w]) & 0xFFL;
+            case VectorMachine.PACK_BYTES -> {
+                int per = Math.min(8, lanes); // elements a word: eight, or a whole row of fewer lanes
+                long word = 0;
+                for (int j = 0; j < per; j++) {
+                    word |= (sat8(out[w * per + j]) & 0xFFL) << (8 * j);
+                }
+                yield word;
+            }
+            default -> (out[2 * w] & 0xFFFFFFFFL) | out[2 * w + 1] << 32;
+        };
+    }
+
+    /** An int32 element saturated to int8 (a packing STORE's byte). */
+    public static long sat8(long v) {
+        return Math.max(-128, Math.min(127, v));
     }
 
     /** A K or V row as a memory word: lane i in byte i, zero above the row. */

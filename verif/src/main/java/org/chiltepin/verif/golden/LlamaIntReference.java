@@ -3,6 +3,7 @@ package org.chiltepin.verif.golden;
 import java.util.Arrays;
 import org.chiltepin.verif.golden.LlamaInt8Weights.QMatrix;
 import org.chiltepin.verif.golden.LlamaVectorOps.QVec;
+import org.chiltepin.verif.golden.LlamaVectorOps.Scaled;
 import org.chiltepin.verif.golden.LlamaVectorOps.Wide;
 import org.chiltepin.verif.llm.LlamaConfig;
 import org.chiltepin.verif.llm.LlamaEngine;
@@ -131,24 +132,26 @@ public final class LlamaIntReference implements LlamaEngine {
     }
 
     /**
-     * A GEMM with per-channel scaling: W·x as wide integers with their exponent. Row j's scale
-     * times the input's mantissa, rounded to an int16, is the multiplier of the GEMM rule.
+     * A GEMM with per-channel scaling: W·x as wide integers with their exponent, the scaling not
+     * yet applied ({@link LlamaVectorOps#wide} applies it). Row j's scale times the input's
+     * mantissa, rounded to an int16, is the multiplier of the GEMM rule.
      */
-    private Wide gemm(QMatrix m, QVec in) {
+    private Scaled gemm(QMatrix m, QVec in) {
         short[] mult = new short[m.rows()];
         int[] shift = new int[m.rows()];
         for (int j = 0; j < m.rows(); j++) {
             mult[j] = (short) LlamaVectorOps.roundShift((long) m.mult()[j] * in.mant(), 8);
             shift[j] = m.shift();
         }
-        return new Wide(ops.rescale(matvec.multiply(m, in.q()), mult, shift), in.exp() + m.exp() + 8 + m.shift());
+        return new Scaled(matvec.multiply(m, in.q()), mult, shift, in.exp() + m.exp() + 8 + m.shift());
     }
 
     /**
      * Brings values of different scales (mant[i]·2^exp[i], mant ≤ 32767) to the largest exponent
-     * plus {@code headroom} bits, which keep the largest products within int32.
+     * plus {@code headroom} bits, which keep the largest products within int32 (the scaling not
+     * yet applied).
      */
-    private Wide align(long[] v, int[] mant, int[] exp, int headroom) {
+    private static Scaled align(long[] v, int[] mant, int[] exp, int headroom) {
         int max = Integer.MIN_VALUE;
         for (int e : exp) {
             max = Math.max(max, e);
@@ -159,13 +162,7 @@ public final class LlamaIntReference implements LlamaEngine {
             mult[i] = (short) mant[i];
             shift[i] = max - exp[i] + headroom;
         }
-        return new Wide(ops.rescale(v, mult, shift), max + headroom);
-    }
-
-    private static Wide slice(Wide v, int from, int len) {
-        long[] s = new long[len];
-        System.arraycopy(v.v(), from, s, 0, len);
-        return new Wide(s, v.exp());
+        return new Scaled(v, mult, shift, max + headroom);
     }
 
     @Override
@@ -186,59 +183,58 @@ public final class LlamaIntReference implements LlamaEngine {
             mult[i] = e.mult()[token];
             shift[i] = -(e.exp() + FX);
         }
-        long[] r = ops.rescale(emb, mult, shift);
-        for (int i = 0; i < dim; i++) {
-            x[i] = (int) r[i];
-        }
+        // every residual add is chained with the RMSNorm that reads its result (docs/llm.md §6.4)
+        QVec xb = ops.embedNorm(x, new Scaled(emb, mult, shift, 0), FX, w.rmsAtt[0].g(), w.rmsAtt[0].frac());
         for (int l = 0; l < c.nLayers(); l++) {
-            attention(l, pos);
-            QVec xb = ops.rmsnorm(x, FX, w.rmsFfn[l].g(), w.rmsFfn[l].frac());
+            xb = attention(l, pos, xb);
             QVec hidden = ops.siluMul(gemm(w.w1[l], xb), gemm(w.w3[l], xb));
-            ops.addResidual(x, FX, gemm(w.w2[l], hidden));
+            var norm = l + 1 < c.nLayers() ? w.rmsAtt[l + 1] : w.rmsFinal;
+            xb = ops.addNorm(x, FX, gemm(w.w2[l], hidden), norm.g(), norm.frac());
         }
-        QVec xf = ops.rmsnorm(x, FX, w.rmsFinal.g(), w.rmsFinal.frac());
-        return gemm(w.classifier, xf).v();
+        return ops.wide(gemm(w.classifier, xb)).v();
     }
 
-    private void attention(int l, int pos) {
+    /** Layer l's attention on xb (the RMSNorm of x); x += its output; returns the feed-forward's RMSNorm of x. */
+    private QVec attention(int l, int pos, QVec xb) {
         int hs = c.headSize();
-        QVec xb = ops.rmsnorm(x, FX, w.rmsAtt[l].g(), w.rmsAtt[l].frac());
-        Wide q = gemm(w.wq[l], xb);
-        Wide k = gemm(w.wk[l], xb);
-        Wide v = gemm(w.wv[l], xb);
-        ops.rope(q.v(), 0, c.dim(), hs, pos);
-        ops.rope(k.v(), 0, c.kvDim(), hs, pos);
-        QVec[] kRow = new QVec[c.nKvHeads()];
-        QVec[] vRow = new QVec[c.nKvHeads()];
-        for (int g = 0; g < c.nKvHeads(); g++) {
-            kRow[g] = ops.quantize(slice(k, g * hs, hs));
-            vRow[g] = ops.quantize(slice(v, g * hs, hs));
-        }
+        QVec[] heads = ops.qkvHeads(gemm(w.wq[l], xb), gemm(w.wk[l], xb), gemm(w.wv[l], xb), hs, pos);
+        int nh = c.nHeads();
+        int nkv = c.nKvHeads();
+        QVec[] kRow = Arrays.copyOfRange(heads, nh, nh + nkv);
+        QVec[] vRow = Arrays.copyOfRange(heads, nh + nkv, nh + 2 * nkv);
         cache.append(l, pos, kRow, vRow);
         QVec[][] keys = cache.rows(l, false, pos + 1);
         QVec[][] values = cache.rows(l, true, pos + 1);
-        QVec[] pq = new QVec[c.nHeads()];
-        int[] weightedExp = new int[c.nHeads()];
-        for (int h = 0; h < c.nHeads(); h++) {
-            pq[h] = probabilities(keys, values, pos, h / c.kvMul(), ops.quantize(slice(q, h * hs, hs)));
-            weightedExp[h] = maxExp(values, pos + 1, h / c.kvMul());
+        Scaled[] scores = new Scaled[nh];
+        short[][] pMult = new short[nh][];
+        int[][] pShift = new int[nh][];
+        int[] weightedExp = new int[nh];
+        for (int h = 0; h < nh; h++) {
+            int g = h / c.kvMul();
+            scores[h] = scores(keys, pos, g, heads[h]);
+            Scaled weighting = valueScales(values, pos, g);
+            pMult[h] = weighting.mult();
+            pShift[h] = weighting.shift();
+            weightedExp[h] = maxExp(values, pos + 1, g);
         }
-        byte[][] p = new byte[c.nHeads()][];
-        for (int h = 0; h < c.nHeads(); h++) {
+        QVec[] pq = ops.attend(scores, pMult, pShift);
+        byte[][] p = new byte[nh][];
+        for (int h = 0; h < nh; h++) {
             p[h] = pq[h].q();
         }
         int[][] sums = cache.weightedSums(l, p, pos + 1, c.kvMul());
-        long[] heads = new long[c.dim()];
+        long[] out = new long[c.dim()];
         int[] headMant = new int[c.dim()];
         int[] headExp = new int[c.dim()];
-        for (int h = 0; h < c.nHeads(); h++) {
+        for (int h = 0; h < nh; h++) {
             for (int i = 0; i < hs; i++) {
-                heads[h * hs + i] = sums[h][i];
+                out[h * hs + i] = sums[h][i];
                 headMant[h * hs + i] = pq[h].mant();
                 headExp[h * hs + i] = pq[h].exp() + weightedExp[h];
             }
         }
-        ops.addResidual(x, FX, gemm(w.wo[l], ops.quantize(align(heads, headMant, headExp, headHeadroom))));
+        QVec o = ops.quantize(align(out, headMant, headExp, headHeadroom));
+        return ops.addNorm(x, FX, gemm(w.wo[l], o), w.rmsFfn[l].g(), w.rmsFfn[l].frac());
     }
 
     /** The largest value exponent of key/value head g over positions 0..n−1 (the weighted values' exponent). */
@@ -251,19 +247,15 @@ public final class LlamaIntReference implements LlamaEngine {
     }
 
     /**
-     * One head's attention probabilities over positions 0..pos on key/value head g of the layer's
-     * rows: scores q·k_t brought to one exponent, softmax, each p_t times its value row's scale
-     * brought to the largest value exponent ({@link #maxExp}), quantized; the weighted sums
-     * Σ_t p_t·v_t are {@link KvRows#weightedSums}'.
+     * One head's attention scores over positions 0..pos on key/value head g of the layer's rows:
+     * q·k_t, to be brought to one exponent (the softmax's input, {@link LlamaVectorOps#attend}).
      */
-    private QVec probabilities(QVec[][] keys, QVec[][] values, int pos, int g, QVec q) {
+    private Scaled scores(QVec[][] keys, int pos, int g, QVec q) {
         int n = pos + 1;
         int hs = c.headSize();
         long[] scores = new long[n];
         int[] scoreMant = new int[n];
         int[] scoreExp = new int[n];
-        int[] pMant = new int[n];
-        int[] pExp = new int[n];
         for (int t = 0; t < n; t++) {
             QVec k = keys[t][g];
             int sum = 0;
@@ -273,14 +265,24 @@ public final class LlamaIntReference implements LlamaEngine {
             scores[t] = sum;
             scoreMant[t] = (int) LlamaVectorOps.roundShift((long) q.mant() * k.mant(), 1); // 16 bits halved into an int16
             scoreExp[t] = q.exp() + k.exp() + 1;
+        }
+        return align(scores, scoreMant, scoreExp, scoreHeadroom);
+    }
+
+    /**
+     * The weighting of a head's probabilities: p_t·mant_v[t]·2^(e_v[t] − max e_v), every value row
+     * at the largest value exponent ({@link #maxExp}); the weighted sums Σ_t p_t·v_t are
+     * {@link KvRows#weightedSums}'.
+     */
+    private static Scaled valueScales(QVec[][] values, int pos, int g) {
+        int n = pos + 1;
+        int[] pMant = new int[n];
+        int[] pExp = new int[n];
+        for (int t = 0; t < n; t++) {
             QVec v = values[t][g];
             pMant[t] = v.mant();
             pExp[t] = v.exp();
         }
-        Wide s = align(scores, scoreMant, scoreExp, scoreHeadroom);
-        long[] prob = ops.softmax(s.v(), n, s.exp());
-        // p_t·mant_v[t]·2^(e_v[t] − max e_v): every value row at the largest value exponent
-        Wide weighted = align(prob, pMant, pExp, 0);
-        return ops.quantize(new Wide(weighted.v(), -15));
+        return align(new long[n], pMant, pExp, 0);
     }
 }

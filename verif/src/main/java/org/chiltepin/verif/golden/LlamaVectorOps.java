@@ -62,6 +62,91 @@ public interface LlamaVectorOps {
     int argmax(long[] v);
 
     /**
+     * A wide vector whose per-element scaling is still to be applied: the {@link Wide}
+     * {@code (rescale(acc, mult, shift), exp)} — a GEMM's int32 sums with their per-channel
+     * multipliers, or values of different scales to be aligned. The chained operations below take
+     * it so a chip can do the scaling in the same program as what follows.
+     */
+    record Scaled(long[] acc, short[] mult, int[] shift, int exp) {
+    }
+
+    /** The scaling of {@code s} done: {@link #rescale}, exponent {@code s.exp}. */
+    default Wide wide(Scaled s) {
+        return new Wide(rescale(s.acc(), s.mult(), s.shift()), s.exp());
+    }
+
+    // ---- chained operations (docs/llm.md §6.4): each is its sequence of the operations above, so an
+    // implementation may run it as one program with the intermediates kept where they are
+
+    /** x = the scaled embedding row (int32, x's format), then {@link #rmsnorm} of x. */
+    default QVec embedNorm(int[] x, Scaled e, int fx, short[] gain, int gainFrac) {
+        long[] r = rescale(e.acc(), e.mult(), e.shift());
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (int) r[i];
+        }
+        return rmsnorm(x, fx, gain, gainFrac);
+    }
+
+    /** The residual {@link #addResidual} x += y (y scaled first), then {@link #rmsnorm} of the new x. */
+    default QVec addNorm(int[] x, int fx, Scaled y, short[] gain, int gainFrac) {
+        addResidual(x, fx, wide(y));
+        return rmsnorm(x, fx, gain, gainFrac);
+    }
+
+    /**
+     * Attention's inputs: q, k and v scaled, {@link #rope} on q and k at {@code pos}, every head
+     * of {@code headSize} values {@link #quantize}d: the q heads, then the k heads, then the v heads.
+     */
+    default QVec[] qkvHeads(Scaled q, Scaled k, Scaled v, int headSize, int pos) {
+        Wide wq = wide(q);
+        Wide wk = wide(k);
+        Wide wv = wide(v);
+        rope(wq.v(), 0, wq.v().length, headSize, pos);
+        rope(wk.v(), 0, wk.v().length, headSize, pos);
+        int nq = wq.v().length / headSize;
+        int nk = wk.v().length / headSize;
+        QVec[] out = new QVec[nq + 2 * nk];
+        for (int h = 0; h < nq; h++) {
+            out[h] = quantize(slice(wq, h * headSize, headSize));
+        }
+        for (int g = 0; g < nk; g++) {
+            out[nq + g] = quantize(slice(wk, g * headSize, headSize));
+            out[nq + nk + g] = quantize(slice(wv, g * headSize, headSize));
+        }
+        return out;
+    }
+
+    /**
+     * Every head's attention probabilities: its scores scaled, {@link #softmax}, the Q15
+     * probabilities rescaled by {@code pMult[h]}, {@code pShift[h]} (each times its value row's
+     * scale), {@link #quantize}d at exponent −15.
+     */
+    default QVec[] attend(Scaled[] scores, short[][] pMult, int[][] pShift) {
+        QVec[] out = new QVec[scores.length];
+        for (int h = 0; h < scores.length; h++) {
+            Wide s = wide(scores[h]);
+            long[] prob = softmax(s.v(), s.v().length, s.exp());
+            out[h] = quantize(new Wide(rescale(prob, pMult[h], pShift[h]), -15));
+        }
+        return out;
+    }
+
+    /** {@link #quantize} of a scaled vector. */
+    default QVec quantize(Scaled v) {
+        return quantize(wide(v));
+    }
+
+    /** {@link #siluMul} of two scaled vectors. */
+    default QVec siluMul(Scaled a, Scaled b) {
+        return siluMul(wide(a), wide(b));
+    }
+
+    /** Values {@code from .. from + len} of {@code v}, same exponent. */
+    static Wide slice(Wide v, int from, int len) {
+        return new Wide(java.util.Arrays.copyOfRange(v.v(), from, from + len), v.exp());
+    }
+
+    /**
      * round(v / 2^s), half up (the GEMM engine's rule, computed as it does: t = v >> (s − 1), then
      * (t + 1) >> 1, which cannot overflow); s ≤ 0 multiplies by 2^−s, saturating to the long range.
      */

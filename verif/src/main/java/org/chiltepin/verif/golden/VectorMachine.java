@@ -35,14 +35,32 @@ public final class VectorMachine {
     /** Output widths by the command's sat field. */
     private static final int[] WIDTHS = {32, 16, 8};
 
+    /** A STORE's memory layout on the vector tile (bits [7:6], docs/chip.md §3.3): two int32 elements a word. */
+    public static final int PACK_INT32 = 0;
+    /** int8 (saturated) in byte 0 of one memory word per element: the GEMM A operand of one row. */
+    public static final int PACK_A = 1;
+    /** int8 (saturated) eight a word, element i in byte i mod 8 (a KV row, a GEMM STORE's beat). */
+    public static final int PACK_BYTES = 2;
+
     /**
      * One command: opcode, output saturation (0 int32, 1 int16, 2 int8), tag, destination,
-     * sources, length in elements, multiplier (int16) and shift (0..63).
+     * sources, length in elements, multiplier (int16) and shift (0..63); {@code pack} (bits
+     * [7:6], reserved for the unit: non-zero is BAD_OPCODE here) is the vector tile's STORE layout.
      */
-    public record Command(int op, int sat, int tag, int dst, int srcA, int srcB, int len, int mult, int shift) {
+    public record Command(int op, int sat, int tag, int dst, int srcA, int srcB, int len, int mult, int shift, int pack) {
+        public Command(int op, int sat, int tag, int dst, int srcA, int srcB, int len, int mult, int shift) {
+            this(op, sat, tag, dst, srcA, srcB, len, mult, shift, 0);
+        }
+
+        /** The same command with the vector tile's pack field cleared (what the tile hands the unit). */
+        public Command unpacked() {
+            return new Command(op, sat, tag, dst, srcA, srcB, len, mult, shift, 0);
+        }
+
         /** The 128-bit command word as two longs {low 64 bits, high 64 bits}. */
         public long[] encode() {
-            long lo = (op & 0xFL) | (long) (sat & 3) << 4 | (long) (tag & 0xFF) << 8 | (long) (dst & 0xFFFF) << 16
+            long lo = (op & 0xFL) | (long) (sat & 3) << 4 | (long) (pack & 3) << 6 | (long) (tag & 0xFF) << 8
+                    | (long) (dst & 0xFFFF) << 16
                     | (long) (srcA & 0xFFFF) << 32 | (long) (srcB & 0xFFFF) << 48;
             long hi = (len & 0xFFFFL) | (long) (mult & 0xFFFF) << 16 | (long) (shift & 0xFF) << 32;
             return new long[] {lo, hi};
@@ -91,7 +109,7 @@ public final class VectorMachine {
 
     /** The status the command gets (OK when it is legal). */
     public int check(Command c) {
-        if (c.op() < LOAD || c.op() > ROPE || c.sat() > 2 || c.shift() > 63) {
+        if (c.op() < LOAD || c.op() > ROPE || c.sat() > 2 || c.shift() > 63 || c.pack() != 0) {
             return BAD_OPCODE;
         }
         int n = scratch.length;

@@ -168,8 +168,10 @@ public final class ChipLlama implements LlamaEngine {
                 p.gemmNodes().stream().sorted().findFirst().orElseThrow(), config().nLayers(), (double) k.gemmCycles() / n,
                 k.mismatches() == 0 ? "yes" : "no", k.mismatches());
         o.printf("  host-side   attention scores q·k (on the gathered K rows: a KV row loads along a GEMM operand's M or N,"
-                + " a score sums along the row), the rows' scales; %.0f int8 bytes/token repacked by the host (QUANT"
-                + " results stored as int32 words → GEMV and p·V operands)%n", (double) v.repackBytes / n);
+                + " a score sums along the row), the rows' scales; %.0f int8 bytes/token stored by packing STOREs in their"
+                + " consumer's layout (GEMV A words, K/V rows) and copied as words; %.0f int8 bytes/token repacked by the"
+                + " host (the probabilities into the p·V GEMM's A words)%n", (double) v.operandBytes / n,
+                (double) v.repackBytes / n);
     }
 
     /** Cycles the memory port needs for {@code bytes}. */

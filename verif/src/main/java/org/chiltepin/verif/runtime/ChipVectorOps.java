@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.ChipReference.HostCommand;
 import org.chiltepin.verif.golden.LlamaVectorOps;
+import org.chiltepin.verif.golden.LlamaVectorOps.Scaled;
 import org.chiltepin.verif.golden.LlamaVectorProgram;
 import org.chiltepin.verif.golden.VectorMachine;
 import org.chiltepin.verif.golden.VectorMachine.Command;
@@ -53,8 +54,10 @@ public final class ChipVectorOps implements LlamaVectorOps {
         public long bytesRead;
         public long bytesWritten;
         public long mismatches;
-        /** int8 results the host read back as int32 words and repacked into GEMV operands. */
+        /** int8 results the host re-lays into another operand's layout (the p·V GEMM's A words). */
         public long repackBytes;
+        /** int8 results stored in their consumer's layout (GEMV A words, K/V rows), copied by the host as words. */
+        public long operandBytes;
         /** Vector commands per model operation (rmsnorm, rope, …). */
         public final Map<String, Long> commandsPerOp = new TreeMap<>();
 
@@ -66,6 +69,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
             bytesWritten += s.bytesWritten;
             mismatches += s.mismatches;
             repackBytes += s.repackBytes;
+            operandBytes += s.operandBytes;
             s.commandsPerOp.forEach((k, v) -> commandsPerOp.merge(k, v, Long::sum));
         }
     }
@@ -114,16 +118,16 @@ public final class ChipVectorOps implements LlamaVectorOps {
             int at = scratch;
             scratch += (len + lanes - 1) / lanes * lanes;
             if (scratch > words) {
-                throw new IllegalStateException(op + ": needs more than the vector unit's " + words + " scratchpad words");
+                throw new NoRoom(op + ": needs more than the vector unit's " + words + " scratchpad words");
             }
             return at;
         }
 
-        private int memAlloc(int len) {
+        private int memAlloc(int len, int pack) {
             int at = mem;
-            mem += (int) p.vector().moveWords(len);
+            mem += (int) p.vector().moveWords(len, pack);
             if (mem > MEM_WORDS) {
-                throw new IllegalStateException(op + ": needs more than the " + MEM_WORDS + " memory words of its window");
+                throw new NoRoom(op + ": needs more than the " + MEM_WORDS + " memory words of its window");
             }
             return MEM_BASE + at;
         }
@@ -136,7 +140,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
 
         /** Writes {@code v} (int32, saturated) into memory and LOADs it into {@code dst}. */
         void loadTo(int dst, long[] v) {
-            int a = memAlloc(v.length);
+            int a = memAlloc(v.length, VectorMachine.PACK_INT32);
             for (int i = 0; i < v.length; i++) {
                 long e = LlamaVectorOps.sat32(v[i]) & 0xFFFFFFFFL;
                 writes.merge(a + i / 2, e << (32 * (i % 2)), (x, y) -> x | y);
@@ -151,12 +155,69 @@ public final class ChipVectorOps implements LlamaVectorOps {
             return at;
         }
 
-        /** STOREs {@code len} elements from {@code src}; returns the memory word they go to. */
+        /** STOREs {@code len} elements from {@code src} as int32 pairs; returns the memory word they go to. */
         int store(int src, int len) {
-            int a = memAlloc(len);
+            return store(src, len, VectorMachine.PACK_INT32);
+        }
+
+        /** STOREs {@code len} elements from {@code src} in layout {@code pack} (docs/chip.md §3.3). */
+        int store(int src, int len, int pack) {
+            int a = memAlloc(len, pack);
             commands.add(new HostCommand(node, a, new Command(VectorMachine.STORE, 0, commands.size() & 0xFF, 0, src, 0,
-                    len, 0, 0)));
+                    len, 0, 0, pack)));
             return a;
+        }
+
+        /**
+         * The scaled vector {@code s} in the scratchpad: its values LOADed, then {@link #rescaleAt};
+         * returns where the result is.
+         */
+        int scaled(Scaled s) {
+            return rescaleAt(load(s.acc()), s.acc().length, s.mult(), s.shift());
+        }
+
+        /**
+         * The per-element scaling of the {@code n} values at {@code a}: one MUL per distinct shift
+         * (the multipliers of the other elements zero), the partial results summed by ADD; returns
+         * where the result is ({@code a} itself when there is one shift).
+         */
+        int rescaleAt(int a, int n, short[] mult, int[] shift) {
+            TreeMap<Integer, long[]> groups = groups(mult, shift);
+            int b = alloc(n);
+            int acc = groups.size() > 1 ? alloc(n) : a;
+            int tmp = groups.size() > 1 ? alloc(n) : a;
+            boolean first = true;
+            for (Map.Entry<Integer, long[]> g : groups.entrySet()) {
+                loadTo(b, g.getValue());
+                cmd(VectorMachine.MUL, first ? acc : tmp, a, b, n, 0, g.getKey());
+                if (!first) {
+                    cmd(VectorMachine.ADD, acc, acc, tmp, n, 1, 0);
+                }
+                first = false;
+            }
+            return acc;
+        }
+
+        /** QUANT of the {@code len} values at {@code src} (real exponent {@code exp}), STOREd in layout {@code pack}. */
+        Quant quant(int src, int len, int exp, int pack) {
+            int dst = alloc(len);
+            int scale = alloc(1);
+            int t = cmd(VectorMachine.QUANT, dst, src, scale, len, 0, 0);
+            return new Quant(this, t, store(dst, len, pack), len, exp, pack);
+        }
+
+        /** The int8 values a packing STORE (or an int32 one) put at {@code memAddr}. */
+        byte[] readBytes(int memAddr, int len, int pack) {
+            byte[] b = new byte[len];
+            int per = Math.min(8, lanes);
+            for (int i = 0; i < len; i++) {
+                b[i] = switch (pack) {
+                    case VectorMachine.PACK_A -> (byte) result.memory()[memAddr + i];
+                    case VectorMachine.PACK_BYTES -> (byte) (result.memory()[memAddr + i / per] >>> (8 * (i % per)));
+                    default -> (byte) (result.memory()[memAddr + i / 2] >>> (32 * (i % 2)));
+                };
+            }
+            return b;
         }
 
         void run() {
@@ -213,26 +274,59 @@ public final class ChipVectorOps implements LlamaVectorOps {
         return a;
     }
 
-    /** QUANT of the vector at {@code src}, then STORE; the chip's int8 values with its scale word. */
-    private QVec quant(Program prog, int src, int len, int exp) {
-        int dst = prog.alloc(len);
-        int scale = prog.alloc(1);
-        int t = prog.cmd(VectorMachine.QUANT, dst, src, scale, len, 0, 0);
-        int out = prog.store(dst, len);
-        prog.run();
-        long[] q = prog.read(out, len);
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) q[i];
+    /** A QUANT's result in a program, read after the program ran: its int8 values and scale word. */
+    private record Quant(Program prog, int cmd, int mem, int len, int exp, int pack) {
+        QVec get() {
+            long word = prog.value(cmd); // d·2^16 + mant
+            return new QVec(prog.readBytes(mem, len, pack), (int) Math.floorMod(word, 65536L),
+                    exp + (int) Math.floorDiv(word, 65536L));
         }
-        long word = prog.value(t); // d·2^16 + mant
-        token.repackBytes += len;
-        total.repackBytes += len;
-        return new QVec(b, (int) Math.floorMod(word, 65536L), exp + (int) Math.floorDiv(word, 65536L));
+    }
+
+    /** Room a chained program needs beyond the scratchpad or its memory window: it runs unchained then. */
+    private static final class NoRoom extends IllegalStateException {
+        NoRoom(String message) {
+            super(message);
+        }
+    }
+
+    /** The MUL groups of a rescale: one multiplier vector per distinct shift; a negative shift goes into the multiplier. */
+    private static TreeMap<Integer, long[]> groups(short[] mult, int[] shift) {
+        int n = mult.length;
+        TreeMap<Integer, long[]> groups = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            int s = Math.min(63, Math.max(0, shift[i]));
+            long m = shift[i] >= 0 ? mult[i] : (long) mult[i] << Math.min(32, -shift[i]);
+            if (m != LlamaVectorOps.sat32(m)) {
+                throw new IllegalArgumentException("shift: a left shift of " + -shift[i] + " takes multiplier " + mult[i]
+                        + " past int32");
+            }
+            groups.computeIfAbsent(s, x -> new long[n])[i] = m;
+        }
+        return groups;
+    }
+
+    /** Counts int8 bytes the host re-lays into another operand's layout. */
+    private void repacked(long bytes) {
+        token.repackBytes += bytes;
+        total.repackBytes += bytes;
+    }
+
+    /** Counts int8 bytes stored in their consumer's operand layout (copied as words, not repacked). */
+    private void operand(long bytes) {
+        token.operandBytes += bytes;
+        total.operandBytes += bytes;
+    }
+
+    /** QUANT of the vector at {@code src}, then STORE (eight a word); runs the program. */
+    private QVec quant(Program prog, int src, int len, int exp) {
+        Quant q = prog.quant(src, len, exp, VectorMachine.PACK_BYTES);
+        prog.run();
+        return q.get();
     }
 
     private void check(QVec chipQ, QVec want) {
-        check(Arrays.equals(chipQ.q(), want.q()) && chipQ.mant() == want.mant() && chipQ.exp() == want.exp());
+        check(same(chipQ, want));
     }
 
     @Override
@@ -247,17 +341,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
     @Override
     public long[] rescale(long[] v, short[] mult, int[] shift) {
         int n = v.length;
-        // one MUL per distinct effective shift; a negative shift goes into the multiplier
-        TreeMap<Integer, long[]> groups = new TreeMap<>();
-        for (int i = 0; i < n; i++) {
-            int s = Math.min(63, Math.max(0, shift[i]));
-            long m = shift[i] >= 0 ? mult[i] : (long) mult[i] << Math.min(32, -shift[i]);
-            if (m != LlamaVectorOps.sat32(m)) {
-                throw new IllegalArgumentException("shift: a left shift of " + -shift[i] + " takes multiplier " + mult[i]
-                        + " past int32");
-            }
-            groups.computeIfAbsent(s, x -> new long[n])[i] = m;
-        }
+        TreeMap<Integer, long[]> groups = groups(mult, shift);
         Program prog = new Program("rescale");
         int chunk = Math.max(lanes, Math.min(n, words / (groups.size() > 1 ? 4 : 2) / lanes * lanes));
         List<int[]> outs = new ArrayList<>();
@@ -290,7 +374,20 @@ public final class ChipVectorOps implements LlamaVectorOps {
 
     @Override
     public QVec rmsnorm(int[] x, int fx, short[] gain, int gainFrac) {
-        int n = x.length;
+        Program prog = new Program("rmsnorm");
+        Quant q = norm(prog, prog.load(int32(x)), x.length, fx, gain, gainFrac);
+        prog.run();
+        QVec got = q.get();
+        operand(x.length);
+        check(got, ref.rmsnorm(x, fx, gain, gainFrac));
+        return got;
+    }
+
+    /**
+     * RMSNorm's commands on the {@code n} values of x at {@code xa} (x unchanged): RMS, NORM, MUL
+     * by the gain (LOADed), QUANT, STORE of the int8 result as a GEMV's A words (pack 1).
+     */
+    private Quant norm(Program prog, int xa, int n, int fx, short[] gain, int gainFrac) {
         int j = LlamaVectorProgram.rootBits(n);
         int mult = (int) Math.round(Math.pow(2, 16 + 2 * j) / n);
         int rootFrac = fx - LlamaVectorProgram.SQUARE_SHIFT / 2 + 8 + j;
@@ -301,8 +398,6 @@ public final class ChipVectorOps implements LlamaVectorOps {
         for (int i = 0; i < n; i++) {
             g[i] = gain[i];
         }
-        Program prog = new Program("rmsnorm");
-        int xa = prog.load(int32(x));
         int e = prog.load(new long[] {eps});
         int ga = prog.load(g);
         int rho = prog.alloc(2);
@@ -310,9 +405,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
         prog.cmd(VectorMachine.RMS, rho, xa, e, n, mult, LlamaVectorProgram.SQUARE_SHIFT);
         prog.cmd(VectorMachine.NORM, y, xa, rho, n, 0, normShift);
         prog.cmd(VectorMachine.MUL, y, y, ga, n, 0, gainShift);
-        QVec got = quant(prog, y, n, gainShift - LlamaVectorProgram.NORMED_FRAC - gainFrac);
-        check(got, ref.rmsnorm(x, fx, gain, gainFrac));
-        return got;
+        return prog.quant(y, n, gainShift - LlamaVectorProgram.NORMED_FRAC - gainFrac, VectorMachine.PACK_A);
     }
 
     @Override
@@ -393,5 +486,197 @@ public final class ChipVectorOps implements LlamaVectorOps {
         int got = prog.index(t);
         check(got == ref.argmax(v) && prog.value(t) == LlamaVectorOps.sat32(v[got]));
         return got;
+    }
+
+    // ---------------- chained programs (docs/llm.md §6.4): one program each, intermediates in the scratchpad
+
+    private static boolean sameX(int[] a, int[] b) {
+        return Arrays.equals(a, b);
+    }
+
+    @Override
+    public QVec embedNorm(int[] x, Scaled e, int fx, short[] gain, int gainFrac) {
+        int[] wantX = x.clone();
+        QVec want = ref.embedNorm(wantX, e, fx, gain, gainFrac);
+        int n = x.length;
+        Program prog = new Program("embedNorm");
+        int xa = prog.scaled(e);
+        int xo = prog.store(xa, n);
+        Quant q = norm(prog, xa, n, fx, gain, gainFrac);
+        prog.run();
+        readX(prog, xo, x);
+        QVec got = q.get();
+        operand(n);
+        check(sameX(x, wantX) && same(got, want));
+        return got;
+    }
+
+    /**
+     * The residual add and the RMSNorm of its result as one program: LOAD x and the GEMM's int32
+     * sums, their rescale, SCALE into x's format, ADD, STORE x (the host keeps the residual
+     * stream), RMSNorm, QUANT, STORE the GEMV operand (A words).
+     */
+    @Override
+    public QVec addNorm(int[] x, int fx, Scaled y, short[] gain, int gainFrac) {
+        int[] wantX = x.clone();
+        QVec want = ref.addNorm(wantX, fx, y, gain, gainFrac); // also checks y's exponent
+        int s = -(y.exp() + fx);
+        int n = x.length;
+        Program prog = new Program("addNorm");
+        int xa = prog.load(int32(x));
+        int ya = prog.scaled(y);
+        prog.cmd(VectorMachine.SCALE, ya, ya, 0, n, s >= 0 ? 1 : 1 << -s, Math.max(0, s));
+        prog.cmd(VectorMachine.ADD, xa, xa, ya, n, 1, 0);
+        int xo = prog.store(xa, n);
+        Quant q = norm(prog, xa, n, fx, gain, gainFrac);
+        prog.run();
+        readX(prog, xo, x);
+        QVec got = q.get();
+        operand(n);
+        check(sameX(x, wantX) && same(got, want));
+        return got;
+    }
+
+    private static void readX(Program prog, int at, int[] x) {
+        long[] v = prog.read(at, x.length);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (int) v[i];
+        }
+    }
+
+    /**
+     * Q, K and V as one program: LOAD the three GEMMs' int32 sums and rescale them, LOAD the
+     * position's cos/sin row, ROPE q and k, QUANT every head, STORE q, k and v eight int8 a word
+     * (a K or V head is one KV row). Heads that do not start on a row run unchained.
+     */
+    @Override
+    public QVec[] qkvHeads(Scaled q, Scaled k, Scaled v, int headSize, int pos) {
+        int ql = q.acc().length;
+        int kl = k.acc().length;
+        if (headSize % lanes != 0) {
+            return LlamaVectorOps.super.qkvHeads(q, k, v, headSize, pos);
+        }
+        QVec[] want = ref.qkvHeads(q, k, v, headSize, pos);
+        Program prog = new Program("qkvHeads");
+        int qa = prog.scaled(q);
+        int ka = prog.scaled(k);
+        int va = prog.scaled(v);
+        int rb = prog.load(ref.ropeRow(pos, Math.max(ql, kl)));
+        prog.cmd(VectorMachine.ROPE, qa, qa, rb, ql, 0, LlamaVectorProgram.ROPE_FRAC);
+        prog.cmd(VectorMachine.ROPE, ka, ka, rb, kl, 0, LlamaVectorProgram.ROPE_FRAC);
+        int nq = ql / headSize;
+        int nk = kl / headSize;
+        int[] src = {qa, ka, va};
+        int[] len = {ql, kl, kl};
+        int[] exp = {q.exp(), k.exp(), v.exp()};
+        int scales = prog.alloc(nq + 2 * nk);
+        int[] cmds = new int[nq + 2 * nk];
+        int[] outs = new int[3];
+        int head = 0;
+        for (int part = 0; part < 3; part++) {
+            int d = prog.alloc(len[part]);
+            for (int h = 0; h < len[part] / headSize; h++) {
+                cmds[head] = prog.cmd(VectorMachine.QUANT, d + h * headSize, src[part] + h * headSize, scales + head,
+                        headSize, 0, 0);
+                head++;
+            }
+            outs[part] = prog.store(d, len[part], VectorMachine.PACK_BYTES);
+        }
+        prog.run();
+        QVec[] got = new QVec[nq + 2 * nk];
+        head = 0;
+        for (int part = 0; part < 3; part++) {
+            byte[] b = prog.readBytes(outs[part], len[part], VectorMachine.PACK_BYTES);
+            for (int h = 0; h < len[part] / headSize; h++) {
+                long word = prog.value(cmds[head]);
+                got[head] = new QVec(Arrays.copyOfRange(b, h * headSize, (h + 1) * headSize),
+                        (int) Math.floorMod(word, 65536L), exp[part] + (int) Math.floorDiv(word, 65536L));
+                head++;
+            }
+        }
+        operand(2L * kl); // the K and V rows, in the KV tile's row layout
+        boolean equal = true;
+        for (int i = 0; i < got.length; i++) {
+            equal &= same(got[i], want[i]);
+        }
+        check(equal);
+        return got;
+    }
+
+    /**
+     * Every head's probabilities as one program: per head LOAD the scores and rescale them,
+     * MAX, EXP, SUM, NORM (softmax), rescale by the value rows' scales, QUANT, STORE eight a word;
+     * the scratchpad is reused head after head. Runs unchained when it does not fit.
+     */
+    @Override
+    public QVec[] attend(Scaled[] scores, short[][] pMult, int[][] pShift) {
+        QVec[] want = ref.attend(scores, pMult, pShift); // also checks the exponents' range
+        Program prog = new Program("attend");
+        Quant[] q = new Quant[scores.length];
+        try {
+            for (int h = 0; h < scores.length; h++) {
+                int mark = prog.scratch;
+                int n = scores[h].acc().length;
+                int a = prog.scaled(scores[h]);
+                int max = prog.alloc(2);
+                int sum = prog.alloc(2);
+                prog.cmd(VectorMachine.MAX, max, a, 0, n, 0, 0);
+                prog.cmd(VectorMachine.EXP, a, a, max, n, VectorReference.LOG2E_Q14, -(scores[h].exp() + 2));
+                prog.cmd(VectorMachine.SUM, sum, a, 0, n, 0, 0);
+                prog.cmd(VectorMachine.NORM, a, a, sum, n, 0, 31);
+                int w = prog.rescaleAt(a, n, pMult[h], pShift[h]);
+                q[h] = prog.quant(w, n, -15, VectorMachine.PACK_BYTES);
+                prog.scratch = mark; // the next head reuses the room: its commands run after this STORE
+            }
+        } catch (NoRoom e) {
+            return LlamaVectorOps.super.attend(scores, pMult, pShift);
+        }
+        prog.run();
+        QVec[] got = new QVec[scores.length];
+        boolean equal = true;
+        for (int h = 0; h < got.length; h++) {
+            got[h] = q[h].get();
+            repacked(got[h].q().length); // into the p·V GEMM's A words (lane h)
+            equal &= same(got[h], want[h]);
+        }
+        check(equal);
+        return got;
+    }
+
+    /** The heads' outputs aligned and quantized as one program; the result as the output GEMV's A words. */
+    @Override
+    public QVec quantize(Scaled v) {
+        QVec want = ref.quantize(v);
+        Program prog = new Program("quantize");
+        Quant q = prog.quant(prog.scaled(v), v.acc().length, v.exp(), VectorMachine.PACK_A);
+        prog.run();
+        QVec got = q.get();
+        operand(got.q().length);
+        check(same(got, want));
+        return got;
+    }
+
+    /** W1's and W3's sums rescaled, SILU, MUL, QUANT as one program; the result as W2's A words. */
+    @Override
+    public QVec siluMul(Scaled a, Scaled b) {
+        QVec want = ref.siluMul(a, b); // also checks a's fraction bits
+        int frac = -a.exp();
+        int shift = Math.min(63, Math.max(0, frac - b.exp() - LlamaVectorProgram.HIDDEN_FRAC));
+        int n = a.acc().length;
+        Program prog = new Program("siluMul");
+        int aa = prog.scaled(a);
+        int ba = prog.scaled(b);
+        prog.cmd(VectorMachine.SILU, aa, aa, 0, n, 0, frac);
+        prog.cmd(VectorMachine.MUL, aa, aa, ba, n, 0, shift);
+        Quant q = prog.quant(aa, n, a.exp() + b.exp() + shift, VectorMachine.PACK_A);
+        prog.run();
+        QVec got = q.get();
+        operand(n);
+        check(same(got, want));
+        return got;
+    }
+
+    private static boolean same(QVec a, QVec b) {
+        return Arrays.equals(a.q(), b.q()) && a.mant() == b.mant() && a.exp() == b.exp();
     }
 }

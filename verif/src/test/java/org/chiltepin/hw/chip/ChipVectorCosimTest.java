@@ -96,6 +96,59 @@ class ChipVectorCosimTest {
         assertEquals(run.size() + bad.size(), stalled.responses());
     }
 
+    /**
+     * The packing STOREs (docs/chip.md §3.3) on 4 lanes: int8 saturated, one a word (whole and
+     * partial rows, a QUANT's result) and eight a word (a row a word on 4 lanes), then their
+     * illegal forms — past memory on their own range, pack 3, a pack on a LOAD, an unaligned
+     * source, len 0 — which change nothing; every response and memory word against the golden model.
+     */
+    @Test
+    void packingStoresAndTheirIllegalForms() {
+        ChipHarness h = chip();
+        ChipReference.Params p = ChipHarness.params(h.config());
+        int vec = p.vectorNode();
+        int words = p.vector().words();
+        long[] mem = new long[p.memWords()];
+        java.util.Random rng = new java.util.Random(5);
+        for (int i = 0; i < mem.length; i++) {
+            // elements of ±2^9: past int8 both ways, so the saturation is exercised
+            mem[i] = (rng.nextInt(1 << 10) - (1 << 9)) & 0xFFFFFFFFL | (long) (rng.nextInt(1 << 10) - (1 << 9)) << 32;
+        }
+        int[] tag = {0};
+        List<HostCommand> run = new ArrayList<>();
+        run.add(cmd(vec, 3000, VectorMachine.LOAD, 0, tag, 0, 0, 0, words, 0, 0));
+        run.add(cmd(vec, 0, VectorMachine.QUANT, 0, tag, 64, 0, 100, 21, 0, 0));
+        run.add(pack(vec, 1000, tag, 0, 16, VectorMachine.PACK_A));
+        run.add(pack(vec, 1030, tag, 64, 21, VectorMachine.PACK_A)); // a partial last row: zero words past len
+        run.add(pack(vec, 1060, tag, 0, 16, VectorMachine.PACK_BYTES));
+        run.add(pack(vec, 1070, tag, 64, 21, VectorMachine.PACK_BYTES));
+        run.add(pack(vec, 1100, tag, 0, words, VectorMachine.PACK_A)); // 256 words, 16 WRITEs
+        List<HostCommand> bad = new ArrayList<>();
+        bad.add(cmd(vec, 500, VectorMachine.LOAD, 0, tag, 0, 0, 0, 16, 0, 0)); // a legal one first
+        bad.add(pack(vec, p.memWords() - 15, tag, 0, 16, VectorMachine.PACK_A)); // BAD_MEM: 16 words (int32 would fit)
+        bad.add(pack(vec, p.memWords() - 3, tag, 0, 16, VectorMachine.PACK_BYTES)); // BAD_MEM: 4 words
+        bad.add(pack(vec, 1400, tag, 0, 16, 3)); // BAD_OPCODE: pack 3
+        bad.add(new HostCommand(vec, 1400, new Command(VectorMachine.LOAD, 0, tag[0]++, 0, 0, 0, 16, 0, 0,
+                VectorMachine.PACK_BYTES))); // BAD_OPCODE: a pack on a LOAD, nothing read
+        bad.add(pack(vec, 1400, tag, 2, 8, VectorMachine.PACK_A)); // BAD_RANGE: unaligned source
+        bad.add(pack(vec, 1400, tag, 0, 0, VectorMachine.PACK_BYTES)); // BAD_SIZE: len 0
+        bad.add(cmd(vec, 2000, VectorMachine.STORE, 0, tag, 0, 0, 0, words, 0, 0));
+        Report r = h.run(List.of(run, bad), mem, 1, Stalls.NONE);
+        ChipCosimTest.assertPassed(r, "packing stores");
+        long[] s = r.statusCounts();
+        assertEquals(run.size() + 2, s[VectorMachine.OK], Arrays.toString(s));
+        assertEquals(2, s[VectorMachine.BAD_OPCODE], Arrays.toString(s));
+        assertEquals(1, s[VectorMachine.BAD_SIZE], Arrays.toString(s));
+        assertEquals(1, s[VectorMachine.BAD_RANGE], Arrays.toString(s));
+        assertEquals(2, s[ChipReference.BAD_MEM], Arrays.toString(s));
+        Report stalled = h.run(List.of(run, bad), mem, 2, Stalls.RANDOM);
+        ChipCosimTest.assertPassed(stalled, "packing stores under random stalls");
+    }
+
+    private static HostCommand pack(int node, long memAddr, int[] tag, int srcA, int len, int pack) {
+        return new HostCommand(node, memAddr, new Command(VectorMachine.STORE, 0, tag[0]++, 0, srcA, 0, len, 0, 0, pack));
+    }
+
     /** Random programs mixing GEMM and vector work and illegal commands, under random stalls. */
     @Test
     void randomProgramsWithVectorWork() {

@@ -144,4 +144,65 @@ class ChipReferenceTest {
         assertEquals(GemmReference.OK, chip.responses().get(0).status());
         assertEquals(ChipReference.BAD_MEM, chip.responses().get(1).status());
     }
+
+    /**
+     * The vector tile's packing STOREs (docs/chip.md §3.3), 8 lanes: int8 saturated, one a word in
+     * byte 0 or eight a word; illegal forms answer an error and write nothing.
+     */
+    @Test
+    void vectorPackingStores() {
+        ChipReference.Params vp = new ChipReference.Params(4, Set.of(2), TINY, 256, -1, null, 3,
+                new ChipReference.VectorParams(8, 64));
+        long[] mem = new long[256];
+        long[] v = {-300, -128, -127, -1, 0, 1, 127, 128, 5, 200, 3};
+        for (int i = 0; i < v.length; i++) {
+            mem[i / 2] |= (v[i] & 0xFFFFFFFFL) << (32 * (i % 2));
+        }
+        ChipReference chip = new ChipReference(vp, mem);
+        List<HostCommand> prog = new ArrayList<>();
+        prog.add(vec(0, VectorMachine.LOAD, 0, v.length, 0));
+        prog.add(vec(100, VectorMachine.STORE, 0, v.length, VectorMachine.PACK_A));
+        prog.add(vec(130, VectorMachine.STORE, 0, v.length, VectorMachine.PACK_BYTES));
+        chip.run(prog);
+        long[] sat = {-128, -128, -127, -1, 0, 1, 127, 127, 5, 127, 3};
+        long[] m = chip.memory();
+        for (int i = 0; i < 16; i++) { // two whole rows: zeros past len
+            assertEquals(i < v.length ? sat[i] & 0xFF : 0, m[100 + i], "A word " + i);
+        }
+        assertEquals(0, m[116]);
+        for (int w = 0; w < 2; w++) {
+            long want = 0;
+            for (int b = 0; b < 8; b++) {
+                int i = 8 * w + b;
+                want |= (i < v.length ? sat[i] & 0xFF : 0) << (8 * b);
+            }
+            assertEquals(want, m[130 + w], "byte word " + w);
+        }
+        assertEquals(16, vp.vector().moveWords(v.length, VectorMachine.PACK_A));
+        assertEquals(2, vp.vector().moveWords(v.length, VectorMachine.PACK_BYTES));
+        assertEquals(8, vp.vector().moveWords(v.length, VectorMachine.PACK_INT32));
+
+        long[] before = chip.memory();
+        List<HostCommand> bad = List.of(
+                vec(256 - 15, VectorMachine.STORE, 0, v.length, VectorMachine.PACK_A), // 16 words: past memory
+                vec(256 - 1, VectorMachine.STORE, 0, v.length, VectorMachine.PACK_BYTES), // 2 words: past memory
+                vec(200, VectorMachine.STORE, 0, v.length, 3), // pack 3
+                vec(200, VectorMachine.LOAD, 0, v.length, VectorMachine.PACK_A), // a pack on a LOAD
+                vec(200, VectorMachine.STORE, 3, v.length, VectorMachine.PACK_A), // unaligned source
+                vec(200, VectorMachine.STORE, 0, 0, VectorMachine.PACK_BYTES)); // len 0
+        ChipReference again = new ChipReference(vp, before);
+        again.run(bad);
+        int[] want = {ChipReference.BAD_MEM, ChipReference.BAD_MEM, VectorMachine.BAD_OPCODE, VectorMachine.BAD_OPCODE,
+                VectorMachine.BAD_RANGE, VectorMachine.BAD_SIZE};
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], again.responses().get(i).status(), "illegal form " + i);
+        }
+        assertArrayEquals(before, again.memory());
+    }
+
+    private static HostCommand vec(long memAddr, int op, int src, int len, int pack) {
+        int dst = op == VectorMachine.LOAD ? src : 0;
+        int srcA = op == VectorMachine.LOAD ? 0 : src;
+        return new HostCommand(3, memAddr, new VectorMachine.Command(op, 0, 0, dst, srcA, 0, len, 0, 0, pack));
+    }
 }

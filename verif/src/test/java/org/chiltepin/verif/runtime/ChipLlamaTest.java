@@ -120,6 +120,17 @@ class ChipLlamaTest {
         assertEquals(9, ops.total().programs, "one chip program per operation");
     }
 
+    /**
+     * The chained programs (docs/llm.md §6.4: residual add + RMSNorm, Q/K/V with RoPE and per-head
+     * QUANT, all heads' softmax, SiLU·b, the heads' QUANT) on the co-simulated chip, their int8
+     * results through the packing STOREs: bit-exact with {@link LlamaVectorProgram}.
+     */
+    @Test
+    void chainedProgramsOnTheChipAreBitExact() {
+        LlamaVectorProgram ref = new LlamaVectorProgram(16, 8);
+        ChipVectorOpsTest.chained(new ChipVectorOps(ChipRunner.sim(CHIP, BUILD), ref), ref);
+    }
+
     private static void assertSame(QVec want, QVec got) {
         assertArrayEquals(want.q(), got.q());
         assertEquals(want.mant(), got.mant());
