@@ -167,11 +167,16 @@ public final class LlamaIntReference implements LlamaEngine {
 
     @Override
     public int step(int token, int pos) {
-        return ops.argmax(logits(token, pos));
+        return ops.argmax(classifier(token, pos)); // the logits' rescale chained with MAX
     }
 
     /** The classifier's outputs (int32, one common scale per model) for {@code token} at {@code pos}. */
     public long[] logits(int token, int pos) {
+        return ops.wide(classifier(token, pos)).v();
+    }
+
+    /** The classifier's int32 sums for {@code token} at {@code pos}, their scaling still to apply. */
+    private Scaled classifier(int token, int pos) {
         int dim = c.dim();
         QMatrix e = w.embedding;
         byte[] row = e.row(token);
@@ -191,7 +196,7 @@ public final class LlamaIntReference implements LlamaEngine {
             var norm = l + 1 < c.nLayers() ? w.rmsAtt[l + 1] : w.rmsFinal;
             xb = ops.addNorm(x, FX, gemm(w.w2[l], hidden), norm.g(), norm.frac());
         }
-        return ops.wide(gemm(w.classifier, xb)).v();
+        return gemm(w.classifier, xb);
     }
 
     /** Layer l's attention on xb (the RMSNorm of x); x += its output; returns the feed-forward's RMSNorm of x. */

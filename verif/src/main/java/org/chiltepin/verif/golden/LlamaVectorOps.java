@@ -131,6 +131,11 @@ public interface LlamaVectorOps {
         return out;
     }
 
+    /** {@link #argmax} of a scaled vector (the classifier's logits). */
+    default int argmax(Scaled v) {
+        return argmax(wide(v).v());
+    }
+
     /** {@link #quantize} of a scaled vector. */
     default QVec quantize(Scaled v) {
         return quantize(wide(v));

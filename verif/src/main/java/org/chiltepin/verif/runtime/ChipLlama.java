@@ -68,7 +68,9 @@ public final class ChipLlama implements LlamaEngine {
                     chipName);
         }
         ChipRunner session = ChipRunner.sim(config, shared);
-        vector = new ChipVectorOps(session, new LlamaVectorProgram(c.seqLen(), c.headSize()));
+        // -Dchiltepin.vector.chain=false: one vector program per single operation (the figures before chaining)
+        vector = new ChipVectorOps(session, new LlamaVectorProgram(c.seqLen(), c.headSize()),
+                Boolean.parseBoolean(System.getProperty("chiltepin.vector.chain", "true")));
         kv = new ChipKvRows(session, c, chipName);
         chip = new LlamaIntReference(weights, vector, gemv, kv);
     }

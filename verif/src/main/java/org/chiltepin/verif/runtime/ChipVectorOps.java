@@ -43,6 +43,8 @@ public final class ChipVectorOps implements LlamaVectorOps {
     private final int node;
     private final int lanes;
     private final int words;
+    /** Chained programs (one per chained operation) or one program per single operation. */
+    private final boolean chain;
     private final Stats total = new Stats();
     private Stats token = new Stats();
 
@@ -74,9 +76,18 @@ public final class ChipVectorOps implements LlamaVectorOps {
         }
     }
 
-    /** The operations on {@code chip}'s vector tile, checked against {@code ref} (the model's RoPE table). */
+    /** The operations on {@code chip}'s vector tile, checked against {@code ref} (the model's RoPE table), chained. */
     public ChipVectorOps(ChipRunner chip, LlamaVectorProgram ref) {
+        this(chip, ref, true);
+    }
+
+    /**
+     * As above; with {@code chain} false every chained operation runs as its single operations,
+     * one program each (the figures before chaining, docs/llm.md §6.4).
+     */
+    public ChipVectorOps(ChipRunner chip, LlamaVectorProgram ref, boolean chain) {
         this.chip = chip;
+        this.chain = chain;
         this.ref = ref;
         p = chip.params();
         if (p.vector() == null) {
@@ -375,12 +386,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
     @Override
     public QVec rmsnorm(int[] x, int fx, short[] gain, int gainFrac) {
         Program prog = new Program("rmsnorm");
-        Quant q = norm(prog, prog.load(int32(x)), x.length, fx, gain, gainFrac);
-        prog.run();
-        QVec got = q.get();
-        operand(x.length);
-        check(got, ref.rmsnorm(x, fx, gain, gainFrac));
-        return got;
+        return finish(prog, norm(prog, prog.load(int32(x)), x.length, fx, gain, gainFrac), ref.rmsnorm(x, fx, gain, gainFrac));
     }
 
     /**
@@ -490,25 +496,17 @@ public final class ChipVectorOps implements LlamaVectorOps {
 
     // ---------------- chained programs (docs/llm.md §6.4): one program each, intermediates in the scratchpad
 
-    private static boolean sameX(int[] a, int[] b) {
-        return Arrays.equals(a, b);
-    }
-
     @Override
     public QVec embedNorm(int[] x, Scaled e, int fx, short[] gain, int gainFrac) {
+        if (!chain) {
+            return LlamaVectorOps.super.embedNorm(x, e, fx, gain, gainFrac);
+        }
         int[] wantX = x.clone();
         QVec want = ref.embedNorm(wantX, e, fx, gain, gainFrac);
         int n = x.length;
         Program prog = new Program("embedNorm");
         int xa = prog.scaled(e);
-        int xo = prog.store(xa, n);
-        Quant q = norm(prog, xa, n, fx, gain, gainFrac);
-        prog.run();
-        readX(prog, xo, x);
-        QVec got = q.get();
-        operand(n);
-        check(sameX(x, wantX) && same(got, want));
-        return got;
+        return storeAndNorm(prog, xa, x, fx, gain, gainFrac, wantX, want);
     }
 
     /**
@@ -518,6 +516,9 @@ public final class ChipVectorOps implements LlamaVectorOps {
      */
     @Override
     public QVec addNorm(int[] x, int fx, Scaled y, short[] gain, int gainFrac) {
+        if (!chain) {
+            return LlamaVectorOps.super.addNorm(x, fx, y, gain, gainFrac);
+        }
         int[] wantX = x.clone();
         QVec want = ref.addNorm(wantX, fx, y, gain, gainFrac); // also checks y's exponent
         int s = -(y.exp() + fx);
@@ -527,21 +528,25 @@ public final class ChipVectorOps implements LlamaVectorOps {
         int ya = prog.scaled(y);
         prog.cmd(VectorMachine.SCALE, ya, ya, 0, n, s >= 0 ? 1 : 1 << -s, Math.max(0, s));
         prog.cmd(VectorMachine.ADD, xa, xa, ya, n, 1, 0);
-        int xo = prog.store(xa, n);
-        Quant q = norm(prog, xa, n, fx, gain, gainFrac);
-        prog.run();
-        readX(prog, xo, x);
-        QVec got = q.get();
-        operand(n);
-        check(sameX(x, wantX) && same(got, want));
-        return got;
+        return storeAndNorm(prog, xa, x, fx, gain, gainFrac, wantX, want);
     }
 
-    private static void readX(Program prog, int at, int[] x) {
-        long[] v = prog.read(at, x.length);
+    /**
+     * The end of a program that computed the residual stream x at {@code xa}: STORE x (the host
+     * keeps it), RMSNorm to a GEMV operand; runs it, updates {@code x}, checks both results.
+     */
+    private QVec storeAndNorm(Program prog, int xa, int[] x, int fx, short[] gain, int gainFrac, int[] wantX, QVec want) {
+        int xo = prog.store(xa, x.length);
+        Quant q = norm(prog, xa, x.length, fx, gain, gainFrac);
+        prog.run();
+        long[] v = prog.read(xo, x.length);
         for (int i = 0; i < x.length; i++) {
             x[i] = (int) v[i];
         }
+        QVec got = q.get();
+        operand(x.length);
+        check(Arrays.equals(x, wantX) && same(got, want));
+        return got;
     }
 
     /**
@@ -553,7 +558,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
     public QVec[] qkvHeads(Scaled q, Scaled k, Scaled v, int headSize, int pos) {
         int ql = q.acc().length;
         int kl = k.acc().length;
-        if (headSize % lanes != 0) {
+        if (!chain || headSize % lanes != 0) {
             return LlamaVectorOps.super.qkvHeads(q, k, v, headSize, pos);
         }
         QVec[] want = ref.qkvHeads(q, k, v, headSize, pos);
@@ -610,6 +615,9 @@ public final class ChipVectorOps implements LlamaVectorOps {
      */
     @Override
     public QVec[] attend(Scaled[] scores, short[][] pMult, int[][] pShift) {
+        if (!chain) {
+            return LlamaVectorOps.super.attend(scores, pMult, pShift);
+        }
         QVec[] want = ref.attend(scores, pMult, pShift); // also checks the exponents' range
         Program prog = new Program("attend");
         Quant[] q = new Quant[scores.length];
@@ -646,19 +654,21 @@ public final class ChipVectorOps implements LlamaVectorOps {
     /** The heads' outputs aligned and quantized as one program; the result as the output GEMV's A words. */
     @Override
     public QVec quantize(Scaled v) {
+        if (!chain) {
+            return LlamaVectorOps.super.quantize(v);
+        }
         QVec want = ref.quantize(v);
         Program prog = new Program("quantize");
         Quant q = prog.quant(prog.scaled(v), v.acc().length, v.exp(), VectorMachine.PACK_A);
-        prog.run();
-        QVec got = q.get();
-        operand(got.q().length);
-        check(same(got, want));
-        return got;
+        return finish(prog, q, want);
     }
 
     /** W1's and W3's sums rescaled, SILU, MUL, QUANT as one program; the result as W2's A words. */
     @Override
     public QVec siluMul(Scaled a, Scaled b) {
+        if (!chain) {
+            return LlamaVectorOps.super.siluMul(a, b);
+        }
         QVec want = ref.siluMul(a, b); // also checks a's fraction bits
         int frac = -a.exp();
         int shift = Math.min(63, Math.max(0, frac - b.exp() - LlamaVectorProgram.HIDDEN_FRAC));
@@ -669,9 +679,37 @@ public final class ChipVectorOps implements LlamaVectorOps {
         prog.cmd(VectorMachine.SILU, aa, aa, 0, n, 0, frac);
         prog.cmd(VectorMachine.MUL, aa, aa, ba, n, 0, shift);
         Quant q = prog.quant(aa, n, a.exp() + b.exp() + shift, VectorMachine.PACK_A);
+        return finish(prog, q, want);
+    }
+
+    /** The classifier's rescale and MAX as one program: the argmax comes back in the DONE, no logits stored. */
+    @Override
+    public int argmax(Scaled v) {
+        if (!chain) {
+            return LlamaVectorOps.super.argmax(v);
+        }
+        int want = ref.argmax(v);
+        Program prog = new Program("argmax");
+        int t;
+        try {
+            int a = prog.scaled(v);
+            // MAX writes its two words over its own source (a reduction reads all before it writes):
+            // the vocabulary's 512 logits and their multipliers fill the 1024-word scratchpad
+            t = prog.cmd(VectorMachine.MAX, a, a, 0, v.acc().length, 0, 0);
+        } catch (NoRoom e) {
+            return LlamaVectorOps.super.argmax(v);
+        }
+        prog.run();
+        int got = prog.index(t);
+        check(got == want);
+        return got;
+    }
+
+    /** Runs a program that ends with a GEMV operand's QUANT: its result, counted and checked against {@code want}. */
+    private QVec finish(Program prog, Quant q, QVec want) {
         prog.run();
         QVec got = q.get();
-        operand(n);
+        operand(got.q().length);
         check(same(got, want));
         return got;
     }

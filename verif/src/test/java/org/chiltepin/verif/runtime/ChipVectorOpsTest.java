@@ -56,6 +56,22 @@ class ChipVectorOpsTest {
         assertEquals(5 * 8 * (1 + 2), s.repackBytes, "the probabilities (1, then 2 a head and layer) re-laid into p·V operands");
     }
 
+    /** Unchained (one program per single operation, as before chaining): the same logits, 324 programs a position. */
+    @Test
+    void unchainedProgramsGiveTheSameLogits() {
+        LlamaInt8Weights w = new LlamaInt8Weights(BundledModel.checkpoint());
+        LlamaConfig c = w.config;
+        ChipRunner runner = ChipRunner.golden(ChipConfig.preset("default"));
+        ChipVectorOps ops = new ChipVectorOps(runner, new LlamaVectorProgram(c.seqLen(), c.headSize()), false);
+        LlamaIntReference chip = new LlamaIntReference(w, ops, LlamaInt8Weights.QMatrix::multiply, new ChipKvRows(runner, c,
+                "default"));
+        LlamaIntReference golden = new LlamaIntReference(w, new LlamaVectorProgram(c.seqLen(), c.headSize()));
+        assertArrayEquals(golden.logits(1, 0), chip.logits(1, 0));
+        ops.argmax(new long[] {1, 2});
+        assertEquals(0, ops.total().mismatches);
+        assertEquals(324, ops.total().programs, "per layer 64 single operations; the embedding, RMSNorm, classifier, argmax");
+    }
+
     /** The chained programs on a few vectors, on the chip golden model. */
     @Test
     void chainedProgramsAreBitExactOnTheChipModel() {
@@ -66,7 +82,8 @@ class ChipVectorOpsTest {
 
     /**
      * Every chained program (docs/llm.md §6.4) once, on random vectors with several shifts per
-     * rescale (one a left shift) and a saturating residual: results, the residual stream included,
+     * rescale (one a left shift), a saturating residual and the classifier's 512 logits: results,
+     * the residual stream included,
      * equal to {@link LlamaVectorProgram}'s sequence of single operations; one program each.
      */
     static void chained(ChipVectorOps ops, LlamaVectorProgram ref) {
@@ -120,8 +137,10 @@ class ChipVectorOpsTest {
         LlamaVectorOps.Scaled a = scaled(rng, 172, 17, new int[] {13}, -16);
         LlamaVectorOps.Scaled b = scaled(rng, 172, 17, new int[] {13}, -18);
         assertSame(ref.siluMul(a, b), ops.siluMul(a, b));
+        LlamaVectorOps.Scaled logits = scaled(rng, 512, 17, new int[] {9}, -20); // the classifier's 512: a full scratchpad
+        assertEquals(ref.argmax(logits), ops.argmax(logits));
         assertEquals(0, ops.total().mismatches);
-        assertEquals(6, ops.total().programs, "one chip program per chained operation");
+        assertEquals(7, ops.total().programs, "one chip program per chained operation");
     }
 
     /** n sums of ±2^bits with random int16 multipliers and shifts drawn from {@code shifts}. */
