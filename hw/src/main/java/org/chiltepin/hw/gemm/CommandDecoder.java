@@ -32,9 +32,19 @@ final class CommandDecoder extends HdlArea {
         return config.fpgaProfile() ? 3 : 2;
     }
 
-    /** Cycles from acceptance to the dispatcher's decision: the stages and, in the FPGA profile, the serial range products. */
+    /**
+     * Cycles from acceptance to the dispatcher's decision: the stages. With serial multipliers the
+     * command is not copied into {@code cmd_word}: it waits on {@code s_axis_cmd} (valid, unchanged)
+     * while its range products are computed, and is accepted into the range stage, so stage 1 lies
+     * before acceptance.
+     */
     static int cycles(GemmConfig config) {
-        return stages(config) + (config.serialMultipliers() ? productSteps(config) : 0);
+        return config.serialMultipliers() ? stages(config) - 1 : stages(config);
+    }
+
+    /** Serial multipliers: the command on {@code s_axis_cmd} is held in place, not registered. */
+    static boolean holdsInPlace(GemmConfig config) {
+        return config.serialMultipliers();
     }
 
     /** Stage 1 holds a command (cmd_word and its range products). */
@@ -101,26 +111,33 @@ final class CommandDecoder extends HdlArea {
         int rangeWidth = config.rangeWidth();
 
         raw = sAxisCmd.payload();
-        take = sAxisCmd.fire();
         boolean split = config.fpgaProfile();
+        boolean hold = holdsInPlace(config);
         productSteps = config.serialMultipliers() ? productSteps(config) : 0;
         productsReady = config.serialMultipliers() ? named(bool(), "cmd_products_ready") : null;
         cmdValid = regInit(bool(), bool(false));
         rngValid = split ? regInit(bool(), bool(false)) : null;
         decValid = regInit(bool(), bool(false));
-        cmdWord = regNextWhen(raw, take);
+        // Held in place: stage 1 is the offered command itself; its products start the cycle it is
+        // first offered ({@code cmd_start}) and it is accepted when they are done and the range
+        // stage has room. Else it is registered in cmd_word when accepted.
+        take = hold ? named(and(sAxisCmd.valid(), not(cmdValid)), "cmd_start") : sAxisCmd.fire();
+        cmdWord = hold ? raw : regNextWhen(raw, take);
         cmd = cmdWord;
         // The decoded command is registered: the dispatcher's hazard checks and unit loads start
         // from flip-flops, not from the end of the range multipliers.
         advance = and(split ? rngValid : cmdValid, or(not(decValid), canIssue));
         Bool moveOn = split ? or(not(rngValid), advance) : null;
-        rngLoad = !split ? null : and(cmdValid, productsReady == null ? moveOn : and(productsReady, moveOn));
+        Bool held = hold ? and(cmdValid, sAxisCmd.valid()) : cmdValid; // still offered
+        rngLoad = !split ? null : and(held, productsReady == null ? moveOn : and(productsReady, moveOn));
         // The fields and checks come from the stage before dec_*; the range ends from stage 1.
         Bits word = late(cmd, "word");
         cmdOpcode = field(word, GemmCommand.OPCODE);
         cmdTag = field(word, GemmCommand.TAG);
         cmdFlag = bit(word, GemmCommand.FLAG[0]);
-        cmdReserved = or(neq(asUInt(slice(word, 15, 13)), uint(0, 3)), neq(asUInt(slice(word, 127, 112)), uint(0, 16)));
+        // In the FPGA profile the reserved bits are ORed before the range stage, which keeps 1 bit of them, not 19.
+        cmdReserved = late(named(or(neq(asUInt(slice(cmd, 15, 13)), uint(0, 3)), neq(asUInt(slice(cmd, 127, 112)), uint(0, 16))),
+                "cmd_reserved_bits"), "reserved");
         cmdAddr0 = field(word, GemmCommand.ADDR0);
         cmdAddr1 = field(word, GemmCommand.ADDR1);
         cmdAddr2 = field(word, GemmCommand.ADDR2);
@@ -233,7 +250,7 @@ final class CommandDecoder extends HdlArea {
         int nWidth = Math.min(16, rangeWidth + logCols);
         dec = new Decoded(rangeWidth, advance, cmdOpcode, cmdTag, cmdFlag, cmdAddr0, cmdAddr1, cmdAddr2, cmdCount,
                 nWidth < 16 ? resize(cmdN, nWidth) : cmdN,
-                ws ? null : cmdK,
+                ws ? null : split ? resize(cmdK, rangeWidth) : cmdK, // a legal K ≤ A depth (a_factors_fit)
                 cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, rangeWidth), resize(cmdBEnd, rangeWidth),
                 resize(cmdAccEnd, rangeWidth), cmdOutRows, resize(cmdOutEnd, rangeWidth),
                 cmdStatus, new Bool[] {isFence, isLoadA, isLoadB, isLoadS, isLoad, isCompute, isStore, isOutput,
@@ -244,9 +261,17 @@ final class CommandDecoder extends HdlArea {
         // With the range stage: when any stage is empty, the stages behind it move up.
         // With serial multipliers stage 1 also waits for its range products.
         Bool room = split ? or(not(rngValid), not(decValid)) : null;
-        assign(sAxisCmd.ready(), split ? or(not(cmdValid), productsReady == null ? room : and(productsReady, room))
-                : or(not(cmdValid), not(decValid)));
-        when(take, () -> assign(cmdValid, bool(true))).elseWhen(split ? rngLoad : advance, () -> assign(cmdValid, bool(false)));
+        if (hold) {
+            // Accepted into the range stage. cmd_valid follows the offer, so a command withdrawn
+            // without a handshake (the host protocol's engine timeout) starts over.
+            assign(sAxisCmd.ready(), rngLoad);
+            assign(cmdValid, and(sAxisCmd.valid(), not(rngLoad)));
+        } else {
+            assign(sAxisCmd.ready(), split ? or(not(cmdValid), productsReady == null ? room : and(productsReady, room))
+                    : or(not(cmdValid), not(decValid)));
+            when(take, () -> assign(cmdValid, bool(true))).elseWhen(split ? rngLoad : advance,
+                    () -> assign(cmdValid, bool(false)));
+        }
         if (split) {
             when(rngLoad, () -> assign(rngValid, bool(true))).elseWhen(advance, () -> assign(rngValid, bool(false)));
         }

@@ -171,14 +171,18 @@ public final class GemmEngine extends Block {
         CommandDecoder.Decoded dec = decoder.dec;
         Bool busy = or(decoder.holding(),
                 or(load.loadActive, or(compute.compActive, output.outActive)));
-        counters.count(named(and(dispatcher.accept, and(dec.isClear, not(dec.error))), "clear_counters"),
-                bool(true),
-                named(busy, "event_busy"),
-                named(compute.issue.macFire(), "event_mac_active"),
-                named(and(load.loadActive, and(not(load.loadRespValid), not(sAxisData.valid()))), "event_stall_input"),
-                named(or(and(mAxisData.valid(), not(mAxisData.ready())), and(mAxisResp.valid(), not(mAxisResp.ready()))),
-                        "event_stall_output"),
-                named(and(decoder.decValid, not(canIssue)), "event_stall_hazard"));
+        Bool clear = named(and(dispatcher.accept, and(dec.isClear, not(dec.error))), "clear_counters");
+        Bool eventBusy = named(busy, "event_busy");
+        Bool eventMac = named(compute.issue.macFire(), "event_mac_active");
+        if (counters.counters.length < GemmCommand.COUNTERS) { // the FPGA profile builds no stall counters
+            counters.count(clear, bool(true), eventBusy, eventMac);
+        } else {
+            counters.count(clear, bool(true), eventBusy, eventMac,
+                    named(and(load.loadActive, and(not(load.loadRespValid), not(sAxisData.valid()))), "event_stall_input"),
+                    named(or(and(mAxisData.valid(), not(mAxisData.ready())), and(mAxisResp.valid(), not(mAxisResp.ready()))),
+                            "event_stall_output"),
+                    named(and(decoder.decValid, not(canIssue)), "event_stall_hazard"));
+        }
     }
 
     public GemmConfig config() {

@@ -18,7 +18,14 @@ import spinal.lib.Stream;
  */
 final class OutputStationaryIssue extends HdlArea implements IssueSide {
     final UInt compK;
-    final UInt compMBlocks;
+    /**
+     * The last k, nb and mb of the command (K − 1, nBlocks − 1, mBlocks − 1), registered when it
+     * starts, so the issue side's end-of-loop tests are equality compares, not a subtractor's carry
+     * chain in front of them.
+     */
+    final UInt compKLast;
+    final UInt compNbLast;
+    final UInt compMbLast;
     final UInt compBBase;
     final Bool issueDone;
     final UInt issueMb;
@@ -56,19 +63,25 @@ final class OutputStationaryIssue extends HdlArea implements IssueSide {
         int bBits = GemmConfig.log2(config.bDepth());
         int cBits = GemmConfig.log2(config.accDepth());
         Bool start = unit.computeStart;
+        // K: the command's 16 bits, or in the FPGA profile the range width (a legal K fits the A memory).
+        int kw = widthOf(dec.k);
         UInt nBlocks = unit.compNBlocks;
-        compK = reg(uint(16));
-        compMBlocks = reg(uint(addr));
+        compK = reg(uint(kw));
         compBBase = reg(uint(bBits));
+        compKLast = reg(uint(kw));
+        compNbLast = reg(uint(addr));
+        compMbLast = reg(uint(addr));
         when(start, () -> {
             assign(compK, dec.k);
-            assign(compMBlocks, dec.mBlocks);
             assign(compBBase, resize(dec.addr1, bBits));
+            assign(compKLast, sub(dec.k, uint(1, kw)));
+            assign(compNbLast, sub(dec.nBlocks, uint(1, addr)));
+            assign(compMbLast, sub(dec.mBlocks, uint(1, addr)));
         });
         issueDone = reg(bool());
         issueMb = reg(uint(addr));
         issueNb = reg(uint(addr));
-        issueK = reg(uint(16));
+        issueK = reg(uint(kw));
         issueARow = reg(uint(aBits));
         issueBRow = reg(uint(bBits));
         stageValid = regInit(bool(), bool(false));
@@ -78,9 +91,9 @@ final class OutputStationaryIssue extends HdlArea implements IssueSide {
         doIssue = and(unit.compActive, and(not(issueDone), stageFree));
         aWord = readSync(aMem, add(issueARow, resize(issueK, aBits)), doIssue);
         bWord = readSync(bMem, add(issueBRow, resize(issueK, bBits)), doIssue);
-        lastK = eq(issueK, sub(compK, uint(1, 16)));
-        lastNb = eq(issueNb, sub(nBlocks, uint(1, addr)));
-        lastMb = eq(issueMb, sub(compMBlocks, uint(1, addr)));
+        lastK = eq(issueK, compKLast);
+        lastNb = eq(issueNb, compNbLast);
+        lastMb = eq(issueMb, compMbLast);
         when(stageFree, () -> {
             assign(stageValid, doIssue);
             assign(stageLast, lastK);
@@ -89,11 +102,11 @@ final class OutputStationaryIssue extends HdlArea implements IssueSide {
             assign(issueDone, bool(false));
             assign(issueMb, uint(0, addr));
             assign(issueNb, uint(0, addr));
-            assign(issueK, uint(0, 16));
+            assign(issueK, uint(0, kw));
             assign(issueARow, resize(dec.addr0, aBits));
             assign(issueBRow, resize(dec.addr1, bBits));
         }).elseWhen(doIssue, () -> when(lastK, () -> {
-            assign(issueK, uint(0, 16));
+            assign(issueK, uint(0, kw));
             when(lastNb, () -> {
                 assign(issueNb, uint(0, addr));
                 assign(issueBRow, compBBase);
@@ -106,7 +119,7 @@ final class OutputStationaryIssue extends HdlArea implements IssueSide {
                 assign(issueNb, add(issueNb, uint(1, addr)));
                 assign(issueBRow, add(issueBRow, resize(compK, bBits)));
             });
-        }).otherwise(() -> assign(issueK, add(issueK, uint(1, 16)))));
+        }).otherwise(() -> assign(issueK, add(issueK, uint(1, kw)))));
         assign(in.valid(), stageValid);
         assign(in.payload().last, stageLast);
         IssueSide.lanes(in.payload().a, aWord);

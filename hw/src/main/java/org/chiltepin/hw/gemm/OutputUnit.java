@@ -59,15 +59,29 @@ final class OutputUnit extends HdlArea {
     final Bits s1Mask;
     final SInt[] s1Mult;
     final UInt[] s1Shift;
-    /** Groups 1.. of the word in S1 are still to be requantized (only when requantLanes < cols). */
+    /**
+     * Groups 1.. of the word in S1 are still to be requantized (only when requantLanes < cols and
+     * the multipliers are parallel; null otherwise).
+     */
     final Bool w1Busy;
     final UInt w1Group;
     final Bits w1Acc;
+    /**
+     * Serial multipliers with lane groups: the group S0 reads next ({@code out_group}) and the one
+     * in S1 ({@code s1_group}); each group re-reads its accumulator word, so no copy of the word is
+     * kept (null otherwise).
+     */
+    final UInt outGroup;
+    final UInt s1Group;
+    /** S0 reads the first group of a word: it spends a queue credit (the word's issue). */
+    final Bool outWordIssue;
     /** S2..S5 and the queue, built by {@link #emit}. */
     RequantPipeline requant;
     OutputQueue queue;
     private final GemmConfig config;
     private final int groups;
+    /** Re-reading groups: S1 is empty and S2 is free next cycle (driven by {@link #emit}); null otherwise. */
+    private Bool groupReady;
 
     OutputUnit(GemmConfig config, CommandDecoder.Decoded dec, Bool rmwRead) {
         this.config = config;
@@ -79,7 +93,8 @@ final class OutputUnit extends HdlArea {
         int lanes = config.requantLanes();
         groups = cols / lanes;
         int groupBits = Math.max(1, GemmConfig.log2(groups));
-        int queueDepth = queueDepth(groups, config.fpgaProfile());
+        int queueDepth = queueDepth(config);
+        boolean reread = config.serialMultipliers() && groups > 1;
         int creditBits = GemmConfig.log2(queueDepth) + 1;
         outputStart = bool();
         outActive = regInit(bool(), bool(false));
@@ -107,9 +122,11 @@ final class OutputUnit extends HdlArea {
         s1Mask = reg(bits(cols));
         s1Mult = new SInt[cols];
         s1Shift = new UInt[cols];
-        w1Busy = groups > 1 ? regInit(bool(), bool(false)) : null;
-        w1Group = groups > 1 ? reg(uint(groupBits)) : null;
-        w1Acc = groups > 1 ? reg(bits(GemmConfig.ACC_WIDTH * cols)) : null;
+        w1Busy = groups > 1 && !reread ? regInit(bool(), bool(false)) : null;
+        w1Group = groups > 1 && !reread ? reg(uint(groupBits)) : null;
+        w1Acc = groups > 1 && !reread ? reg(bits(GemmConfig.ACC_WIDTH * cols)) : null;
+        outGroup = reread ? regInit(uint(groupBits), uint(0, groupBits)) : null;
+        s1Group = reread ? reg(uint(groupBits)) : null;
         // Serial multipliers (GemmConfig.serialMultipliers): S2 takes a group only when empty, so a word issues only
         // when the previous one has left S2 (no credit, group or multiplier bookkeeping across words).
         requantIdle = config.serialMultipliers() ? bool() : null;
@@ -133,7 +150,19 @@ final class OutputUnit extends HdlArea {
             assign(outHi, dec.outEnd);
         });
         Bool creditsLeft = neq(outCredits, uint(0, creditBits));
-        outIssue = and(outActive, and(lt(outIssued, outTotal), and(creditsLeft, and(not(rmwRead), groupFree))));
+        if (reread) {
+            // A word's first group needs a credit and an empty S2 (as without groups); a later group
+            // needs only S1 empty and S2 free the next cycle, so it enters S2 when the previous leaves.
+            Bool first = named(eq(outGroup, uint(0, groupBits)), "out_group_first");
+            Bool ready = named(bool(), "out_group_ready");
+            groupReady = ready;
+            outIssue = and(outActive, and(lt(outIssued, outTotal), and(not(rmwRead),
+                    mux(first, and(creditsLeft, groupFree), ready))));
+            outWordIssue = named(and(outIssue, first), "out_word_issue");
+        } else {
+            outIssue = and(outActive, and(lt(outIssued, outTotal), and(creditsLeft, and(not(rmwRead), groupFree))));
+            outWordIssue = outIssue;
+        }
     }
 
     /**
@@ -168,21 +197,35 @@ final class OutputUnit extends HdlArea {
         UInt issuedNext = named(add(outIssued, uint(1, widthOf(outIssued))), "out_issued_next");
         Bool lastNb = named(eq(outNb, sub(outNBlocks, uint(1, addr))), "out_last_nb");
         assign(s1Valid, outIssue);
+        // The word advances with its last group (with every issue when a word is one read).
+        Bool wordDone = outGroup == null ? outIssue
+                : named(and(outIssue, eq(outGroup, uint(groups - 1, widthOf(outGroup)))), "out_word_done");
         when(outIssue, () -> {
             assign(s1Last, eq(issuedNext, outTotal));
             assign(s1Store, outStore);
             assign(s1Relu, outRelu);
             assign(s1Mask, issueMask);
+            if (outGroup != null) {
+                assign(s1Group, outGroup);
+                assign(outGroup, add(outGroup, uint(1, widthOf(outGroup))));
+            }
+        });
+        when(wordDone, () -> {
             assign(outIssued, issuedNext);
             assign(outAddr, add(outAddr, uint(1, cBits)));
             when(lastNb, () -> assign(outNb, uint(0, addr))).otherwise(() -> assign(outNb, add(outNb, uint(1, addr))));
         });
+        if (outGroup != null) {
+            when(outputStart, () -> assign(outGroup, uint(0, widthOf(outGroup))));
+        }
         boolean sequential = config.serialMultipliers();
         // S2 is free when it is not valid: a register, so it can be read before the pipeline exists.
-        Bool s2Free = sequential && groups > 1 ? named(bool(), "s2_free_for_group") : null;
+        Bool s2Free = sequential && w1Busy != null ? named(bool(), "s2_free_for_group") : null;
         Bits laneSource = accReadData;
         UInt group = null;
-        if (groups > 1) {
+        if (outGroup != null) {
+            group = s1Group;
+        } else if (groups > 1) {
             when(s1Valid, () -> assign(w1Acc, accReadData));
             when(s1Valid, () -> {
                 assign(w1Busy, bool(true));
@@ -194,7 +237,7 @@ final class OutputUnit extends HdlArea {
             laneSource = named(mux(s1Valid, accReadData, w1Acc), "lane_source");
             group = named(mux(s1Valid, uint(0, widthOf(w1Group)), w1Group), "s1_group");
         }
-        Bool processing = groups > 1 ? or(s1Valid, sequential ? and(w1Busy, s2Free) : w1Busy) : s1Valid;
+        Bool processing = groups > 1 && outGroup == null ? or(s1Valid, sequential ? and(w1Busy, s2Free) : w1Busy) : s1Valid;
         requant = new RequantPipeline(config, new RequantPipeline.Input(processing, group, laneSource, s1Last, s1Store,
                 s1Relu, s1Mask, s1Mult, s1Shift));
         if (sequential) {
@@ -202,9 +245,12 @@ final class OutputUnit extends HdlArea {
                 assign(s2Free, requant.s2Free);
             }
             Bool idle = and(not(s1Valid), not(requant.s2.valid));
-            assign(requantIdle, groups > 1 ? and(idle, not(w1Busy)) : idle);
+            assign(requantIdle, w1Busy != null ? and(idle, not(w1Busy)) : idle);
+            if (groupReady != null) { // S2 is empty, or its multiplier finishes this cycle
+                assign(groupReady, and(not(s1Valid), or(not(requant.s2.valid), requant.serialDoneNow())));
+            }
         }
-        queue = new OutputQueue(config, queueDepth(groups, config.fpgaProfile()), requant, outIssue, mAxisData, outCredits);
+        queue = new OutputQueue(config, queueDepth(config), requant, outWordIssue, mAxisData, outCredits);
         when(queue.lastPopped, () -> assign(outRespValid, bool(true)));
     }
 
@@ -221,6 +267,14 @@ final class OutputUnit extends HdlArea {
      */
     static int queueDepth(int groups) {
         return queueDepth(groups, false);
+    }
+
+    /**
+     * The queue depth of an engine: with serial multipliers 1, the entry the word is assembled in
+     * ({@link OutputQueue}); else {@link #queueDepth(int, boolean)}.
+     */
+    static int queueDepth(GemmConfig config) {
+        return config.serialMultipliers() ? 1 : queueDepth(config.cols() / config.requantLanes(), config.fpgaProfile());
     }
 
     /**

@@ -38,7 +38,12 @@ final class RequantPipeline extends HdlArea {
     final SInt[] s5Value;
     final SInt[] rqInt8;
     final SInt[] assembled;
-    /** A whole word (its last group) leaves S5: the queue entry {@code {lanes, last}}. */
+    /** With serial multipliers: the held word's {@code last} (null otherwise). */
+    final Bool assembledLast;
+    /**
+     * A whole word (its last group) leaves S5: the queue entry {@code {lanes, last}}; with serial
+     * multipliers the entry is registered here and complete from the next cycle.
+     */
     final Bool pushWord;
     final Bits queued;
     /**
@@ -62,6 +67,10 @@ final class RequantPipeline extends HdlArea {
     }
 
     /** The serial multipliers finish this cycle (they run in lockstep). */
+    Bool serialDoneNow() {
+        return serialDone();
+    }
+
     private Bool serialDone() {
         return serial[0].done.isUnnamed() ? named(serial[0].done, "s2_multiplier_done") : serial[0].done;
     }
@@ -108,7 +117,10 @@ final class RequantPipeline extends HdlArea {
                 serial[l] = new SerialMultiplier("s2_multiplier_" + l, processing, asBits(s2Acc[l]), asBits(s2Mult[l]), true);
             }
         }
-        assembled = new SInt[(groups - 1) * lanes]; // the last group goes to the queue directly
+        // The last group goes to the queue directly; with serial multipliers every group is held
+        // here, and these registers are the queue's one entry (OutputQueue).
+        assembled = new SInt[(sequential ? groups : groups - 1) * lanes];
+        assembledLast = sequential ? named(reg(bool()), "assembled_last") : null;
         for (int j = 0; j < assembled.length; j++) {
             assembled[j] = reg(sint(aw));
         }
@@ -205,15 +217,20 @@ final class RequantPipeline extends HdlArea {
                     .otherwise(() -> assign(out, read));
             fresh[l] = out;
         }
-        // Assemble the groups of a word; the last group's lanes go to the queue directly.
-        Bits word = asBits(s5.last);
+        // Assemble the groups of a word; the last group's lanes go to the queue directly (into the
+        // held entry with serial multipliers).
+        if (assembledLast != null) {
+            when(s5.valid, () -> assign(assembledLast, s5.last));
+        }
+        Bits word = asBits(assembledLast != null ? assembledLast : s5.last);
         for (int j = 0; j < cols; j++) {
             int g = j / lanes;
             SInt laneOut = fresh[j % lanes];
-            if (groups > 1 && g < groups - 1) {
+            if (sequential || (groups > 1 && g < groups - 1)) {
                 SInt held = assembled[j];
                 SInt value = laneOut;
-                when(and(s5.valid, eq(s5.group, uint(g, widthOf(s5.group)))), () -> assign(held, value));
+                when(groups == 1 ? s5.valid : and(s5.valid, eq(s5.group, uint(g, widthOf(s5.group)))),
+                        () -> assign(held, value));
                 laneOut = held;
             }
             word = concat(laneOut, word);
