@@ -143,6 +143,8 @@ public final class ChipReference {
 
     private final Params p;
     private final long[] memory;
+    /** Memory words the commands wrote since the last {@link #takeWritten()}. */
+    private final java.util.BitSet written = new java.util.BitSet();
     private final Map<Integer, GemmReference> tiles = new HashMap<>();
     private final Map<Integer, List<byte[]>> data = new HashMap<>();
     private final Map<Integer, long[]> buffers = new HashMap<>();
@@ -183,6 +185,13 @@ public final class ChipReference {
 
     public long[] memory() {
         return memory;
+    }
+
+    /** The memory words the commands wrote since the last call (a running chip's host compares those). */
+    public java.util.BitSet takeWritten() {
+        java.util.BitSet w = (java.util.BitSet) written.clone();
+        written.clear();
+        return w;
     }
 
     public void run(List<HostCommand> program) {
@@ -279,9 +288,13 @@ public final class ChipReference {
             if (op == GemmReference.READ_ACC) {
                 for (int j = 0; j < accWordsPerBeat(); j++) {
                     long high = 2 * j + 1 < lanes.length ? lanes[2 * j + 1] : 0;
+                    written.set((int) at);
                     memory[(int) at++] = (lanes[2 * j] & 0xFFFFFFFFL) | high << 32;
                 }
             } else {
+                if (target == memory) {
+                    written.set((int) at);
+                }
                 target[(int) at++] = pack(lanes);
             }
         }
@@ -314,6 +327,7 @@ public final class ChipReference {
         KvCacheReference.Response q = r.response();
         int status = q.status() == KvCacheReference.OK ? 0 : KV_STATUS + q.status();
         for (int i = 0; i < r.rows().size(); i++) {
+            written.set((int) a + i);
             memory[(int) a + i] = word(r.rows().get(i));
         }
         long pages = c.opcode() == KvCacheReference.OP_STATS ? q.highWater() : q.pages();
@@ -352,6 +366,7 @@ public final class ChipReference {
         VectorMachine.Response r = vector.execute(pack != VectorMachine.PACK_INT32 ? c.unpacked() : c, in, out);
         if (c.op() == VectorMachine.STORE && r.status() == VectorMachine.OK) {
             for (int w = 0; w < words; w++) {
+                written.set((int) (a + w));
                 memory[(int) (a + w)] = storeWord(out, w, pack, g.lanes());
             }
         }

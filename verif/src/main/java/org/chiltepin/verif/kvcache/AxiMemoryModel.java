@@ -57,7 +57,12 @@ public final class AxiMemoryModel {
     private final int minLatency;
     private final int maxLatency;
     private final Consumer<String> fail;
+    /**
+     * Written words by {@link #key} of their byte address (not the address itself: aligned
+     * addresses share their low bits, which would put every word into one bucket of eight).
+     */
     private final Map<Long, BigInteger> words = new HashMap<>();
+    private final int keyShift;
     private final Deque<Burst> reads = new ArrayDeque<>();
     private final Deque<Burst> writeAddrs = new ArrayDeque<>();
     private final List<BigInteger> writeBeats = new ArrayList<>();
@@ -84,6 +89,7 @@ public final class AxiMemoryModel {
         this.minLatency = minLatency;
         this.p = ports;
         this.bytes = dataBits / 8;
+        this.keyShift = Integer.numberOfTrailingZeros(bytes);
         this.rng = rng;
         this.stall = stall;
         this.maxLatency = maxLatency;
@@ -108,12 +114,24 @@ public final class AxiMemoryModel {
 
     /** Stores {@code word} at byte address {@code addr} (aligned to the bus width), as if written earlier. */
     public void put(long addr, BigInteger word) {
-        words.put(addr, word);
+        words.put(key(addr), word);
     }
 
     /** The word at byte address {@code addr}: the last write taken with its B response, or the fresh pattern. */
     public BigInteger peek(long addr) {
-        return words.getOrDefault(addr, fresh);
+        return words.getOrDefault(key(addr), fresh);
+    }
+
+    /** Calls {@code each} with the byte address of every word written or put so far (any order). */
+    public void forEachWritten(java.util.function.LongConsumer each) {
+        for (long k : words.keySet()) {
+            each.accept(Long.rotateLeft(k, keyShift));
+        }
+    }
+
+    /** A one-to-one map of byte addresses whose low bits vary with the word index. */
+    private long key(long addr) {
+        return Long.rotateRight(addr, keyShift);
     }
 
     /** Data bytes moved by R beats / W beats so far. */
@@ -201,7 +219,7 @@ public final class AxiMemoryModel {
                 int beats = checkBurst("AR", ar);
                 List<BigInteger> data = new ArrayList<>(beats);
                 for (int i = 0; i < beats; i++) {
-                    data.add(words.getOrDefault(ar[0] + (long) i * bytes, fresh));
+                    data.add(peek(ar[0] + (long) i * bytes));
                 }
                 reads.add(new Burst(ar[0], beats, now + latency(), data));
                 readBursts++;
@@ -268,7 +286,7 @@ public final class AxiMemoryModel {
             bShown = false;
             Burst b = responses.poll();
             for (int i = 0; i < b.beats(); i++) {
-                words.put(b.addr() + (long) i * bytes, b.data().get(i));
+                put(b.addr() + (long) i * bytes, b.data().get(i));
             }
         }
     }

@@ -34,6 +34,12 @@ public final class ChipLlama implements LlamaEngine {
     private final ChipKvRows kv;
     private final String chipName;
     private final List<Token> tokens = new ArrayList<>();
+    /** Host wall clock (ns) of the weight-GEMV programs, the session's programs, the golden model, whole steps. */
+    private long gemvNanos;
+    private long sessionNanos;
+    private long goldenNanos;
+    private long stepNanos;
+    private long cpuNanos;
 
     /** One position's figures. */
     public record Token(int pos, int chipId, int goldenId, ChipMatVec.Stats stats, ChipVectorOps.Stats vector,
@@ -67,12 +73,37 @@ public final class ChipLlama implements LlamaEngine {
             throw new ConfigException("--chip", "must have a vector tile (the model's vector operations run there)",
                     chipName);
         }
-        ChipRunner session = ChipRunner.sim(config, shared);
+        ChipRunner session = timed(ChipRunner.sim(config, shared));
         // -Dchiltepin.vector.chain=false: one vector program per single operation (the figures before chaining)
         vector = new ChipVectorOps(session, new LlamaVectorProgram(c.seqLen(), c.headSize()),
                 Boolean.parseBoolean(System.getProperty("chiltepin.vector.chain", "true")));
         kv = new ChipKvRows(session, c, chipName);
-        chip = new LlamaIntReference(weights, vector, gemv, kv);
+        chip = new LlamaIntReference(weights, vector, (m, x) -> {
+            long t0 = System.nanoTime();
+            long[] y = gemv.multiply(m, x);
+            gemvNanos += System.nanoTime() - t0;
+            return y;
+        }, kv);
+    }
+
+    /** {@code runner} with the wall clock of its programs counted in {@link #sessionNanos}. */
+    private ChipRunner timed(ChipRunner runner) {
+        return new ChipRunner() {
+            @Override
+            public ChipReference.Params params() {
+                return runner.params();
+            }
+
+            @Override
+            public Result run(java.util.Map<Integer, Long> writes, List<List<ChipReference.HostCommand>> phases) {
+                long t0 = System.nanoTime();
+                try {
+                    return runner.run(writes, phases);
+                } finally {
+                    sessionNanos += System.nanoTime() - t0;
+                }
+            }
+        };
     }
 
     @Override
@@ -90,8 +121,16 @@ public final class ChipLlama implements LlamaEngine {
         gemv.nextToken();
         vector.nextToken();
         ChipKvRows.Figures before = kv.figures();
+        long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         int id = chip.step(token, pos);
-        tokens.add(new Token(pos, id, golden.step(token, pos), gemv.token(), vector.token(), kv.figures().minus(before)));
+        long t1 = System.nanoTime();
+        int want = golden.step(token, pos);
+        long t2 = System.nanoTime();
+        goldenNanos += t2 - t1;
+        stepNanos += t2 - t0;
+        cpuNanos += processCpuNanos() - cpu0;
+        tokens.add(new Token(pos, id, want, gemv.token(), vector.token(), kv.figures().minus(before)));
         return id;
     }
 
@@ -150,6 +189,22 @@ public final class ChipLlama implements LlamaEngine {
                 100.0 * all.weightBytes / PORT_BYTES_PER_CYCLE / Math.max(1, all.cycles), 100.0 * utilization(all),
                 100.0 * all.arrayMacs / Math.max(1, peak(all.cycles)));
         o.printf("  ids match the integer golden model: %s%n", matches() ? "yes" : "no");
+        wallReport(o);
+    }
+
+    /** Where the host's wall clock of a token went (the simulation's cost, not the chip's cycles). */
+    private void wallReport(PrintWriter o) {
+        double n = Math.max(1, tokens.size()) * 1e9;
+        o.printf("  wall clock  %.2f s/token of co-simulation (%.2f s CPU): weight-GEMV programs %.2f s, vector/KV/p·V"
+                + " programs %.2f s, golden model alongside %.3f s, the rest %.2f s%n", stepNanos / n, cpuNanos / n,
+                gemvNanos / n, sessionNanos / n, goldenNanos / n,
+                (stepNanos - gemvNanos - sessionNanos - goldenNanos) / n);
+    }
+
+    /** CPU time of this process (every thread), or 0 where the JVM does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     /** Which operations ran on the vector tile, its figures per token, and what stayed host-side. */
