@@ -34,7 +34,7 @@ final class BenchLlamaCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    LlamaModelOptions options = new LlamaModelOptions();
+    LlamaModelOptions options = new LlamaModelOptions("golden");
 
     @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt; repeat for several, measured one after the other (default: empty).")
     List<String> prompts = new ArrayList<>();

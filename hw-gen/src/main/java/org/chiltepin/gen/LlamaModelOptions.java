@@ -39,7 +39,7 @@ final class LlamaModelOptions {
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "Its tokenizer.bin (required with --model).")
     Path tokenizer;
 
-    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "golden",
+    @Option(names = "--engine", paramLabel = "NAME",
             description = {"golden: the integer golden model; float: the float32 reference, which prints run.c's text;",
                     "sim: the integer model on the co-simulated chip: weight GEMMs, vector operations, K/V rows, p·V (default: ${DEFAULT-VALUE})."})
     String engine;
@@ -50,6 +50,11 @@ final class LlamaModelOptions {
 
     @Mixin
     SimOptions.Work work = new SimOptions.Work();
+
+    /** {@code defaultEngine}: what runs without --engine ({@code run llama}: the chip; {@code bench llama}: the golden model). */
+    LlamaModelOptions(String defaultEngine) {
+        engine = defaultEngine;
+    }
 
     /** A checkpoint with its tokenizer and a name for reports. */
     record Model(Checkpoint checkpoint, Tokenizer tokenizer, String name) {

@@ -33,7 +33,7 @@ final class RunLlamaCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    LlamaModelOptions options = new LlamaModelOptions();
+    LlamaModelOptions options = new LlamaModelOptions("sim");
 
     @Option(names = "--prompt", paramLabel = "TEXT", defaultValue = "", description = "Prompt (default: empty, as run.c without -i).")
     String prompt;

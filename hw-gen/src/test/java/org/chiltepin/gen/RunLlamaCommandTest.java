@@ -29,7 +29,7 @@ class RunLlamaCommandTest {
 
     @Test
     void goldenEngineRunsTheIntegerModel() {
-        ChiltepinTest.Result r = ChiltepinTest.run("run", "llama", "--prompt", "Once upon a time", "--steps", "8");
+        ChiltepinTest.Result r = ChiltepinTest.run("run", "llama", "--engine", "golden", "--prompt", "Once upon a time", "--steps", "8");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("Once upon a time"), r.out());
         assertTrue(r.out().contains("tokens/s (golden engine"), r.out());
@@ -117,7 +117,7 @@ class RunLlamaCommandTest {
     void goldenRunWritesThePerTokenCsvAndPlot() throws IOException {
         Path csv = dir.resolve("out/run.csv");
         Path png = dir.resolve("out/run.png");
-        ChiltepinTest.Result r = ChiltepinTest.run("run", "llama", "--steps", "2", "--csv", csv.toString(), "--plot", png.toString());
+        ChiltepinTest.Result r = ChiltepinTest.run("run", "llama", "--engine", "golden", "--steps", "2", "--csv", csv.toString(), "--plot", png.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("µJ/token estimated (floor: useful MACs + weights and KV read once;"), r.out());
         var lines = Files.readAllLines(csv);
@@ -156,7 +156,7 @@ class RunLlamaCommandTest {
             "chiltepin: invalid configuration: --plot: must be under a folder, but " + file + " is a file, got " + file.resolve("p.png"),
             "chiltepin: invalid configuration: --clock-mhz: must be in (0, 100000], got 0.0",
         };
-        assertErrors(new String[] {"run", "llama", "--steps", "1"}, cases, expected);
+        assertErrors(new String[] {"run", "llama", "--engine", "golden", "--steps", "1"}, cases, expected);
     }
 
     @Test

@@ -132,6 +132,9 @@ final class CommandDecoder extends HdlArea {
         rngLoad = !split ? null : and(held, productsReady == null ? moveOn : and(productsReady, moveOn));
         // The fields and checks come from the stage before dec_*; the range ends from stage 1.
         Bits word = late(cmd, "word");
+        if (split) { // the reserved bits reach the range stage as cmd_reserved_bits, ORed
+            unused("rng_word_reserved", slice(word, 127, 112), slice(word, 15, 13));
+        }
         cmdOpcode = field(word, GemmCommand.OPCODE);
         cmdTag = field(word, GemmCommand.TAG);
         cmdFlag = bit(word, GemmCommand.FLAG[0]);

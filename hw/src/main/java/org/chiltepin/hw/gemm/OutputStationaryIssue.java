@@ -66,13 +66,15 @@ final class OutputStationaryIssue extends HdlArea implements IssueSide {
         // K: the command's 16 bits, or in the FPGA profile the range width (a legal K fits the A memory).
         int kw = widthOf(dec.k);
         UInt nBlocks = unit.compNBlocks;
-        compK = reg(uint(kw));
+        // The row step K only moves A and B addresses: as wide as the wider of the two, no more.
+        int stepBits = Math.max(aBits, bBits);
+        compK = reg(uint(stepBits));
         compBBase = reg(uint(bBits));
         compKLast = reg(uint(kw));
         compNbLast = reg(uint(addr));
         compMbLast = reg(uint(addr));
         when(start, () -> {
-            assign(compK, dec.k);
+            assign(compK, resize(dec.k, stepBits));
             assign(compBBase, resize(dec.addr1, bBits));
             assign(compKLast, sub(dec.k, uint(1, kw)));
             assign(compNbLast, sub(dec.nBlocks, uint(1, addr)));

@@ -242,7 +242,7 @@ final class OutputUnit extends HdlArea {
                 s1Relu, s1Mask, s1Mult, s1Shift));
         if (sequential) {
             if (s2Free != null) {
-                assign(s2Free, requant.s2Free);
+                assign(s2Free, requant.s2Free());
             }
             Bool idle = and(not(s1Valid), not(requant.s2.valid));
             assign(requantIdle, w1Busy != null ? and(idle, not(w1Busy)) : idle);

@@ -51,8 +51,6 @@ final class RequantPipeline extends HdlArea {
      * and takes a new group only when empty); null otherwise.
      */
     final SerialMultiplier[] serial;
-    /** With serial multipliers: S2 can take a group this cycle (its multiplier is idle); null otherwise (always free). */
-    final Bool s2Free;
 
     /** Cycles S2 holds a group with serial multipliers: one per bit of the multiplier. */
     static final int MULT_CYCLES = GemmConfig.MULT_WIDTH;
@@ -126,11 +124,9 @@ final class RequantPipeline extends HdlArea {
         }
 
         if (sequential) { // S2 holds its group until the multiplier's last step
-            s2Free = named(not(s2.valid), "s2_free");
             when(processing, () -> assign(s2.valid, bool(true)))
                     .elseWhen(serialDone(), () -> assign(s2.valid, bool(false)));
         } else {
-            s2Free = null; // a constant would be an unused named wire (lint)
             assign(s2.valid, processing);
         }
         when(processing, () -> {
@@ -237,5 +233,13 @@ final class RequantPipeline extends HdlArea {
         }
         queued = word;
         pushWord = groups > 1 ? and(s5.valid, eq(s5.group, uint(groups - 1, widthOf(s5.group)))) : s5.valid;
+    }
+
+    /**
+     * With serial multipliers: S2 can take a group this cycle (its multiplier is idle). A method, not
+     * a field, so the wire exists (and is named by its user) only where a user needs it.
+     */
+    Bool s2Free() {
+        return not(s2.valid);
     }
 }
