@@ -40,7 +40,8 @@ import spinal.lib.Stream;
  * other command goes to the unit, whose status (0..3) and results are the DONE's. A LOAD's
  * memory reads start only once the unit takes data (a rejected LOAD reads nothing); up to
  * {@link #READS} READs (each at most 16 words, never across a 16-word boundary) are in flight,
- * and their words enter the unit a row at a time (one word per cycle into the row buffer). An
+ * and their words enter the unit a row at a time (one word per cycle into the row buffer, the
+ * next row's first word in the cycle the unit takes the previous row). An
  * RDATA waits in the network while the previous one is unpacked: the unit takes a LOAD's rows
  * without waiting for anything else, so it always drains (docs/chip.md §5). A STORE's rows leave
  * as WRITEs of at most 16 words; the DONE leaves once every WACK is in. Besides the unit's own
@@ -212,7 +213,9 @@ public final class VectorTile extends Block {
         }
         Bits ubWord = named(bits(ChipConfig.FLIT_WIDTH), "ub_word");
         assign(ubWord, ubPick);
-        Bool unpack = and(ubBusy, and(isLoad, not(rowFull)));
+        // the next row fills from the cycle the unit takes the full one (a row every lanes/2 cycles)
+        Bool unpack = named(bool(), "unpack");
+        assign(unpack, and(ubBusy, and(isLoad, or(not(rowFull), unit.sAxisData.fire()))));
         UInt lastIndex = uint(wpr - 1, 5);
         when(unpack, () -> {
             for (int i = 0; i < wpr; i++) {
@@ -292,7 +295,8 @@ public final class VectorTile extends Block {
                 assign(rowIndex, uint(0, 5)); // a LOAD after this STORE fills the row from word 0
             });
         });
-        when(unit.sAxisData.fire(), () -> assign(rowFull, bool(false)));
+        // unless the word unpacked in the same cycle fills a row of one word (lanes = 2)
+        when(and(unit.sAxisData.fire(), not(and(unpack, eq(rowIndex, lastIndex)))), () -> assign(rowFull, bool(false)));
 
         // ---------------- memory requests: the LOAD's READs, the STORE's WRITEs
         writesOut = regInit(uint(8), uint(0, 8));
