@@ -156,6 +156,8 @@ public final class ChipVectorOps implements LlamaVectorOps {
         int mem;
         /** 1 when the program has no staged LOAD (command i is then response i − 1). */
         int first;
+        /** Operands LOADed where they are needed instead of staged (parts of a program reuse the scratchpad). */
+        boolean immediate;
         ChipRunner.Result result;
 
         Program(String op) {
@@ -208,6 +210,11 @@ public final class ChipVectorOps implements LlamaVectorOps {
 
         /** Stages {@code v} (int32, saturated) for the program's first LOAD; returns its scratchpad word. */
         int load(long[] v) {
+            if (immediate) {
+                int at = alloc(v.length);
+                loadTo(at, v);
+                return at;
+            }
             int at = staged;
             staged += rows(v.length);
             room();
@@ -727,7 +734,9 @@ public final class ChipVectorOps implements LlamaVectorOps {
      * their multipliers in the staged LOAD, one rescale for all heads; per head MAX, EXP, SUM,
      * NORM (softmax); one rescale of all heads by the value rows' scales; per head QUANT (over
      * its whole rows: the zeros past its scores change neither its scale nor its values); one
-     * STORE eight a word. Runs unchained when it does not fit.
+     * STORE eight a word. At long positions the heads go in groups that fit the scratchpad, each
+     * with its own LOADs and STORE (half the heads, a quarter, …); unchained when one head does
+     * not fit.
      */
     @Override
     public QVec[] attend(Scaled[] scores, short[][] pMult, int[][] pShift) {
@@ -735,41 +744,58 @@ public final class ChipVectorOps implements LlamaVectorOps {
             return LlamaVectorOps.super.attend(scores, pMult, pShift);
         }
         QVec[] want = ref.attend(scores, pMult, pShift); // also checks the exponents' range
+        for (int group = scores.length; ; group = (group + 1) / 2) {
+            try {
+                return attend(scores, pMult, pShift, group, want);
+            } catch (NoRoom e) {
+                if (group == 1) {
+                    return LlamaVectorOps.super.attend(scores, pMult, pShift);
+                }
+            }
+        }
+    }
+
+    /** {@link #attend} with {@code group} heads at a time in the scratchpad. */
+    private QVec[] attend(Scaled[] scores, short[][] pMult, int[][] pShift, int group, QVec[] want) {
         int heads = scores.length;
         Program prog = new Program("attend");
-        int[] at;
+        prog.immediate = group < heads;
         int[] cmds = new int[heads];
-        int out;
+        int[] outs = new int[heads];
         int per = Math.min(8, lanes);
-        try {
-            at = prog.scaled(scores);
+        for (int h0 = 0; h0 < heads; h0 += group) {
+            int h1 = Math.min(heads, h0 + group);
+            prog.work = words; // a group's commands run after the previous group's STORE
+            int[] at = prog.scaled(Arrays.copyOfRange(scores, h0, h1));
             int max = prog.alloc(2);
             int sum = prog.alloc(2);
-            for (int h = 0; h < heads; h++) {
+            for (int h = h0; h < h1; h++) {
                 int n = scores[h].acc().length;
-                prog.cmd(VectorMachine.MAX, max, at[h], 0, n, 0, 0);
-                prog.cmd(VectorMachine.EXP, at[h], at[h], max, n, VectorReference.LOG2E_Q14, -(scores[h].exp() + 2));
-                prog.cmd(VectorMachine.SUM, sum, at[h], 0, n, 0, 0);
-                prog.cmd(VectorMachine.NORM, at[h], at[h], sum, n, 0, 31);
+                int a = at[h - h0];
+                prog.cmd(VectorMachine.MAX, max, a, 0, n, 0, 0);
+                prog.cmd(VectorMachine.EXP, a, a, max, n, VectorReference.LOG2E_Q14, -(scores[h].exp() + 2));
+                prog.cmd(VectorMachine.SUM, sum, a, 0, n, 0, 0);
+                prog.cmd(VectorMachine.NORM, a, a, sum, n, 0, 31);
             }
-            Joined j = Joined.of(lanes, pMult, pShift);
+            Joined j = Joined.of(lanes, Arrays.copyOfRange(pMult, h0, h1), Arrays.copyOfRange(pShift, h0, h1));
             int w = prog.rescaleAt(at[0], j.mult().length, j.mult(), j.shift());
             int d = prog.alloc(j.mult().length);
             int scale = prog.alloc(1);
-            for (int h = 0; h < heads; h++) {
-                int o = at[h] - at[0];
-                cmds[h] = prog.cmd(VectorMachine.QUANT, d + o, w + o, scale, j.rows()[h], 0, 0);
+            for (int h = h0; h < h1; h++) {
+                int o = at[h - h0] - at[0];
+                cmds[h] = prog.cmd(VectorMachine.QUANT, d + o, w + o, scale, j.rows()[h - h0], 0, 0);
             }
-            out = prog.store(d, j.mult().length, VectorMachine.PACK_BYTES);
-        } catch (NoRoom e) {
-            return LlamaVectorOps.super.attend(scores, pMult, pShift);
+            int out = prog.store(d, j.mult().length, VectorMachine.PACK_BYTES);
+            for (int h = h0; h < h1; h++) {
+                outs[h] = out + (at[h - h0] - at[0]) / per;
+            }
         }
         prog.run();
         QVec[] got = new QVec[heads];
         boolean equal = true;
         for (int h = 0; h < heads; h++) {
             long word = prog.value(cmds[h]); // d·2^16 + mant
-            got[h] = new QVec(prog.readBytes(out + (at[h] - at[0]) / per, scores[h].acc().length, VectorMachine.PACK_BYTES),
+            got[h] = new QVec(prog.readBytes(outs[h], scores[h].acc().length, VectorMachine.PACK_BYTES),
                     (int) Math.floorMod(word, 65536L), -15 + (int) Math.floorDiv(word, 65536L));
             repacked(got[h].q().length); // into the p·V GEMM's A words (lane h)
             equal &= same(got[h], want[h]);

@@ -164,6 +164,35 @@ class ChipVectorOpsTest {
         }
     }
 
+    /** Long positions: the heads' probabilities in groups that fit the scratchpad, still one program, bit-exact. */
+    @Test
+    void attendAtLongPositionsRunsTheHeadsInGroups() {
+        LlamaVectorProgram ref = new LlamaVectorProgram(16, 8);
+        java.util.Random rng = new java.util.Random(5);
+        for (int n : new int[] {20, 64, 200}) {
+            LlamaVectorOps.Scaled[] scores = new LlamaVectorOps.Scaled[8];
+            short[][] pMult = new short[8][n];
+            int[][] pShift = new int[8][n];
+            for (int h = 0; h < 8; h++) {
+                scores[h] = scaled(rng, n, 14, new int[] {2, 3, 4}, -20);
+                for (int t = 0; t < n; t++) {
+                    pMult[h][t] = (short) (128 + rng.nextInt(128));
+                    pShift[h][t] = rng.nextInt(3);
+                }
+            }
+            ChipVectorOps ops = new ChipVectorOps(ChipRunner.golden(ChipConfig.preset("default")), ref);
+            LlamaVectorOps.QVec[] want = ref.attend(scores, pMult, pShift);
+            LlamaVectorOps.QVec[] got = ops.attend(scores, pMult, pShift);
+            for (int h = 0; h < 8; h++) {
+                assertSame(want[h], got[h]);
+            }
+            assertEquals(0, ops.total().mismatches);
+            assertEquals(1, ops.total().programs, n + " scores a head: one program " + ops.total().commandsPerOp);
+            long stores = ops.total().perKind.get("STORE")[0];
+            assertTrue(n == 20 ? stores == 1 : stores > 1, n + " scores a head: head groups (STOREs) " + stores);
+        }
+    }
+
     /** n sums of ±2^bits with random int16 multipliers and shifts drawn from {@code shifts}. */
     private static LlamaVectorOps.Scaled scaled(java.util.Random rng, int n, int bits, int[] shifts, int exp) {
         long[] acc = new long[n];
