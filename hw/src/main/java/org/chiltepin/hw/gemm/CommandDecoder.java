@@ -178,7 +178,10 @@ final class CommandDecoder extends HdlArea {
 
         Bool countZero = named(eq(cmdCount, uint(0, 16)), "cmd_count_zero");
         Bool nZero = named(eq(cmdN, uint(0, 16)), "cmd_n_zero");
-        Bool kZero = named(eq(cmdK, uint(0, 16)), "cmd_k_zero");
+        Bool kZero = eq(cmdK, uint(0, 16));
+        if (tl) {
+            named(kZero, "cmd_k_zero"); // used twice
+        }
         Bool sizeBad = or(and(isLoad, countZero),
                 or(and(isCompute, or(countZero, or(nZero, kZero))),
                         and(isOutput, or(countZero, nZero))));

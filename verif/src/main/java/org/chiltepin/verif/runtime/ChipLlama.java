@@ -195,7 +195,7 @@ public final class ChipLlama implements LlamaEngine {
     /** Where the host's wall clock of a token went (the simulation's cost, not the chip's cycles). */
     private void wallReport(PrintWriter o) {
         double n = Math.max(1, tokens.size()) * 1e9;
-        o.printf("  wall clock  %.2f s/token of co-simulation (%.2f s CPU): weight-GEMV programs %.2f s, vector/KV/p·V"
+        o.printf("  wall clock  %.2f s/token of co-simulation (%.2f s CPU): weight-GEMV programs %.2f s, vector/KV/attention"
                 + " programs %.2f s, golden model alongside %.3f s, the rest %.2f s%n", stepNanos / n, cpuNanos / n,
                 gemvNanos / n, sessionNanos / n, goldenNanos / n,
                 (stepNanos - gemvNanos - sessionNanos - goldenNanos) / n);

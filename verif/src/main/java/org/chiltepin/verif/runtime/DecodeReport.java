@@ -17,7 +17,7 @@ import org.chiltepin.verif.llm.LlamaEngine;
  * <ul>
  * <li><b>sim</b> ({@link ChipLlama}): cycles, port bytes, MACs, SRAM bytes and flit-hops of the
  *     co-simulated chip programs: weight GEMVs ({@link ChipMatVec.Stats}), vector-tile programs
- *     ({@link ChipVectorOps.Stats}: cycles and port bytes), KV tile and p·V attention programs
+ *     ({@link ChipVectorOps.Stats}: cycles and port bytes), KV tile and attention (scores q·Kᵀ and p·V) programs
  *     ({@link ChipKvRows.Figures}: cycles, port bytes, MACs); SRAM bytes and flit-hops are counted
  *     for the GEMVs only.</li>
  * <li><b>analytical</b> (any other engine): no cycles; the bytes and MACs a token needs at least
