@@ -215,6 +215,7 @@ public final class ChipLlama implements LlamaEngine {
                 + " results equal to LlamaVectorProgram: %s (%d mismatches)%n", ChipHarness.params(gemv.config()).vectorNode(),
                 String.join(", ", v.commandsPerOp.keySet()), (double) v.programs / n, (double) v.commands / n,
                 (double) v.cycles / n, v.mismatches == 0 ? "yes" : "no", v.mismatches);
+        o.printf("              %s%n", v.breakdown(n));
         ChipReference.Params p = ChipHarness.params(gemv.config());
         ChipKvRows.Figures k = kv.figures();
         o.printf("  KV tile     node %d: one sequence per layer, %d APPENDs and %d GATHERs (K rows) per token, %.0f cycles"
