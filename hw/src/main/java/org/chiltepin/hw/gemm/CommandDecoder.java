@@ -263,9 +263,9 @@ final class CommandDecoder extends HdlArea {
         Bool scaleAligned = logCols == 0 ? bool(true)
                 : named(eq(slice(cmdAddr1, logCols - 1, 0), uint(0, logCols)), "cmd_scale_aligned");
 
-        Bool loadRangeBadPlain = or(and(isLoadA, beyond(cmdLoadEnd, config.aDepth())),
-                or(and(isLoadB, beyond(cmdLoadEnd, config.bDepth())),
-                        and(isLoadS, beyond(cmdLoadEnd, config.scaleDepth()))));
+        Bool loadRangeBadPlain = or(and(isLoadA, beyondNamed(cmdLoadEnd, config.aDepth(), tl, "load_a_beyond")),
+                or(and(isLoadB, beyondNamed(cmdLoadEnd, config.bDepth(), tl, "load_b_beyond")),
+                        and(isLoadS, beyondNamed(cmdLoadEnd, config.scaleDepth(), tl, "load_s_beyond"))));
         // The full end is checked: cmd_load_end keeps 17 bits, enough for an end in range.
         loadRangeBad = tl ? or(loadRangeBadPlain, and(cmdTranspose, or(not(transposeFits), beyond(tEnd, config.bDepth()))))
                 : loadRangeBadPlain;
@@ -291,7 +291,8 @@ final class CommandDecoder extends HdlArea {
                 resize(cmdAccEnd, rangeWidth), cmdOutRows, resize(cmdOutEnd, rangeWidth),
                 cmdStatus, new Bool[] {isFence, isLoadA, isLoadB, isLoadS, isLoad, isCompute, isStore, isOutput,
                     isCounter, isClear, cmdSizeBad, error},
-                cmdTranspose, tl ? named(sub(resize(cmdK, rowBytesWidth(config)), uint(1, rowBytesWidth(config))), "cmd_row_last") : null);
+                cmdTranspose, tl ? named(sub(named(resize(cmdK, rowBytesWidth(config)), "cmd_row_bytes"), uint(1, rowBytesWidth(config))),
+                        "cmd_row_last") : null);
 
         // Stage 1 takes a command when it is empty or hands its command on to an empty stage 2;
         // the ready does not wait for the dispatcher (one bubble when both stages are full).
@@ -524,6 +525,12 @@ final class CommandDecoder extends HdlArea {
         }
         Bool above = slice(end, w - 1, k + 1).orR();
         return or(above, and(bit(end, k), slice(end, k - 1, 0).orR()));
+    }
+
+    /** {@link #beyond}, named {@code name} when {@code named} (keeps the OR trees of a multiplexed end out of one expression). */
+    private static Bool beyondNamed(UInt end, int limit, boolean named, String name) {
+        Bool b = beyond(end, limit);
+        return named ? named(b, name) : b;
     }
 
     private static Bool isOp(UInt opcode, int value) {

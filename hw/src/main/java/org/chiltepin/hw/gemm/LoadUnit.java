@@ -23,7 +23,8 @@ import spinal.lib.Stream;
  *
  * <p>A transposing LOAD_B ({@link GemmConfig#transposeLoad()}) writes each beat, a row of k bytes,
  * one byte a cycle: byte j of beat t into lane t mod cols of B word {@code addr0 + ⌊t/cols⌋·k + j}
- * ({@code load_byte}, {@code load_lane}; {@code load_addr} is the block's first word). The beat
+ * ({@code load_byte}, {@code load_lane}; {@code load_addr} the word being written,
+ * {@code load_block} the first word of the block of cols rows). The beat
  * stays offered on {@code s_axis_data} (a stream holds it) and is taken with its last byte, so such
  * a load takes k cycles a beat.
  */
@@ -152,6 +153,9 @@ final class LoadUnit extends HdlArea {
         });
 
         Bool taking = and(loadActive, not(loadRespValid));
+        if (tl) {
+            named(taking, "load_taking"); // also in load_byte_step
+        }
         loadTransposing = tl ? named(and(loadTranspose, not(loadDiscard)), "load_transposing") : null;
         loadLastByte = tl ? named(eq(loadByte, loadByteLast), "load_last_byte") : null;
         loadByteStep = tl ? named(and(taking, and(sAxisData.valid(), loadTransposing)), "load_byte_step") : null;
