@@ -105,6 +105,8 @@ public final class HostProtocol extends Block {
     final UInt crc;
     final Bool crcSecond;
     final UInt idle;
+    /** The frame timeout, registered: set the cycle the silence reaches {@code frameTimeout}. */
+    final Bool timedOut;
     final UInt rdPtr;
     final Bool settle;
     final UInt wrPtr;
@@ -167,6 +169,7 @@ public final class HostProtocol extends Block {
         crc = regInit(uint(16), uint(0xFFFF, 16));
         crcSecond = regInit(bool(), bool(false));
         idle = regInit(uint(idleBits), uint(0, idleBits));
+        timedOut = regInit(bool(), bool(false));
         rdPtr = regInit(uint(8), uint(0, 8));
         settle = regInit(bool(), bool(false));
         wrPtr = regInit(uint(8), uint(0, 8));
@@ -243,7 +246,6 @@ public final class HostProtocol extends Block {
                 assign(state, uint(S_CMD, 4));
             });
         });
-        when(and(inFrame, eq(idle, uint(config.frameTimeout(), idleBits))), () -> startError(ERR_TIMEOUT, uint(0, 8)));
         when(and(isState(S_CMD), rxValid), () -> {
             assign(cmd, rxData);
             assign(crc, crcNext);
@@ -276,6 +278,12 @@ public final class HostProtocol extends Block {
             assign(crcSecond, bool(true));
             when(crcSecond, () -> assign(state, uint(S_CHECK, 4)));
         });
+        // The frame timeout, compared a cycle ahead (idle one short of the limit, no byte now) so
+        // the error starts from a flip-flop, at the same cycle as an unregistered compare would.
+        // A frame state is left only on a byte, so the state is still inFrame when it fires; it
+        // comes after the byte handlers so that a byte arriving in that very cycle cannot undo it.
+        assign(timedOut, and(inFrame, and(not(rxValid), eq(idle, uint(config.frameTimeout() - 1, idleBits)))));
+        when(timedOut, () -> startError(ERR_TIMEOUT, uint(0, 8)));
         // The check a cycle later, from the CRC register: the update network, the zero test and
         // the error reply's load of the shift register are not one path.
         when(isState(S_CHECK), () -> {
