@@ -107,6 +107,8 @@ public final class HostProtocol extends Block {
     final UInt idle;
     /** The frame timeout, registered: set the cycle the silence reaches {@code frameTimeout}. */
     final Bool timedOut;
+    /** High in the S_EXEC cycle of a well-formed READ_RESP frame: the engine's response is popped. */
+    final Bool respPop;
     final UInt rdPtr;
     final Bool settle;
     final UInt wrPtr;
@@ -170,6 +172,7 @@ public final class HostProtocol extends Block {
         crcSecond = regInit(bool(), bool(false));
         idle = regInit(uint(idleBits), uint(0, idleBits));
         timedOut = regInit(bool(), bool(false));
+        respPop = regInit(bool(), bool(false));
         rdPtr = regInit(uint(8), uint(0, 8));
         settle = regInit(bool(), bool(false));
         wrPtr = regInit(uint(8), uint(0, 8));
@@ -225,7 +228,11 @@ public final class HostProtocol extends Block {
         assign(mAxisCmd.payload(), asBits(slice(shift, w - 1, w - GemmCommand.WIDTH)));
         assign(mAxisData.valid(), isState(S_PUSH_DATA));
         assign(mAxisData.payload(), asBits(slice(shift, w - 1, w - dataBits)));
-        Bool respPop = and(isState(S_EXEC), and(eq(cmd, uint(READ_RESP, 8)), eq(len, uint(0, 8))));
+        // The pop of a READ_RESP frame, decided in S_CHECK (the only way into S_EXEC, which lasts a
+        // cycle) so the engine's response handshake starts from a flip-flop.
+        // The CRC over a message followed by its own CRC is 0.
+        Bool crcOk = eq(crc, uint(0, 16));
+        assign(respPop, and(isState(S_CHECK), and(crcOk, and(eq(cmd, uint(READ_RESP, 8)), eq(len, uint(0, 8))))));
         assign(sAxisResp.ready(), respPop);
         Bool rowPop = and(isState(S_READ_WAIT), neq(beatsDone, maxBeats));
         assign(sAxisRow.ready(), rowPop);
@@ -287,8 +294,7 @@ public final class HostProtocol extends Block {
         // The check a cycle later, from the CRC register: the update network, the zero test and
         // the error reply's load of the shift register are not one path.
         when(isState(S_CHECK), () -> {
-            // The CRC over a message followed by its own CRC is 0.
-            when(eq(crc, uint(0, 16)), () -> assign(state, uint(S_EXEC, 4)))
+            when(crcOk, () -> assign(state, uint(S_EXEC, 4)))
                     .otherwise(() -> startError(ERR_BAD_CRC, uint(0, 8)));
         });
 
