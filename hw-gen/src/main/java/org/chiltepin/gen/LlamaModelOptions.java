@@ -41,7 +41,7 @@ final class LlamaModelOptions {
 
     @Option(names = "--engine", paramLabel = "NAME",
             description = {"golden: the integer golden model; float: the float32 reference, which prints run.c's text;",
-                    "sim: the integer model on the co-simulated chip: weight GEMMs, vector operations, K/V rows, p·V (default: ${DEFAULT-VALUE})."})
+                    "sim: the integer model on the co-simulated chip: weight GEMMs, vector operations, K/V rows, scores q·Kᵀ and p·V (default: ${DEFAULT-VALUE})."})
     String engine;
 
     @Option(names = "--chip", paramLabel = "PRESET", defaultValue = "default",

@@ -38,13 +38,18 @@ import spinal.lib.Stream;
  * One command at a time: taken when idle, decoded for a cycle, then run. A LOAD or STORE whose
  * rows end past {@code memWords} answers BAD_MEM and reaches neither the unit nor memory; every
  * other command goes to the unit, whose status (0..3) and results are the DONE's. A LOAD's
- * memory reads start only once the unit takes data (a rejected LOAD reads nothing); one READ
- * (at most 16 words, never across a 16-word boundary) is in flight, and its words enter the unit
- * a row at a time (one word per cycle into the row buffer). A STORE's rows leave as WRITEs of at
- * most 16 words; the DONE leaves once every WACK is in. Besides the unit's own time
- * ({@link VectorUnit}), a LOAD costs a memory round trip per READ plus a cycle per word.
+ * memory reads start only once the unit takes data (a rejected LOAD reads nothing); up to
+ * {@link #READS} READs (each at most 16 words, never across a 16-word boundary) are in flight,
+ * and their words enter the unit a row at a time (one word per cycle into the row buffer, the
+ * next row's first word in the cycle the unit takes the previous row). An
+ * RDATA waits in the network while the previous one is unpacked: the unit takes a LOAD's rows
+ * without waiting for anything else, so it always drains (docs/chip.md §5). A STORE's rows leave
+ * as WRITEs of at most 16 words; the DONE leaves once every WACK is in. Besides the unit's own
+ * time ({@link VectorUnit}), a LOAD costs one memory round trip plus about a cycle per word.
  */
 public final class VectorTile extends Block {
+    /** READs a LOAD keeps in flight: enough to cover a memory round trip with the unpacking of earlier ones. */
+    public static final int READS = 4;
     /** Where the tile is in serving its current command. */
     enum VectorTileStep {
         IDLE, DECODE, RUN, REPLY
@@ -67,7 +72,7 @@ public final class VectorTile extends Block {
     /** The LOAD's next memory word to read and the words still to read. */
     final UInt fetchNext;
     final UInt fetchLeft;
-    final Bool readOut;
+    final UInt readsOut;
     /** The RDATA being unpacked into the row buffer. */
     final Bool ubBusy;
     final UInt ubIndex;
@@ -163,7 +168,7 @@ public final class VectorTile extends Block {
         // ---------------- LOAD: READs once the unit waits for data, RDATA unpacked into rows
         fetchNext = reg(uint(ab));
         fetchLeft = reg(uint(18));
-        readOut = regInit(bool(), bool(false));
+        readsOut = regInit(uint(3), uint(0, 3));
         ubBusy = regInit(bool(), bool(false));
         ubIndex = reg(uint(4));
         ubLast = reg(uint(4));
@@ -186,18 +191,21 @@ public final class VectorTile extends Block {
         assign(readWordsM1, sub(readWords, uint(1, 5)));
         Bool fetching = named(bool(), "fetching");
         assign(fetching, and(and(running, and(isLoad, unit.sAxisData.ready())),
-                and(neq(fetchLeft, uint(0, 18)), and(not(readOut), not(ubBusy)))));
+                and(neq(fetchLeft, uint(0, 18)), lt(readsOut, uint(READS, 3)))));
         Message ri = respIn.payload();
-        unused("resp_in_fields", ri.destX, ri.destY, ri.srcX, ri.srcY, ri.length,
+        unused("resp_in_fields", ri.destX, ri.destY, ri.srcX, ri.srcY, slice(ri.length, widthOf(ri.length) - 1, 4),
                 slice(ri.tag, widthOf(ri.tag) - 1, ChipMessage.KIND_BITS));
-        assign(respIn.ready(), bool(true)); // one READ in flight, taken only with the unpack buffer empty
-        when(and(respIn.fire(), ChipMessage.isKind(ri, ChipMessage.RDATA)), () -> {
+        // an RDATA is taken only with the unpack buffer empty (no WACK is due during a LOAD)
+        assign(respIn.ready(), not(ubBusy));
+        Bool rdataIn = named(bool(), "rdata_in");
+        assign(rdataIn, and(respIn.fire(), ChipMessage.isKind(ri, ChipMessage.RDATA)));
+        when(rdataIn, () -> {
             for (int i = 0; i < ubWords.length; i++) {
                 assign(ubWords[i], ri.data[i]);
             }
             assign(ubBusy, bool(true));
             assign(ubIndex, uint(0, 4));
-            assign(readOut, bool(false));
+            assign(ubLast, sub(resize(ri.length, 4), uint(1, 4))); // length 16 wraps to 0: 0 - 1 = 15
         });
         Bits ubPick = ubWords[0];
         for (int i = 1; i < ubWords.length; i++) {
@@ -205,7 +213,9 @@ public final class VectorTile extends Block {
         }
         Bits ubWord = named(bits(ChipConfig.FLIT_WIDTH), "ub_word");
         assign(ubWord, ubPick);
-        Bool unpack = and(ubBusy, and(isLoad, not(rowFull)));
+        // the next row fills from the cycle the unit takes the full one (a row every lanes/2 cycles)
+        Bool unpack = named(bool(), "unpack");
+        assign(unpack, and(ubBusy, and(isLoad, or(not(rowFull), unit.sAxisData.fire()))));
         UInt lastIndex = uint(wpr - 1, 5);
         when(unpack, () -> {
             for (int i = 0; i < wpr; i++) {
@@ -285,7 +295,8 @@ public final class VectorTile extends Block {
                 assign(rowIndex, uint(0, 5)); // a LOAD after this STORE fills the row from word 0
             });
         });
-        when(unit.sAxisData.fire(), () -> assign(rowFull, bool(false)));
+        // unless the word unpacked in the same cycle fills a row of one word (lanes = 2)
+        when(and(unit.sAxisData.fire(), not(and(unpack, eq(rowIndex, lastIndex)))), () -> assign(rowFull, bool(false)));
 
         // ---------------- memory requests: the LOAD's READs, the STORE's WRITEs
         writesOut = regInit(uint(8), uint(0, 8));
@@ -294,9 +305,11 @@ public final class VectorTile extends Block {
                 mux(fetching, ChipMessage.tag(noc.tagWidth(), ChipMessage.READ, fetchNext, readWordsM1),
                         ChipMessage.tag(noc.tagWidth(), ChipMessage.WRITE, pk.addr, uint(0, 1))),
                 mux(fetching, uint(0, 5), pk.count), pk.words);
-        when(and(reqOut.fire(), fetching), () -> {
-            assign(readOut, bool(true));
-            assign(ubLast, slice(readWordsM1, 3, 0));
+        Bool readSent = named(bool(), "read_sent");
+        assign(readSent, and(reqOut.fire(), fetching));
+        when(and(readSent, not(rdataIn)), () -> assign(readsOut, add(readsOut, uint(1, 3))))
+                .elseWhen(and(rdataIn, not(readSent)), () -> assign(readsOut, sub(readsOut, uint(1, 3))));
+        when(readSent, () -> {
             assign(fetchNext, add(fetchNext, resize(readWords, ab)));
             assign(fetchLeft, sub(fetchLeft, resize(readWords, 18)));
         });
@@ -315,7 +328,7 @@ public final class VectorTile extends Block {
 
         // ---------------- steps
         Bool drained = and(and(rspSeen, not(rowFull)), and(and(not(pk.full), eq(pk.count, uint(0, 5))),
-                and(eq(writesOut, uint(0, 8)), and(not(readOut), not(ubBusy)))));
+                and(eq(writesOut, uint(0, 8)), and(eq(readsOut, uint(0, 3)), not(ubBusy)))));
         steps.on(step, cs -> cs
                 .is(VectorTileStep.DECODE, () -> {
                     when(memBad, () -> {

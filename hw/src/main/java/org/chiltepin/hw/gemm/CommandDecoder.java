@@ -58,6 +58,8 @@ final class CommandDecoder extends HdlArea {
     final UInt cmdTag;
     final Bool cmdFlag;
     final Bool cmdReserved;
+    /** A transposing LOAD_B (bit 13 on LOAD_B, {@link GemmConfig#transposeLoad()}); null without it. */
+    final Bool cmdTranspose;
     final UInt cmdAddr0;
     final UInt cmdAddr1;
     final UInt cmdAddr2;
@@ -139,8 +141,11 @@ final class CommandDecoder extends HdlArea {
         cmdTag = field(word, GemmCommand.TAG);
         cmdFlag = bit(word, GemmCommand.FLAG[0]);
         // In the FPGA profile the reserved bits are ORed before the range stage, which keeps 1 bit of them, not 19.
-        cmdReserved = late(named(or(neq(asUInt(slice(cmd, 15, 13)), uint(0, 3)), neq(asUInt(slice(cmd, 127, 112)), uint(0, 16))),
-                "cmd_reserved_bits"), "reserved");
+        // With the transposing load, bit 13 is checked against the opcode below.
+        boolean tl = config.transposeLoad();
+        int lowReserved = tl ? GemmCommand.TRANSPOSE + 1 : GemmCommand.TRANSPOSE;
+        cmdReserved = late(named(or(neq(asUInt(slice(cmd, 15, lowReserved)), uint(0, 16 - lowReserved)),
+                neq(asUInt(slice(cmd, 127, 112)), uint(0, 16))), "cmd_reserved_bits"), "reserved");
         cmdAddr0 = field(word, GemmCommand.ADDR0);
         cmdAddr1 = field(word, GemmCommand.ADDR1);
         cmdAddr2 = field(word, GemmCommand.ADDR2);
@@ -166,14 +171,21 @@ final class CommandDecoder extends HdlArea {
         Bool isOutput = named(or(isStore, isRead), "cmd_is_output");
         Bool isCounter = named(isOp(cmdOpcode, GemmCommand.READ_COUNTER), "cmd_is_counter");
         Bool isClear = named(isOp(cmdOpcode, GemmCommand.CLEAR_COUNTERS), "cmd_is_clear");
-        cmdKnown = and(not(cmdReserved),
+        cmdTranspose = tl ? named(and(bit(word, GemmCommand.TRANSPOSE), isLoadB), "cmd_transpose") : null;
+        Bool misplaced = tl ? named(and(bit(word, GemmCommand.TRANSPOSE), not(isLoadB)), "cmd_transpose_misplaced") : null;
+        cmdKnown = and(not(tl ? or(cmdReserved, misplaced) : cmdReserved),
                 or(isFence, or(isLoad, or(isCompute, or(isOutput, or(isCounter, isClear))))));
 
         Bool countZero = named(eq(cmdCount, uint(0, 16)), "cmd_count_zero");
         Bool nZero = named(eq(cmdN, uint(0, 16)), "cmd_n_zero");
-        cmdSizeBad = or(and(isLoad, countZero),
-                or(and(isCompute, or(countZero, or(nZero, eq(cmdK, uint(0, 16))))),
+        Bool kZero = eq(cmdK, uint(0, 16));
+        if (tl) {
+            named(kZero, "cmd_k_zero"); // used twice
+        }
+        Bool sizeBad = or(and(isLoad, countZero),
+                or(and(isCompute, or(countZero, or(nZero, kZero))),
                         and(isOutput, or(countZero, nZero))));
+        cmdSizeBad = tl ? or(sizeBad, and(cmdTranspose, kZero)) : sizeBad; // a transposed row has k bytes
 
         UInt mBlocks = ws ? null : ceilDiv(cmd, GemmCommand.COUNT, logRows, ADDR);
         UInt nBlocks = ceilDiv(cmd, GemmCommand.N, logCols, ADDR);
@@ -185,8 +197,26 @@ final class CommandDecoder extends HdlArea {
                 unused("range_high_m_blocks", cmdMBlocks);
             }
         }
-        cmdLoadEnd = late(add(named(resize(addr0, ADDR), "cmd_load_base"), named(resize(count, ADDR), "cmd_load_span")),
-                "load_end");
+        UInt plainLoadEnd = add(named(resize(addr0, ADDR), "cmd_load_base"), named(resize(count, ADDR), "cmd_load_span"));
+        if (config.transposeLoad()) {
+            named(plainLoadEnd, "cmd_words_end");
+        }
+        // A transposing LOAD_B writes ⌈count/cols⌉·k words from addr0 (k ≤ dataBytes, the bytes of a beat).
+        Bool transposeFits = null;
+        UInt tEnd = null;
+        if (tl) {
+            int tw = Math.max(GemmConfig.log2(config.bDepth()) + 1, rowBytesWidth(config));
+            // ⌈count/cols⌉ ≤ bDepth, and a row fits a beat.
+            long rowsFit = (long) config.cols() * config.bDepth();
+            Bool rowBytesFit = le(cmdK, uint(config.dataBytes(), 16));
+            transposeFits = named(rowsFit >= 65536 ? rowBytesFit : and(le(cmdCount, uint((int) rowsFit, 16)), rowBytesFit),
+                    "transpose_factors_fit");
+            UInt tSpan = product("cmd_t_span", w -> ceilDiv(w, GemmCommand.COUNT, logCols, tw), w -> low(w, GemmCommand.K, tw));
+            tEnd = named(end(addr0, tSpan, "cmd_t_end"), "cmd_t_end");
+            cmdLoadEnd = mux(cmdTranspose, named(resize(tEnd, ADDR), "cmd_rows_end"), plainLoadEnd);
+        } else {
+            cmdLoadEnd = late(plainLoadEnd, "load_end");
+        }
         // Range checks multiply only operands that can be in range: a factor larger than the
         // memory is an error by itself, so the products need depth-sized multipliers only.
         // Output-stationary: A spans ⌈M/rows⌉·K words, B ⌈N/cols⌉·K, the accumulators
@@ -233,9 +263,12 @@ final class CommandDecoder extends HdlArea {
         Bool scaleAligned = logCols == 0 ? bool(true)
                 : named(eq(slice(cmdAddr1, logCols - 1, 0), uint(0, logCols)), "cmd_scale_aligned");
 
-        loadRangeBad = or(and(isLoadA, beyond(cmdLoadEnd, config.aDepth())),
+        Bool loadRangeBadPlain = or(and(isLoadA, beyond(cmdLoadEnd, config.aDepth())),
                 or(and(isLoadB, beyond(cmdLoadEnd, config.bDepth())),
                         and(isLoadS, beyond(cmdLoadEnd, config.scaleDepth()))));
+        // The full end is checked: cmd_load_end keeps 17 bits, enough for an end in range.
+        loadRangeBad = tl ? or(loadRangeBadPlain, and(cmdTranspose, or(not(transposeFits), beyond(tEnd, config.bDepth()))))
+                : loadRangeBadPlain;
         computeRangeBad = and(isCompute, or(not(and(aFactorsFit, and(bFactorsFit, accFactorsFit))),
                 or(beyond(cmdAEnd, config.aDepth()), or(beyond(cmdBEnd, config.bDepth()), beyond(cmdAccEnd, config.accDepth())))));
         outputRangeBad = and(isOutput, or(not(outFactorsFit), or(beyond(cmdOutEnd, config.accDepth()),
@@ -257,7 +290,8 @@ final class CommandDecoder extends HdlArea {
                 cmdMBlocks, cmdNBlocks, cmdKBlocks, cmdLoadEnd, resize(cmdAEnd, rangeWidth), resize(cmdBEnd, rangeWidth),
                 resize(cmdAccEnd, rangeWidth), cmdOutRows, resize(cmdOutEnd, rangeWidth),
                 cmdStatus, new Bool[] {isFence, isLoadA, isLoadB, isLoadS, isLoad, isCompute, isStore, isOutput,
-                    isCounter, isClear, cmdSizeBad, error});
+                    isCounter, isClear, cmdSizeBad, error},
+                cmdTranspose, tl ? named(sub(resize(cmdK, rowBytesWidth(config)), uint(1, rowBytesWidth(config))), "cmd_row_last") : null);
 
         // Stage 1 takes a command when it is empty or hands its command on to an empty stage 2;
         // the ready does not wait for the dispatcher (one bubble when both stages are full).
@@ -278,6 +312,11 @@ final class CommandDecoder extends HdlArea {
         if (split) {
             when(rngLoad, () -> assign(rngValid, bool(true))).elseWhen(advance, () -> assign(rngValid, bool(false)));
         }
+    }
+
+    /** Bits of a transposing LOAD_B's byte index (k ≤ dataBytes). */
+    static int rowBytesWidth(GemmConfig config) {
+        return 32 - Integer.numberOfLeadingZeros(config.dataBytes());
     }
 
     /** A stage holds a command. */
@@ -335,6 +374,9 @@ final class CommandDecoder extends HdlArea {
         final Bool isClear;
         final Bool sizeBad;
         final Bool error;
+        /** A transposing LOAD_B, and its row's last byte (k − 1); null without {@link GemmConfig#transposeLoad()}. */
+        final Bool transpose;
+        final UInt rowLast;
         /** The three addresses as range starts ({@link GemmConfig#rangeWidth()} bits). */
         final UInt lo0;
         final UInt lo1;
@@ -342,7 +384,7 @@ final class CommandDecoder extends HdlArea {
 
         Decoded(int rangeWidth, Bool take, UInt opcode, UInt tag, Bool flag, UInt addr0, UInt addr1, UInt addr2, UInt count, UInt n,
                 UInt k, UInt mBlocks, UInt nBlocks, UInt kBlocks, UInt loadEnd, UInt aEnd, UInt bEnd, UInt accEnd,
-                UInt outRows, UInt outEnd, UInt status, Bool[] flags) {
+                UInt outRows, UInt outEnd, UInt status, Bool[] flags, Bool transpose, UInt rowLast) {
             this.opcode = stage(opcode, take, "opcode");
             this.tag = stage(tag, take, "tag");
             this.flag = stage(flag, take, "flag");
@@ -380,6 +422,8 @@ final class CommandDecoder extends HdlArea {
             isClear = r[9];
             sizeBad = r[10];
             error = r[11];
+            this.transpose = stage(transpose, take, "transpose");
+            this.rowLast = stage(rowLast, take, "row_last");
             lo0 = named(resize(this.addr0, rangeWidth), "dec_lo0");
             lo1 = named(resize(this.addr1, rangeWidth), "dec_lo1");
             lo2 = named(resize(this.addr2, rangeWidth), "dec_lo2");

@@ -53,7 +53,7 @@ final class ComputeUnit extends HdlArea {
     final Bool computeDone;
     private final int cols;
 
-    ComputeUnit(GemmConfig config, Block core, CommandDecoder.Decoded dec, Mem<Bits> aMem, Mem<Bits> bMem) {
+    ComputeUnit(GemmConfig config, Block core, CommandDecoder.Decoded dec, Mem<Bits> aMem, BScratchpad bMem) {
         cols = config.cols();
         int addr = config.rangeWidth();
         int cBits = GemmConfig.log2(config.accDepth());

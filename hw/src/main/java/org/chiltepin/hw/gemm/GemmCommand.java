@@ -15,6 +15,9 @@ package org.chiltepin.hw.gemm;
  * [79:64]  count   -      words      channels    M            M              M          -
  * [95:80]  n       -      -          -           N            N              N          -
  * [111:96] k       -      -          -           K            -              -          -
+ * [13]     transpose: LOAD_B only, on an engine with {@link GemmConfig#transposeLoad()}: beat t (a row of
+ *          k bytes) goes down lane t mod cols of words addr0 + ⌊t/cols⌋·k + j; reserved otherwise
+ * [111:96] k       also the bytes of a row for a transposing LOAD_B
  * [15:13], [127:112] reserved: must be 0, else the command answers BAD_OPCODE
  * </pre>
  */
@@ -53,6 +56,8 @@ public final class GemmCommand {
     static final int[] OPCODE = {0, 4};
     static final int[] TAG = {4, 8};
     static final int[] FLAG = {12, 1};
+    /** The transposing LOAD_B's bit (one of the reserved bits where the engine has no transposing load). */
+    public static final int TRANSPOSE = 13;
     static final int[] ADDR0 = {16, 16};
     static final int[] ADDR1 = {32, 16};
     static final int[] ADDR2 = {48, 16};

@@ -28,9 +28,13 @@ import org.chiltepin.hw.array.ArrayConfig;
  *                   range registers {@link #rangeWidth()} = log2(largest memory) + 1 bits instead of the
  *                   17 of a command field (a command out of range is rejected before it reaches a
  *                   unit, so in-range values always fit). docs/fpga.md, section 7, has what it saves
+ * @param transposeLoad the transposing LOAD_B (command bit {@link GemmCommand#TRANSPOSE}): beat t, one row of
+ *                   K bytes, goes down lane t mod cols of B words {@code addr0 + ⌊t/cols⌋·K + j}, so a
+ *                   COMPUTE multiplies by the rows' transpose (attention scores q·Kᵀ). The B scratchpad is
+ *                   then {@code cols} byte-wide lane memories; false in the FPGA profile (its engines stay small)
  */
 public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth, int requantLanes,
-        Dataflow dataflow, boolean fpgaProfile) {
+        Dataflow dataflow, boolean fpgaProfile, boolean transposeLoad) {
 
     /** How the array keeps its operands; see docs/gemm.md for each one's COMPUTE layout. */
     public enum Dataflow {
@@ -75,6 +79,15 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
         if (dataflow == null) {
             throw new ConfigException("dataflow", "must be one of [output-stationary, weight-stationary]", "null");
         }
+        if (transposeLoad && fpgaProfile) {
+            throw new ConfigException("transposeLoad", "must be false in the FPGA profile", true);
+        }
+    }
+
+    /** A configuration without the transposing LOAD_B. */
+    public GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth, int requantLanes,
+            Dataflow dataflow, boolean fpgaProfile) {
+        this(rows, cols, aDepth, bDepth, accDepth, scaleDepth, requantLanes, dataflow, fpgaProfile, false);
     }
 
     /** A configuration of the full (not FPGA) profile. */
@@ -83,9 +96,15 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
         this(rows, cols, aDepth, bDepth, accDepth, scaleDepth, requantLanes, dataflow, false);
     }
 
-    /** The same engine in the FPGA profile ({@code on}) or the full one. */
+    /** The same engine in the FPGA profile ({@code on}, which has no transposing load) or the full one. */
     public GemmConfig withFpgaProfile(boolean on) {
-        return new GemmConfig(rows, cols, aDepth, bDepth, accDepth, scaleDepth, requantLanes, dataflow, on);
+        return new GemmConfig(rows, cols, aDepth, bDepth, accDepth, scaleDepth, requantLanes, dataflow, on,
+                transposeLoad && !on);
+    }
+
+    /** The same engine with ({@code on}) or without the transposing LOAD_B. */
+    public GemmConfig withTransposeLoad(boolean on) {
+        return new GemmConfig(rows, cols, aDepth, bDepth, accDepth, scaleDepth, requantLanes, dataflow, fpgaProfile, on);
     }
 
     /**
@@ -141,13 +160,14 @@ public record GemmConfig(int rows, int cols, int aDepth, int bDepth, int accDept
     /** Named presets. */
     public static Map<String, GemmConfig> presets() {
         Map<String, GemmConfig> p = new LinkedHashMap<>();
-        p.put("default", new GemmConfig(8, 8, 4096, 4096, 1024, 256));
-        p.put("tiny", new GemmConfig(2, 2, 256, 256, 128, 16));
+        // The full presets have the transposing LOAD_B (the chip's attention scores); the FPGA one does not.
+        p.put("default", new GemmConfig(8, 8, 4096, 4096, 1024, 256).withTransposeLoad(true));
+        p.put("tiny", new GemmConfig(2, 2, 256, 256, 128, 16).withTransposeLoad(true));
         // The FPGA presets use the FPGA profile: same commands and results, control sized to the memories.
         p.put("fpga-small", new GemmConfig(4, 4, 512, 512, 256, 64, 1, Dataflow.OUTPUT_STATIONARY, true));
-        p.put("large", new GemmConfig(16, 16, 8192, 8192, 2048, 512));
-        p.put("ws", new GemmConfig(8, 8, 4096, 4096, 1024, 256, 8, Dataflow.WEIGHT_STATIONARY));
-        p.put("tiny-ws", new GemmConfig(2, 2, 256, 256, 128, 16, 2, Dataflow.WEIGHT_STATIONARY));
+        p.put("large", new GemmConfig(16, 16, 8192, 8192, 2048, 512).withTransposeLoad(true));
+        p.put("ws", new GemmConfig(8, 8, 4096, 4096, 1024, 256, 8, Dataflow.WEIGHT_STATIONARY).withTransposeLoad(true));
+        p.put("tiny-ws", new GemmConfig(2, 2, 256, 256, 128, 16, 2, Dataflow.WEIGHT_STATIONARY).withTransposeLoad(true));
         return p;
     }
 

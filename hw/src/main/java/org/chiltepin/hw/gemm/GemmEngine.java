@@ -102,7 +102,10 @@ public final class GemmEngine extends Block {
     /** The array core, named {@code core} in the Verilog whichever the dataflow. */
     final Block core;
     final Mem<Bits> aMem;
+    /** B: one memory ({@code b_mem}), or lane memories ({@code b_mem_lane_j}) with the transposing load. */
+    final BScratchpad b;
     final Mem<Bits> bMem;
+    final Mem<Bits>[] bMemLane;
     final Mem<Bits> accMem;
     final Mem<SInt>[] scaleMult;
     final Mem<UInt>[] scaleShift;
@@ -135,7 +138,9 @@ public final class GemmEngine extends Block {
 
         core = ws ? build(() -> new WeightStationaryArray(config.array())) : build(() -> new SystolicArray(config.array()));
         aMem = mem(bits(8 * rows), config.aDepth());
-        bMem = mem(bits(8 * cols), config.bDepth());
+        b = new BScratchpad(config);
+        bMem = b.word;
+        bMemLane = b.lanes;
         accMem = mem(bits(GemmConfig.ACC_WIDTH * cols), config.accDepth());
         scaleMult = new Mem[cols];
         scaleShift = new Mem[cols];
@@ -147,8 +152,8 @@ public final class GemmEngine extends Block {
         canIssue = bool();
         decoder = new CommandDecoder(config, sAxisCmd, canIssue);
         counters = new PerformanceCounters(config, decoder.dec.addr0);
-        load = new LoadUnit(config, decoder.dec, sAxisData, aMem, bMem, scaleMult, scaleShift);
-        compute = new ComputeUnit(config, core, decoder.dec, aMem, bMem);
+        load = new LoadUnit(config, decoder.dec, sAxisData, aMem, b, scaleMult, scaleShift);
+        compute = new ComputeUnit(config, core, decoder.dec, aMem, b);
         output = new OutputUnit(config, decoder.dec, compute.rmwRead);
         dispatcher = new Dispatcher(config, decoder, canIssue, load, compute, output, counters);
 

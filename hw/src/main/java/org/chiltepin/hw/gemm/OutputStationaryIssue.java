@@ -53,7 +53,7 @@ final class OutputStationaryIssue extends HdlArea implements IssueSide {
     private final int rows;
 
     OutputStationaryIssue(GemmConfig config, SystolicArray array, ComputeUnit unit, CommandDecoder.Decoded dec,
-            Mem<Bits> aMem, Mem<Bits> bMem) {
+            Mem<Bits> aMem, BScratchpad bMem) {
         this.array = array;
         this.accumulate = unit.compAccumulate;
         rows = config.rows();
@@ -92,7 +92,7 @@ final class OutputStationaryIssue extends HdlArea implements IssueSide {
         stageFree = or(not(stageValid), in.fire());
         doIssue = and(unit.compActive, and(not(issueDone), stageFree));
         aWord = readSync(aMem, add(issueARow, resize(issueK, aBits)), doIssue);
-        bWord = readSync(bMem, add(issueBRow, resize(issueK, bBits)), doIssue);
+        bWord = bMem.read(add(issueBRow, resize(issueK, bBits)), doIssue, "b_read");
         lastK = eq(issueK, compKLast);
         lastNb = eq(issueNb, compNbLast);
         lastMb = eq(issueMb, compMbLast);

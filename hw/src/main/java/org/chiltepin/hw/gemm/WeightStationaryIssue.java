@@ -66,7 +66,7 @@ final class WeightStationaryIssue extends HdlArea implements IssueSide {
     private final WeightStationaryArray array;
 
     WeightStationaryIssue(GemmConfig config, WeightStationaryArray array, ComputeUnit unit, CommandDecoder.Decoded dec,
-            Mem<Bits> aMem, Mem<Bits> bMem) {
+            Mem<Bits> aMem, BScratchpad bMem) {
         this.array = array;
         int rows = config.rows();
         int cols = config.cols();
@@ -114,7 +114,7 @@ final class WeightStationaryIssue extends HdlArea implements IssueSide {
         // set only after that write, and the next load would overwrite the unused shadow weights.
         startLoad = and(active, and(not(wLoading), and(not(wWrite), and(not(wDone), and(not(weightsReady),
                 eq(weightGuard, uint(0, guardBits)))))));
-        bWord = readSync(bMem, wAddr, wLoading);
+        bWord = bMem.read(wAddr, wLoading, "b_read");
         assign(wWrite, wLoading);
         assign(wWriteRow, wRow);
         assign(wWriteLast, lastRow);

@@ -21,6 +21,15 @@ class GemmConfigTest {
         assertEquals("accDepth: must be a power of two in [64, 65536], got 32", error(() -> new GemmConfig(32, 4, 64, 64, 32, 64)));
         assertEquals("scaleDepth: must be a power of two in [32, 65536], got 16", error(() -> new GemmConfig(4, 16, 64, 64, 64, 16)));
         assertEquals("preset: must be one of [default, tiny, fpga-small, large, ws, tiny-ws], got big", error(() -> GemmConfig.preset("big")));
+        assertEquals("transposeLoad: must be false in the FPGA profile, got true", error(() -> new GemmConfig(2, 2, 16, 16, 16, 16,
+                2, GemmConfig.Dataflow.OUTPUT_STATIONARY, true, true)));
+    }
+
+    /** The transposing LOAD_B: on every full preset (the chip's), off in the FPGA profile. */
+    @Test
+    void transposeLoadIsOnExceptInTheFpgaProfile() {
+        GemmConfig.presets().forEach((name, c) -> assertEquals(!c.fpgaProfile(), c.transposeLoad(), name));
+        assertEquals(false, GemmConfig.preset("tiny").withFpgaProfile(true).transposeLoad());
     }
 
     @Test

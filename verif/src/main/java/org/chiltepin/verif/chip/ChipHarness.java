@@ -78,7 +78,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
         GemmConfig g = c.gemm();
         KvCacheConfig kv = c.kv();
         return new ChipReference.Params(c.nodes(), new HashSet<>(c.gemmNodes()),
-                new GemmReference.Params(g.rows(), g.cols(), g.aDepth(), g.bDepth(), g.accDepth(), g.scaleDepth()),
+                org.chiltepin.verif.gemm.GemmHarness.params(g),
                 c.memWords(), c.hasKv() ? c.node(ChipConfig.TileKind.KV) : -1, c.hasKv()
                         ? new ChipReference.KvParams(kv.pageTokens(), kv.numPages(), kv.maxSeqs(), kv.maxPagesPerSeq(),
                                 kv.lanes(), kv.seqBits(), kv.lengthBits())

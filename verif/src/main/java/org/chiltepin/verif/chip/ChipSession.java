@@ -46,9 +46,12 @@ public final class ChipSession implements AutoCloseable {
     private final int kvNode;
     private final int vectorNode;
 
-    /** A program's outcome: responses compared, the cycles it took, memory bytes moved, failures. */
+    /**
+     * A program's outcome: responses compared, the cycles it took, memory bytes moved, failures,
+     * and the cycle (from the program's start) each response arrived, in arrival order.
+     */
     public record Report(int commands, long cycles, long bytesRead, long bytesWritten, long failures,
-            List<String> mismatches) {
+            List<String> mismatches, long[] doneAt) {
         public boolean passed() {
             return failures == 0;
         }
@@ -158,7 +161,7 @@ public final class ChipSession implements AutoCloseable {
                 if (job.close) {
                     long failed = tb.failures().count();
                     compare(tb, memory, null);
-                    job.done.complete(new Report(0, 0, 0, 0, tb.failures().count() - failed, tb.failures().first()));
+                    job.done.complete(new Report(0, 0, 0, 0, tb.failures().count() - failed, tb.failures().first(), new long[0]));
                     return;
                 }
                 job.done.complete(program(job, tb, memory, driver, rsp));
@@ -182,6 +185,7 @@ public final class ChipSession implements AutoCloseable {
             memory.put(8L * a, ChipHarness.unsigned(w));
         });
         model.takeWritten();
+        int responsesBefore = model.responses().size();
         List<Map<Key, Deque<Response>>> expected = new ArrayList<>();
         List<Integer> due = new ArrayList<>();
         int commands = 0;
@@ -197,6 +201,8 @@ public final class ChipSession implements AutoCloseable {
             commands += ph.size();
         }
         long last = start;
+        long[] doneAt = new long[model.responses().size() - responsesBefore];
+        int done = 0;
         long moved = -1;
         int phase = 0;
         int offered = 0;
@@ -224,6 +230,9 @@ public final class ChipSession implements AutoCloseable {
                 check(tb, r, expected.get(phase));
                 due.set(phase, due.get(phase) - 1);
                 last = tb.cycles();
+                if (done < doneAt.length) {
+                    doneAt[done++] = last - start;
+                }
             }
             if (tb.timedOut(() -> "a session program: " + due.get(ph) + " responses outstanding")
                     || tb.failures().tooMany()) {
@@ -239,7 +248,7 @@ public final class ChipSession implements AutoCloseable {
         job.writes.keySet().forEach(check::set);
         compare(tb, memory, check);
         return new Report(commands, last - start, memory.bytesRead() - read0, memory.bytesWritten() - written0,
-                tb.failures().count() - failed, tb.failures().first());
+                tb.failures().count() - failed, tb.failures().first(), doneAt);
     }
 
     /** Compares the memory words in {@code words} (every word if null): the host's writes and the golden model's. */

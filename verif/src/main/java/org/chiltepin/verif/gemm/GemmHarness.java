@@ -54,7 +54,8 @@ public final class GemmHarness extends Harness<GemmConfig, GemmEngine> {
 
     /** The golden model's view of a configuration. */
     public static Params params(GemmConfig c) {
-        return new Params(c.rows(), c.cols(), c.aDepth(), c.bDepth(), c.accDepth(), c.scaleDepth(), c.weightStationary());
+        return new Params(c.rows(), c.cols(), c.aDepth(), c.bDepth(), c.accDepth(), c.scaleDepth(), c.weightStationary(),
+                c.transposeLoad());
     }
 
     public Report run(GemmProgram program, int seed, Stalls stalls) {

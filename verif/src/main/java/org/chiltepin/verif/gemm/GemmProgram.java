@@ -67,6 +67,17 @@ public final class GemmProgram {
         return this;
     }
 
+    /**
+     * A transposing LOAD_B (an engine with {@code transposeLoad}): row t, {@code k} values, goes down
+     * lane t mod cols of B words {@code addr + ⌊t/cols⌋·k + j}, so a COMPUTE with B at {@code addr},
+     * K = k and N = rows multiplies by the rows' transpose.
+     */
+    public GemmProgram loadBTransposed(int addr, List<int[]> rows, int k) {
+        add(Command.loadBTransposed(tag(), addr, rows.size(), k));
+        rows.forEach(r -> data.add(beat(r)));
+        return this;
+    }
+
     /** LOAD_SCALE of channels {@code channel..}: multiplier (int16) and shift (0..255) each. */
     public GemmProgram loadScales(int channel, int[] mult, int[] shift) {
         add(Command.of(GemmReference.LOAD_SCALE, tag(), false, channel, 0, 0, mult.length, 0, 0));

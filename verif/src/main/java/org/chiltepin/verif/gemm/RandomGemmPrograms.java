@@ -50,6 +50,9 @@ public final class RandomGemmPrograms {
             if (illegal) {
                 addIllegal(prog, p, rng);
             }
+            if (p.transposeLoad() && rng.nextInt(2) == 0) {
+                transposed(prog, p, rng, illegal);
+            }
         }
         prog.fence();
         counterEpilogue(prog);
@@ -120,6 +123,46 @@ public final class RandomGemmPrograms {
                 }
             }
         }
+    }
+
+    /**
+     * A product with the transpose of rows loaded by a transposing LOAD_B (attention's q·Kᵀ), read
+     * back with READ_ACC; with {@code illegal}, one transposing load the engine must reject (a row
+     * past the beat's bytes, words past the scratchpad, k = 0) or the bit on a LOAD_A.
+     */
+    static void transposed(GemmProgram prog, Params p, RandomGenerator rng, boolean illegal) {
+        int cols = p.cols();
+        int rows = p.rows();
+        // Weight-stationary COMPUTE reads B in blocks of `rows` words: the transposed layout matches when k = rows.
+        int k = p.weightStationary() ? rows : 1 + rng.nextInt(p.dataBytes());
+        int t = 1 + rng.nextInt(3 * cols);
+        int m = 1 + rng.nextInt(2 * rows);
+        int span = (t + cols - 1) / cols * k;
+        int base = rng.nextBoolean() ? 0 : p.bDepth() - span;
+        prog.loadBTransposed(base, words(rng, t, k), k);
+        int aSpan = p.weightStationary() ? m : (m + rows - 1) / rows * k;
+        prog.loadA(0, words(rng, aSpan, rows));
+        prog.compute(0, base, 0, m, t, k, false);
+        prog.readAcc(0, m, t);
+        if (illegal) {
+            switch (rng.nextInt(4)) {
+                case 0 -> prog.loadBTransposed(0, words(rng, 2, p.dataBytes()), p.dataBytes() + 1); // BAD_RANGE
+                case 1 -> prog.loadBTransposed(p.bDepth() - span + 1, words(rng, t, k), k);           // BAD_RANGE
+                case 2 -> prog.add(Command.loadBTransposed(0xED, 0, 2, 0));                      // BAD_SIZE, no data
+                default -> {                                                                      // BAD_OPCODE, 2 beats
+                    prog.add(new Command(GemmReference.LOAD_A, 0xEC, false, 0, 0, 0, 2, 0, 1, GemmReference.TRANSPOSE));
+                    words(rng, 2, rows).forEach(w -> prog.addData(beat(p, w)));
+                }
+            }
+        }
+    }
+
+    private static byte[] beat(Params p, int[] lanes) {
+        byte[] b = new byte[p.dataBytes()];
+        for (int i = 0; i < lanes.length; i++) {
+            b[i] = (byte) lanes[i];
+        }
+        return b;
     }
 
     private static List<int[]> words(RandomGenerator rng, int count, int lanes) {

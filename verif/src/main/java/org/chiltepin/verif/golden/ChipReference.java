@@ -251,7 +251,9 @@ public final class ChipReference {
             respond(hc, BAD_MEM, 0);
             return;
         }
-        if (c.reserved() != 0) {
+        // The transposing LOAD_B's bit passes to an engine that has it; other reserved bits answer here.
+        boolean transpose = p.gemm().transposeLoad() && op == GemmReference.LOAD_B && c.reserved() == GemmReference.TRANSPOSE;
+        if (c.reserved() != 0 && !transpose) {
             respond(hc, GemmReference.BAD_OPCODE, 0);
             return;
         }

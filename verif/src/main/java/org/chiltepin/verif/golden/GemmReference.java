@@ -14,11 +14,16 @@ import java.util.List;
 public final class GemmReference {
 
     /**
-     * The engine's dimensions: array rows × cols, memory depths in words, and the dataflow, which
-     * decides COMPUTE's scratchpad layouts.
+     * The engine's dimensions: array rows × cols, memory depths in words, the dataflow, which
+     * decides COMPUTE's scratchpad layouts, and whether LOAD_B can transpose (bit 13).
      */
     public record Params(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth,
-            boolean weightStationary) {
+            boolean weightStationary, boolean transposeLoad) {
+        public Params(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth,
+                boolean weightStationary) {
+            this(rows, cols, aDepth, bDepth, accDepth, scaleDepth, weightStationary, false);
+        }
+
         public Params(int rows, int cols, int aDepth, int bDepth, int accDepth, int scaleDepth) {
             this(rows, cols, aDepth, bDepth, accDepth, scaleDepth, false);
         }
@@ -43,6 +48,8 @@ public final class GemmReference {
     public static final int BAD_SIZE = 2;
     public static final int BAD_RANGE = 3;
     public static final int COUNTERS = 6;
+    /** The transposing LOAD_B's bit of the reserved field (command bit 13). */
+    public static final int TRANSPOSE = 1;
 
     /** A 128-bit command word: field values as in the table of docs/gemm.md. */
     public record Command(int opcode, int tag, boolean flag, int addr0, int addr1, int addr2, int count, int n, int k,
@@ -50,6 +57,14 @@ public final class GemmReference {
         public static Command of(int opcode, int tag, boolean flag, int addr0, int addr1, int addr2, int count, int n,
                 int k) {
             return new Command(opcode, tag, flag, addr0, addr1, addr2, count, n, k, 0);
+        }
+
+        /**
+         * A transposing LOAD_B of {@code rows} beats, each one row of {@code k} bytes: byte j of beat t
+         * goes to lane t mod cols of B word {@code addr0 + ⌊t/cols⌋·k + j}.
+         */
+        public static Command loadBTransposed(int tag, int addr0, int rows, int k) {
+            return new Command(LOAD_B, tag, false, addr0, 0, 0, rows, 0, k, TRANSPOSE);
         }
 
         /** The word as an unsigned 128-bit integer. */
@@ -156,7 +171,10 @@ public final class GemmReference {
 
     public void execute(Command c, List<byte[]> data) {
         int op = c.opcode();
-        boolean known = c.reserved() == 0 && op >= FENCE && op <= CLEAR_COUNTERS;
+        // Bit 13 is the transposing LOAD_B's where the engine has it, reserved everywhere else.
+        boolean transpose = p.transposeLoad() && op == LOAD_B && (c.reserved() & TRANSPOSE) != 0;
+        int reserved = transpose ? c.reserved() & ~TRANSPOSE : c.reserved();
+        boolean known = reserved == 0 && op >= FENCE && op <= CLEAR_COUNTERS;
         if (!known) {
             // A LOAD with reserved bits set is rejected like one past the end of its memory: its
             // count data beats are consumed and discarded (the data stream stays aligned with the
@@ -175,6 +193,10 @@ public final class GemmReference {
             case FENCE, CLEAR_COUNTERS -> respond(c, OK, 0);
             case READ_COUNTER -> respond(c, c.addr0() < COUNTERS ? OK : BAD_RANGE, c.addr0() < COUNTERS ? -1 : 0);
             case LOAD_A, LOAD_B, LOAD_SCALE -> {
+                if (transpose) {
+                    loadTransposed(c, data);
+                    return;
+                }
                 if (c.count() == 0) {
                     respond(c, BAD_SIZE, 0);
                     return;
@@ -240,6 +262,30 @@ public final class GemmReference {
             }
             default -> throw new IllegalStateException("unreachable opcode " + op);
         }
+    }
+
+    /**
+     * The transposing LOAD_B: beat t's byte j (j < k) into lane t mod cols of B word
+     * {@code addr0 + ⌊t/cols⌋·k + j}. k = 0 is BAD_SIZE (nothing consumed); k past the beat's
+     * bytes or words past the scratchpad are BAD_RANGE (the beats consumed, nothing written).
+     */
+    private void loadTransposed(Command c, List<byte[]> data) {
+        int cols = p.cols();
+        if (c.count() == 0 || c.k() == 0) {
+            respond(c, BAD_SIZE, 0);
+            return;
+        }
+        long blocks = ceilDiv(c.count(), cols);
+        boolean inRange = c.k() <= p.dataBytes() && blocks <= p.bDepth() && c.addr0() + blocks * c.k() <= p.bDepth();
+        for (int t = 0; t < c.count(); t++) {
+            byte[] beat = data.get(dataIndex++);
+            if (inRange) {
+                for (int j = 0; j < c.k(); j++) {
+                    b[c.addr0() + t / cols * c.k() + j][t % cols] = beat[j];
+                }
+            }
+        }
+        respond(c, inRange ? OK : BAD_RANGE, 0);
     }
 
     /**

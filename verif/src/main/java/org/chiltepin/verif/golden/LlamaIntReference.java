@@ -84,6 +84,28 @@ public final class LlamaIntReference implements LlamaEngine {
             return sums;
         }
 
+        /**
+         * The attention's scores before scaling: q[h]·K[t][h / kvMul] of every query head h over
+         * positions 0..n−1 of {@code layer}, in wrapping int32 (the GEMM's accumulators).
+         */
+        default int[][] scoreSums(int layer, byte[][] q, int n, int kvMul) {
+            return dots(rows(layer, false, n), q, n, kvMul);
+        }
+
+        /** q[h]·keys[t][h / kvMul] over t < n, in wrapping int32. */
+        static int[][] dots(QVec[][] keys, byte[][] q, int n, int kvMul) {
+            int[][] sums = new int[q.length][n];
+            for (int h = 0; h < q.length; h++) {
+                for (int t = 0; t < n; t++) {
+                    byte[] k = keys[t][h / kvMul].q();
+                    for (int i = 0; i < k.length; i++) {
+                        sums[h][t] += q[h][i] * k[i];
+                    }
+                }
+            }
+            return sums;
+        }
+
         /** Rows kept in arrays, for {@code c}'s layers, positions and key/value heads. */
         static KvRows arrays(LlamaConfig c) {
             QVec[][][][] rows = new QVec[2][c.nLayers()][c.seqLen()][];
@@ -210,13 +232,18 @@ public final class LlamaIntReference implements LlamaEngine {
         cache.append(l, pos, kRow, vRow);
         QVec[][] keys = cache.rows(l, false, pos + 1);
         QVec[][] values = cache.rows(l, true, pos + 1);
+        byte[][] q = new byte[nh][];
+        for (int h = 0; h < nh; h++) {
+            q[h] = heads[h].q();
+        }
+        int[][] dots = cache.scoreSums(l, q, pos + 1, c.kvMul());
         Scaled[] scores = new Scaled[nh];
         short[][] pMult = new short[nh][];
         int[][] pShift = new int[nh][];
         int[] weightedExp = new int[nh];
         for (int h = 0; h < nh; h++) {
             int g = h / c.kvMul();
-            scores[h] = scores(keys, pos, g, heads[h]);
+            scores[h] = scores(keys, pos, g, heads[h], dots[h]);
             Scaled weighting = valueScales(values, pos, g);
             pMult[h] = weighting.mult();
             pShift[h] = weighting.shift();
@@ -253,21 +280,17 @@ public final class LlamaIntReference implements LlamaEngine {
 
     /**
      * One head's attention scores over positions 0..pos on key/value head g of the layer's rows:
-     * q·k_t, to be brought to one exponent (the softmax's input, {@link LlamaVectorOps#attend}).
+     * q·k_t ({@code dots}, {@link KvRows#scoreSums}) with the rows' scales, to be brought to one
+     * exponent (the softmax's input, {@link LlamaVectorOps#attend}).
      */
-    private Scaled scores(QVec[][] keys, int pos, int g, QVec q) {
+    private Scaled scores(QVec[][] keys, int pos, int g, QVec q, int[] dots) {
         int n = pos + 1;
-        int hs = c.headSize();
         long[] scores = new long[n];
         int[] scoreMant = new int[n];
         int[] scoreExp = new int[n];
         for (int t = 0; t < n; t++) {
             QVec k = keys[t][g];
-            int sum = 0;
-            for (int i = 0; i < hs; i++) {
-                sum += q.q()[i] * k.q()[i];
-            }
-            scores[t] = sum;
+            scores[t] = dots[t];
             scoreMant[t] = (int) LlamaVectorOps.roundShift((long) q.mant() * k.mant(), 1); // 16 bits halved into an int16
             scoreExp[t] = q.exp() + k.exp() + 1;
         }

@@ -19,11 +19,12 @@ import org.chiltepin.verif.llm.LlamaConfig;
  * The model's K and V rows in the chip's KV tile (docs/llm.md §6.1): one sequence per layer,
  * ALLOCed at position 0; each position APPENDs one token per key/value head (token pos·G + g,
  * its K and V rows of headSize int8 values from two memory words the host wrote); attention
- * GATHERs the layer's K rows of positions 0..pos into memory for the host-side scores, and runs
- * the weighted values p·V as one GEMM on a GEMM tile whose B operand is loaded from the KV tile
- * ({@link #weightedSums}, READ_ACC for the int32 sums). The rows' scales (mantissa and exponent
- * per position and head) stay with the host. Every gathered K row and every p·V result is
- * compared with the golden model's (mismatches counted).
+ * GATHERs the layer's K rows of positions 0..pos into memory and runs the scores q·Kᵀ as one GEMM
+ * whose B operand is those rows loaded by a transposing LOAD_B ({@link #scoreSums}), and the
+ * weighted values p·V as one GEMM whose B operand is loaded from the KV tile
+ * ({@link #weightedSums}); READ_ACC returns the int32 sums of both. The rows' scales (mantissa and
+ * exponent per position and head) stay with the host. Every gathered K row, every score and every
+ * p·V result is compared with the golden model's (mismatches counted).
  *
  * <p>The chip's KV row is the KV cache's kvHeads·headDim bytes (8 on every chip preset, at most
  * one 8-byte memory word, docs/chip.md §3.2): one stories260K key/value head (headSize 8) per
@@ -51,6 +52,12 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
     private long gemmCommands;
     private long gemmCycles;
     private long gemmMacs;
+    private long scoreCommands;
+    private long scoreCycles;
+    private long scoreMacs;
+    /** The layer and positions whose K rows the last GATHER left in memory (the scores GEMM's B). */
+    private int gatheredLayer = -1;
+    private int gatheredN;
 
     /**
      * The rows of {@code c}'s model in {@code chip}'s KV tile; a {@link ConfigException} naming
@@ -74,6 +81,10 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
         node = p.kvNode();
         gemm = p.gemm();
         gemmNode = p.gemmNodes().stream().sorted().findFirst().orElseThrow();
+        if (!gemm.transposeLoad()) {
+            throw new ConfigException("--chip", "GEMM tiles must have the transposing LOAD_B (the scores' B operand)",
+                    chipName);
+        }
         if (c.headSize() > gemm.cols() || c.headSize() > gemm.dataBytes()) {
             throw new ConfigException("--chip", "GEMM tiles of " + gemm.cols() + " columns must hold a head of "
                     + c.headSize() + " values (the p·V GEMM's N)", chipName);
@@ -85,8 +96,10 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
     /** Positions the KV tile holds for this model: every layer's sequence within its table and the page pool. */
     public int capacity() {
         ChipReference.KvParams kv = p.kv();
-        int perSeq = Math.min(kv.maxTokens(), Math.min(WINDOW, Math.min(gemm.aDepth() / mBlocks(), gemm.bDepth())))
-                / c.nKvHeads();
+        // The scores GEMM's B holds ⌈n·G/cols⌉·headSize words.
+        int scoreTokens = gemm.bDepth() / c.headSize() * gemm.cols();
+        int perSeq = Math.min(Math.min(kv.maxTokens(), scoreTokens),
+                Math.min(WINDOW, Math.min(gemm.aDepth() / mBlocks(), gemm.bDepth()))) / c.nKvHeads();
         int pool = kv.numPages() / c.nLayers() * kv.pageTokens() / c.nKvHeads();
         return Math.min(perSeq, pool);
     }
@@ -113,16 +126,18 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
      * p·V programs, p·V GEMM commands, cycles and useful MACs, mismatches with the golden model.
      */
     public record Figures(long commands, long cycles, long bytes, long gemmCommands, long gemmCycles, long gemmMacs,
-            long mismatches) {
+            long scoreCommands, long scoreCycles, long scoreMacs, long mismatches) {
         public Figures minus(Figures o) {
             return new Figures(commands - o.commands, cycles - o.cycles, bytes - o.bytes, gemmCommands - o.gemmCommands,
-                    gemmCycles - o.gemmCycles, gemmMacs - o.gemmMacs, mismatches - o.mismatches);
+                    gemmCycles - o.gemmCycles, gemmMacs - o.gemmMacs, scoreCommands - o.scoreCommands,
+                    scoreCycles - o.scoreCycles, scoreMacs - o.scoreMacs, mismatches - o.mismatches);
         }
     }
 
-    /** The figures so far. */
+    /** The figures so far (p·V and the scores GEMMs apart). */
     public Figures figures() {
-        return new Figures(commands, cycles, bytes, gemmCommands, gemmCycles, gemmMacs, mismatches);
+        return new Figures(commands, cycles, bytes, gemmCommands, gemmCycles, gemmMacs, scoreCommands, scoreCycles,
+                scoreMacs, mismatches);
     }
 
     /** GEMM tile commands, cycles and MACs (useful, n·headSize per query head) of the p·V programs so far. */
@@ -191,10 +206,9 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
     }
 
     /**
-     * K rows: GATHERed from the KV tile into memory and read back (the scores q·k run host-side:
-     * a KV row loads as an A or B word, whose lanes run along M or N, while a score sums along the
-     * row). V rows: the host's own scales; their int8 values are never read back, the p·V GEMM
-     * ({@link #weightedSums}) loads them from the KV tile.
+     * K rows: GATHERed from the KV tile into memory and read back (compared; the scores GEMM,
+     * {@link #scoreSums}, loads them from there). V rows: the host's own scales; their int8 values
+     * are never read back, the p·V GEMM ({@link #weightedSums}) loads them from the KV tile.
      */
     @Override
     public QVec[][] rows(int layer, boolean v, int n) {
@@ -206,6 +220,8 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
         int g = c.nKvHeads();
         int at = MEM_BASE + 2 * g;
         ChipRunner.Result r = runKv(Map.of(), List.of(cmd(at, KvCacheReference.OP_GATHER, 0, seq[layer], v, 0, n * g)));
+        gatheredLayer = layer;
+        gatheredN = n;
         QVec[][] out = new QVec[n][g];
         for (int t = 0; t < n; t++) {
             for (int h = 0; h < g; h++) {
@@ -269,6 +285,82 @@ public final class ChipKvRows implements LlamaIntReference.KvRows {
         int[][] want = LlamaIntReference.KvRows.super.weightedSums(layer, p, n, kvMul);
         if (!Arrays.deepEquals(sums, want)) {
             mismatches++;
+        }
+        return sums;
+    }
+
+    /**
+     * q[h]·K[t][h/kvMul] for all query heads as one GEMM on a GEMM tile: A (M = heads, K = headSize)
+     * the queries from memory, lane i of word mb·headSize + x = q[mb·rows + i][x]; B = the n·G K rows
+     * the last GATHER left in memory (row u = t·G + g'), loaded by a transposing LOAD_B so that
+     * B[x][u] = K_u[x]; COMPUTE (N = n·G: every head against every key/value head's rows, the
+     * host keeps column t·G + h/kvMul); READ_ACC returns the int32 scores. Each score is compared
+     * with the golden model's (a mismatch each).
+     */
+    @Override
+    public int[][] scoreSums(int layer, byte[][] q, int n, int kvMul) {
+        if (gatheredLayer != layer || gatheredN != n) {
+            rows(layer, false, n);
+        }
+        int g = c.nKvHeads();
+        int hs = c.headSize();
+        int tokens = n * g;
+        int mb = mBlocks();
+        int rowsAt = MEM_BASE + 2 * g;
+        int aBase = rowsAt + WINDOW + (mb + 1) * WINDOW;
+        int out = aBase + WINDOW;
+        Map<Integer, Long> writes = new HashMap<>();
+        for (int b = 0; b < mb; b++) {
+            for (int x = 0; x < hs; x++) {
+                long word = 0;
+                for (int r = 0; r < gemm.rows(); r++) {
+                    int h = b * gemm.rows() + r;
+                    if (h < q.length) {
+                        word |= (q[h][x] & 0xFFL) << (8 * r);
+                    }
+                }
+                writes.put(aBase + b * hs + x, word);
+            }
+        }
+        int[] tag = {0};
+        int cols = gemm.cols();
+        List<HostCommand> program = new ArrayList<>(List.of(
+                gemmCmd(aBase, GemmReference.LOAD_A, tag, 0, 0, 0, mb * hs, 0, 0),
+                new HostCommand(gemmNode, rowsAt, GemmReference.Command.loadBTransposed(tag[0]++, 0, tokens, hs))));
+        // COMPUTE and READ_ACC in chunks of N that fit the accumulators (⌈N/cols⌉·rows words per block of heads).
+        int chunk = gemm.accDepth() / (mb * gemm.rows()) * cols;
+        int wordsPerBeat = (cols + 1) / 2;
+        int chunks = (tokens + chunk - 1) / chunk;
+        int[] outAt = new int[chunks];
+        for (int i = 0, at = out; i < chunks; i++) {
+            int len = Math.min(chunk, tokens - i * chunk);
+            outAt[i] = at;
+            program.add(gemmCmd(0, GemmReference.COMPUTE, tag, 0, i * chunk / cols * hs, 0, q.length, len, hs));
+            program.add(gemmCmd(at, GemmReference.READ_ACC, tag, 0, 0, 0, q.length, len, 0));
+            at += q.length * ((len + cols - 1) / cols) * wordsPerBeat;
+        }
+        ChipRunner.Result r = run(writes, program);
+        scoreCommands += program.size();
+        scoreCycles += r.cycles();
+        scoreMacs += (long) q.length * n * hs;
+        int[][] sums = new int[q.length][n];
+        for (int h = 0; h < q.length; h++) {
+            for (int t = 0; t < n; t++) {
+                int u = t * g + h / kvMul;
+                int i = u / chunk;
+                int beats = (Math.min(chunk, tokens - i * chunk) + cols - 1) / cols;
+                int lane = u % cols;
+                long word = r.memory()[outAt[i] + (h * beats + u % chunk / cols) * wordsPerBeat + lane / 2];
+                sums[h][t] = (int) (word >>> (32 * (lane % 2)));
+            }
+        }
+        int[][] want = LlamaIntReference.KvRows.dots(appended[layer][0], q, n, kvMul); // the rows as appended
+        for (int h = 0; h < q.length; h++) {
+            for (int t = 0; t < n; t++) {
+                if (sums[h][t] != want[h][t]) {
+                    mismatches++;
+                }
+            }
         }
         return sums;
     }

@@ -19,8 +19,8 @@ import org.chiltepin.verif.llm.LlamaEngine;
  * classifier) on the GEMM tiles ({@link ChipMatVec}); its vector operations — RMSNorm, RoPE,
  * quantization, softmax, SiLU·b, residuals, the per-channel rescales, argmax — on the vector tile
  * ({@link ChipVectorOps}, each result checked against {@link LlamaVectorProgram}); the K and V
- * rows in the KV tile and the attention's weighted values p·V on a GEMM tile fed from it
- * ({@link ChipKvRows}); the attention scores q·k stay host-side. The integer golden model runs
+ * rows in the KV tile, the attention scores q·Kᵀ (B = the gathered K rows, loaded transposed) and the
+ * weighted values p·V (B = the V rows from the KV tile) on a GEMM tile ({@link ChipKvRows}). The integer golden model runs
  * alongside, so every token's id is compared with the golden model's.
  */
 public final class ChipLlama implements LlamaEngine {
@@ -195,7 +195,7 @@ public final class ChipLlama implements LlamaEngine {
     /** Where the host's wall clock of a token went (the simulation's cost, not the chip's cycles). */
     private void wallReport(PrintWriter o) {
         double n = Math.max(1, tokens.size()) * 1e9;
-        o.printf("  wall clock  %.2f s/token of co-simulation (%.2f s CPU): weight-GEMV programs %.2f s, vector/KV/p·V"
+        o.printf("  wall clock  %.2f s/token of co-simulation (%.2f s CPU): weight-GEMV programs %.2f s, vector/KV/attention"
                 + " programs %.2f s, golden model alongside %.3f s, the rest %.2f s%n", stepNanos / n, cpuNanos / n,
                 gemvNanos / n, sessionNanos / n, goldenNanos / n,
                 (stepNanos - gemvNanos - sessionNanos - goldenNanos) / n);
@@ -215,20 +215,25 @@ public final class ChipLlama implements LlamaEngine {
                 + " results equal to LlamaVectorProgram: %s (%d mismatches)%n", ChipHarness.params(gemv.config()).vectorNode(),
                 String.join(", ", v.commandsPerOp.keySet()), (double) v.programs / n, (double) v.commands / n,
                 (double) v.cycles / n, v.mismatches == 0 ? "yes" : "no", v.mismatches);
+        o.printf("              %s%n", v.breakdown(n));
         ChipReference.Params p = ChipHarness.params(gemv.config());
         ChipKvRows.Figures k = kv.figures();
         o.printf("  KV tile     node %d: one sequence per layer, %d APPENDs and %d GATHERs (K rows) per token, %.0f cycles"
                 + " per token; holds %d positions of this model%n", p.kvNode(), config().nLayers() * config().nKvHeads(),
                 config().nLayers(), (double) k.cycles() / n, kv.capacity());
+        int node = p.gemmNodes().stream().sorted().findFirst().orElseThrow();
         o.printf("  attention   weighted values p·V on GEMM tile node %d, B = the V rows loaded from the KV tile, READ_ACC"
-                + " (%d GEMMs, %.0f cycles per token); K rows and p·V sums equal to the golden model's: %s (%d mismatches)%n",
-                p.gemmNodes().stream().sorted().findFirst().orElseThrow(), config().nLayers(), (double) k.gemmCycles() / n,
+                + " (%d GEMMs, %.0f cycles per token); K rows, scores and p·V sums equal to the golden model's: %s"
+                + " (%d mismatches)%n", node, config().nLayers(), (double) k.gemmCycles() / n,
                 k.mismatches() == 0 ? "yes" : "no", k.mismatches());
-        o.printf("  host-side   attention scores q·k (on the gathered K rows: a KV row loads along a GEMM operand's M or N,"
-                + " a score sums along the row), the rows' scales; %.0f int8 bytes/token stored by packing STOREs in their"
+        o.printf("  scores      q·Kᵀ on GEMM tile node %d, B = the gathered K rows by a transposing LOAD_B, READ_ACC"
+                + " (%d GEMMs, %.0f cycles per token, %.0f useful MACs per token)%n", node, config().nLayers(),
+                (double) k.scoreCycles() / n, (double) k.scoreMacs() / n);
+        o.printf("  host-side   the rows' scales; %.0f int8 bytes/token stored by packing STOREs in their"
                 + " consumer's layout (GEMV A words, K/V rows) and copied as words; %.0f int8 bytes/token repacked by the"
-                + " host (the probabilities into the p·V GEMM's A words)%n", (double) v.operandBytes / n,
-                (double) v.repackBytes / n);
+                + " host (the probabilities into the p·V GEMM's A words), %d bytes/token of queries written as the scores"
+                + " GEMM's A words%n", (double) v.operandBytes / n, (double) v.repackBytes / n,
+                (long) config().nLayers() * config().nHeads() * config().headSize());
     }
 
     /** Cycles the memory port needs for {@code bytes}. */

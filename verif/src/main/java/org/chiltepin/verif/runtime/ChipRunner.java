@@ -22,9 +22,11 @@ public interface ChipRunner {
 
     /**
      * A program's outcome: external memory after it (live: read before the next program), its
-     * responses in program order, and the RTL's cycles and memory-port bytes (0 for golden).
+     * responses in program order, and the RTL's cycles and memory-port bytes (0 for golden), and
+     * the cycle each response arrived, from the program's start (empty for golden).
      */
-    record Result(long[] memory, List<Response> responses, long cycles, long bytesRead, long bytesWritten) {
+    record Result(long[] memory, List<Response> responses, long cycles, long bytesRead, long bytesWritten,
+            long[] doneAt) {
     }
 
     /** The golden model's view of the chip the programs are written for. */
@@ -54,7 +56,7 @@ public interface ChipRunner {
                 int from = model.responses().size();
                 phases.forEach(model::run);
                 return new Result(model.memory(), List.copyOf(model.responses().subList(from, model.responses().size())),
-                        0, 0, 0);
+                        0, 0, 0, new long[0]);
             }
         };
     }
@@ -79,7 +81,7 @@ public interface ChipRunner {
                 int from = model.responses().size();
                 ChipSession.Report r = session.run(writes, phases);
                 return new Result(model.memory(), List.copyOf(model.responses().subList(from, model.responses().size())),
-                        r.cycles(), r.bytesRead(), r.bytesWritten());
+                        r.cycles(), r.bytesRead(), r.bytesWritten(), r.doneAt());
             }
         };
     }

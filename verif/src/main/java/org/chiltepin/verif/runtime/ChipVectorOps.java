@@ -37,6 +37,9 @@ public final class ChipVectorOps implements LlamaVectorOps {
     /** The external-memory window the vector programs' operands and results use (reused by every program). */
     public static final int MEM_BASE = 0;
     public static final int MEM_WORDS = 4096;
+    /** Command names by opcode (docs/vector.md). */
+    private static final String[] KINDS = {"0", "LOAD", "STORE", "ADD", "MUL", "SCALE", "EXP", "SILU", "NORM", "MAX",
+        "SUM", "RMS", "QUANT", "ROPE", "14", "15"};
     private final ChipRunner chip;
     private final LlamaVectorProgram ref;
     private final ChipReference.Params p;
@@ -62,6 +65,14 @@ public final class ChipVectorOps implements LlamaVectorOps {
         public long operandBytes;
         /** Vector commands per model operation (rmsnorm, rope, …). */
         public final Map<String, Long> commandsPerOp = new TreeMap<>();
+        /** Chip cycles per model operation (co-simulated chip only). */
+        public final Map<String, Long> cyclesPerOp = new TreeMap<>();
+        /**
+         * Per command kind (LOAD, STORE, MUL, …): {commands, cycles}, a command's cycles being the
+         * time from the previous DONE (the program's start for the first) to its own — the tile
+         * serves one command at a time, so this is its service time plus any wait for its CMD.
+         */
+        public final Map<String, long[]> perKind = new TreeMap<>();
 
         void add(Stats s) {
             programs += s.programs;
@@ -73,6 +84,21 @@ public final class ChipVectorOps implements LlamaVectorOps {
             repackBytes += s.repackBytes;
             operandBytes += s.operandBytes;
             s.commandsPerOp.forEach((k, v) -> commandsPerOp.merge(k, v, Long::sum));
+            s.cyclesPerOp.forEach((k, v) -> cyclesPerOp.merge(k, v, Long::sum));
+            s.perKind.forEach((k, v) -> {
+                long[] t = perKind.computeIfAbsent(k, x -> new long[2]);
+                t[0] += v[0];
+                t[1] += v[1];
+            });
+        }
+
+        /** Where the cycles went, per {@code n} tokens: per operation, then per command kind (commands/cycles). */
+        public String breakdown(int n) {
+            StringBuilder b = new StringBuilder("cycles per token by operation:");
+            cyclesPerOp.forEach((k, v) -> b.append(' ').append(k).append(' ').append(v / n));
+            b.append("; by command (commands/cycles):");
+            perKind.forEach((k, v) -> b.append(' ').append(k).append(' ').append(v[0] / n).append('/').append(v[1] / n));
+            return b.toString();
         }
     }
 
@@ -111,27 +137,47 @@ public final class ChipVectorOps implements LlamaVectorOps {
         token = new Stats();
     }
 
-    /** One chip program under construction: its memory image, scratchpad and memory allocation, commands. */
+    /**
+     * One chip program under construction: its memory image, scratchpad and memory allocation,
+     * commands. Operands from the host are <em>staged</em>: laid out together at the bottom of the
+     * scratchpad, each from a row start, and moved by one LOAD, the program's first command (a
+     * command costs a round trip through the control tile, a LOAD a memory round trip per READ);
+     * the commands' own results take room from the top down.
+     */
     private final class Program {
         final String op;
         final Map<Integer, Long> writes = new HashMap<>();
         final List<HostCommand> commands = new ArrayList<>();
-        int scratch;
+        /** Staged operands, by scratchpad word. */
+        final Map<Integer, long[]> stagedValues = new HashMap<>();
+        /** Scratchpad words [0, staged) hold staged operands; [work, words) the commands' results. */
+        int staged;
+        int work = words;
         int mem;
+        /** 1 when the program has no staged LOAD (command i is then response i − 1). */
+        int first;
         ChipRunner.Result result;
 
         Program(String op) {
             this.op = op;
+            commands.add(null); // the staged LOAD, written by run()
         }
 
         /** Scratchpad room for {@code len} elements, from a row start. */
         int alloc(int len) {
-            int at = scratch;
-            scratch += (len + lanes - 1) / lanes * lanes;
-            if (scratch > words) {
+            work -= rows(len);
+            room();
+            return work;
+        }
+
+        private int rows(int len) {
+            return (len + lanes - 1) / lanes * lanes;
+        }
+
+        private void room() {
+            if (staged > work) {
                 throw new NoRoom(op + ": needs more than the vector unit's " + words + " scratchpad words");
             }
-            return at;
         }
 
         private int memAlloc(int len, int pack) {
@@ -143,7 +189,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
             return MEM_BASE + at;
         }
 
-        /** Index of the command in the program (its response's index too). */
+        /** Index of the command in the program. */
         int cmd(int op, int dst, int srcA, int srcB, int len, int mult, int shift) {
             commands.add(new HostCommand(node, 0, new Command(op, 0, commands.size() & 0xFF, dst, srcA, srcB, len, mult, shift)));
             return commands.size() - 1;
@@ -160,9 +206,12 @@ public final class ChipVectorOps implements LlamaVectorOps {
                     v.length, 0, 0)));
         }
 
+        /** Stages {@code v} (int32, saturated) for the program's first LOAD; returns its scratchpad word. */
         int load(long[] v) {
-            int at = alloc(v.length);
-            loadTo(at, v);
+            int at = staged;
+            staged += rows(v.length);
+            room();
+            stagedValues.put(at, v);
             return at;
         }
 
@@ -184,7 +233,32 @@ public final class ChipVectorOps implements LlamaVectorOps {
          * returns where the result is.
          */
         int scaled(Scaled s) {
-            return rescaleAt(load(s.acc()), s.acc().length, s.mult(), s.shift());
+            return scaled(new Scaled[] {s})[0];
+        }
+
+        /**
+         * Several scaled vectors staged one after the other (each from a row start) and rescaled
+         * by the same commands (the gaps' multipliers are zero); returns where each one is.
+         */
+        int[] scaled(Scaled[] parts) {
+            short[][] mult = new short[parts.length][];
+            int[][] shift = new int[parts.length][];
+            for (int i = 0; i < parts.length; i++) {
+                mult[i] = parts[i].mult();
+                shift[i] = parts[i].shift();
+            }
+            Joined j = Joined.of(lanes, mult, shift);
+            long[] acc = new long[j.mult().length];
+            int[] at = new int[parts.length];
+            for (int i = 0, o = 0; i < parts.length; o += j.rows()[i], i++) {
+                System.arraycopy(parts[i].acc(), 0, acc, o, parts[i].acc().length);
+                at[i] = o;
+            }
+            int a = rescaleAt(load(acc), acc.length, j.mult(), j.shift());
+            for (int i = 0; i < at.length; i++) {
+                at[i] += a;
+            }
+            return at;
         }
 
         /**
@@ -194,12 +268,11 @@ public final class ChipVectorOps implements LlamaVectorOps {
          */
         int rescaleAt(int a, int n, short[] mult, int[] shift) {
             TreeMap<Integer, long[]> groups = groups(mult, shift);
-            int b = alloc(n);
             int acc = groups.size() > 1 ? alloc(n) : a;
             int tmp = groups.size() > 1 ? alloc(n) : a;
             boolean first = true;
             for (Map.Entry<Integer, long[]> g : groups.entrySet()) {
-                loadTo(b, g.getValue());
+                int b = load(g.getValue());
                 cmd(VectorMachine.MUL, first ? acc : tmp, a, b, n, 0, g.getKey());
                 if (!first) {
                     cmd(VectorMachine.ADD, acc, acc, tmp, n, 1, 0);
@@ -232,6 +305,22 @@ public final class ChipVectorOps implements LlamaVectorOps {
         }
 
         void run() {
+            if (staged > 0) {
+                int a = memAlloc(staged, VectorMachine.PACK_INT32);
+                for (int w = 0; w < (staged + 1) / 2; w++) {
+                    writes.put(a + w, 0L);
+                }
+                stagedValues.forEach((at, v) -> {
+                    for (int i = 0; i < v.length; i++) {
+                        long e = LlamaVectorOps.sat32(v[i]) & 0xFFFFFFFFL;
+                        writes.merge(a + (at + i) / 2, e << (32 * ((at + i) % 2)), (x, y) -> x | y);
+                    }
+                });
+                commands.set(0, new HostCommand(node, a, new Command(VectorMachine.LOAD, 0, 0, 0, 0, 0, staged, 0, 0)));
+            } else {
+                commands.remove(0);
+                first = 1;
+            }
             result = chip.run(writes, List.of(commands));
             for (int i = 0; i < commands.size(); i++) {
                 ChipReference.Response r = result.responses().get(i);
@@ -247,6 +336,13 @@ public final class ChipVectorOps implements LlamaVectorOps {
             s.bytesRead = result.bytesRead();
             s.bytesWritten = result.bytesWritten();
             s.commandsPerOp.put(op, (long) commands.size());
+            s.cyclesPerOp.put(op, result.cycles());
+            long[] at = result.doneAt();
+            for (int i = 0; i < commands.size(); i++) {
+                long[] k = s.perKind.computeIfAbsent(KINDS[commands.get(i).vec().op() & 15], x -> new long[2]);
+                k[0]++;
+                k[1] += i < at.length ? at[i] - (i == 0 ? 0 : at[i - 1]) : 0;
+            }
             token.add(s);
             total.add(s);
         }
@@ -261,12 +357,12 @@ public final class ChipVectorOps implements LlamaVectorOps {
 
         /** The s32 value of command {@code i}'s DONE. */
         long value(int i) {
-            return (int) result.responses().get(i).value();
+            return (int) result.responses().get(i - first).value();
         }
 
         /** The 16-bit index of command {@code i}'s DONE. */
         int index(int i) {
-            return (int) (result.responses().get(i).value() >>> 32 & 0xFFFF);
+            return (int) (result.responses().get(i - first).value() >>> 32 & 0xFFFF);
         }
     }
 
@@ -301,10 +397,15 @@ public final class ChipVectorOps implements LlamaVectorOps {
         }
     }
 
-    /** The MUL groups of a rescale: one multiplier vector per distinct shift; a negative shift goes into the multiplier. */
+    /**
+     * The MUL groups of a rescale: one multiplier vector per group of shifts; a negative shift
+     * goes into the multiplier. Shifts join the group of a larger shift S when their multipliers
+     * times 2^(S − s) stay within int32: round(a·m·2^d / 2^(s+d)) = round(a·m / 2^s) exactly (the
+     * int32 × int32 product cannot overflow the unit's 64 bits), so one MUL does them all.
+     */
     private static TreeMap<Integer, long[]> groups(short[] mult, int[] shift) {
         int n = mult.length;
-        TreeMap<Integer, long[]> groups = new TreeMap<>();
+        TreeMap<Integer, long[]> byShift = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             int s = Math.min(63, Math.max(0, shift[i]));
             long m = shift[i] >= 0 ? mult[i] : (long) mult[i] << Math.min(32, -shift[i]);
@@ -312,7 +413,26 @@ public final class ChipVectorOps implements LlamaVectorOps {
                 throw new IllegalArgumentException("shift: a left shift of " + -shift[i] + " takes multiplier " + mult[i]
                         + " past int32");
             }
-            groups.computeIfAbsent(s, x -> new long[n])[i] = m;
+            byShift.computeIfAbsent(s, x -> new long[n])[i] = m;
+        }
+        TreeMap<Integer, long[]> groups = new TreeMap<>();
+        int top = -1;
+        for (Map.Entry<Integer, long[]> e : byShift.descendingMap().entrySet()) {
+            long[] g = top < 0 ? null : groups.get(top);
+            int d = top - e.getKey();
+            boolean fits = g != null && d < 32;
+            for (int i = 0; fits && i < n; i++) {
+                long m = e.getValue()[i] << d;
+                fits = m == LlamaVectorOps.sat32(m);
+            }
+            if (fits) {
+                for (int i = 0; i < n; i++) {
+                    g[i] += e.getValue()[i] << d;
+                }
+            } else {
+                top = e.getKey();
+                groups.put(top, e.getValue());
+            }
         }
         return groups;
     }
@@ -358,8 +478,9 @@ public final class ChipVectorOps implements LlamaVectorOps {
         List<int[]> outs = new ArrayList<>();
         for (int c0 = 0; c0 < n; c0 += chunk) {
             int len = Math.min(chunk, n - c0);
-            prog.scratch = 0;
-            int a = prog.load(Arrays.copyOfRange(v, c0, c0 + len));
+            prog.work = words; // each chunk reuses the scratchpad, LOADed when its turn comes
+            int a = prog.alloc(len);
+            prog.loadTo(a, Arrays.copyOfRange(v, c0, c0 + len));
             int b = prog.alloc(len);
             int acc = groups.size() > 1 ? prog.alloc(len) : a;
             int tmp = groups.size() > 1 ? prog.alloc(len) : a;
@@ -562,36 +683,29 @@ public final class ChipVectorOps implements LlamaVectorOps {
             return LlamaVectorOps.super.qkvHeads(q, k, v, headSize, pos);
         }
         QVec[] want = ref.qkvHeads(q, k, v, headSize, pos);
+        // q, k and v lie one after the other (heads are whole rows): one rescale, one ROPE of q and k,
+        // a QUANT per head into one result vector, one STORE
         Program prog = new Program("qkvHeads");
-        int qa = prog.scaled(q);
-        int ka = prog.scaled(k);
-        int va = prog.scaled(v);
-        int rb = prog.load(ref.ropeRow(pos, Math.max(ql, kl)));
-        prog.cmd(VectorMachine.ROPE, qa, qa, rb, ql, 0, LlamaVectorProgram.ROPE_FRAC);
-        prog.cmd(VectorMachine.ROPE, ka, ka, rb, kl, 0, LlamaVectorProgram.ROPE_FRAC);
+        int qa = prog.scaled(new Scaled[] {q, k, v})[0];
+        int rb = prog.load(ref.ropeRow(pos, ql + kl));
+        prog.cmd(VectorMachine.ROPE, qa, qa, rb, ql + kl, 0, LlamaVectorProgram.ROPE_FRAC);
         int nq = ql / headSize;
         int nk = kl / headSize;
-        int[] src = {qa, ka, va};
         int[] len = {ql, kl, kl};
         int[] exp = {q.exp(), k.exp(), v.exp()};
-        int scales = prog.alloc(nq + 2 * nk);
+        int d = prog.alloc(ql + 2 * kl);
+        int scale = prog.alloc(1);
         int[] cmds = new int[nq + 2 * nk];
-        int[] outs = new int[3];
-        int head = 0;
-        for (int part = 0; part < 3; part++) {
-            int d = prog.alloc(len[part]);
-            for (int h = 0; h < len[part] / headSize; h++) {
-                cmds[head] = prog.cmd(VectorMachine.QUANT, d + h * headSize, src[part] + h * headSize, scales + head,
-                        headSize, 0, 0);
-                head++;
-            }
-            outs[part] = prog.store(d, len[part], VectorMachine.PACK_BYTES);
+        for (int h = 0; h < cmds.length; h++) {
+            cmds[h] = prog.cmd(VectorMachine.QUANT, d + h * headSize, qa + h * headSize, scale, headSize, 0, 0);
         }
+        int out = prog.store(d, ql + 2 * kl, VectorMachine.PACK_BYTES);
         prog.run();
         QVec[] got = new QVec[nq + 2 * nk];
-        head = 0;
-        for (int part = 0; part < 3; part++) {
-            byte[] b = prog.readBytes(outs[part], len[part], VectorMachine.PACK_BYTES);
+        int head = 0;
+        int per = Math.min(8, lanes);
+        for (int part = 0, from = 0; part < 3; from += len[part], part++) {
+            byte[] b = prog.readBytes(out + from / per, len[part], VectorMachine.PACK_BYTES);
             for (int h = 0; h < len[part] / headSize; h++) {
                 long word = prog.value(cmds[head]);
                 got[head] = new QVec(Arrays.copyOfRange(b, h * headSize, (h + 1) * headSize),
@@ -609,9 +723,11 @@ public final class ChipVectorOps implements LlamaVectorOps {
     }
 
     /**
-     * Every head's probabilities as one program: per head LOAD the scores and rescale them,
-     * MAX, EXP, SUM, NORM (softmax), rescale by the value rows' scales, QUANT, STORE eight a word;
-     * the scratchpad is reused head after head. Runs unchained when it does not fit.
+     * Every head's probabilities as one program: the heads' scores (each from a row start) and
+     * their multipliers in the staged LOAD, one rescale for all heads; per head MAX, EXP, SUM,
+     * NORM (softmax); one rescale of all heads by the value rows' scales; per head QUANT (over
+     * its whole rows: the zeros past its scores change neither its scale nor its values); one
+     * STORE eight a word. Runs unchained when it does not fit.
      */
     @Override
     public QVec[] attend(Scaled[] scores, short[][] pMult, int[][] pShift) {
@@ -619,36 +735,73 @@ public final class ChipVectorOps implements LlamaVectorOps {
             return LlamaVectorOps.super.attend(scores, pMult, pShift);
         }
         QVec[] want = ref.attend(scores, pMult, pShift); // also checks the exponents' range
+        int heads = scores.length;
         Program prog = new Program("attend");
-        Quant[] q = new Quant[scores.length];
+        int[] at;
+        int[] cmds = new int[heads];
+        int out;
+        int per = Math.min(8, lanes);
         try {
-            for (int h = 0; h < scores.length; h++) {
-                int mark = prog.scratch;
+            at = prog.scaled(scores);
+            int max = prog.alloc(2);
+            int sum = prog.alloc(2);
+            for (int h = 0; h < heads; h++) {
                 int n = scores[h].acc().length;
-                int a = prog.scaled(scores[h]);
-                int max = prog.alloc(2);
-                int sum = prog.alloc(2);
-                prog.cmd(VectorMachine.MAX, max, a, 0, n, 0, 0);
-                prog.cmd(VectorMachine.EXP, a, a, max, n, VectorReference.LOG2E_Q14, -(scores[h].exp() + 2));
-                prog.cmd(VectorMachine.SUM, sum, a, 0, n, 0, 0);
-                prog.cmd(VectorMachine.NORM, a, a, sum, n, 0, 31);
-                int w = prog.rescaleAt(a, n, pMult[h], pShift[h]);
-                q[h] = prog.quant(w, n, -15, VectorMachine.PACK_BYTES);
-                prog.scratch = mark; // the next head reuses the room: its commands run after this STORE
+                prog.cmd(VectorMachine.MAX, max, at[h], 0, n, 0, 0);
+                prog.cmd(VectorMachine.EXP, at[h], at[h], max, n, VectorReference.LOG2E_Q14, -(scores[h].exp() + 2));
+                prog.cmd(VectorMachine.SUM, sum, at[h], 0, n, 0, 0);
+                prog.cmd(VectorMachine.NORM, at[h], at[h], sum, n, 0, 31);
             }
+            Joined j = Joined.of(lanes, pMult, pShift);
+            int w = prog.rescaleAt(at[0], j.mult().length, j.mult(), j.shift());
+            int d = prog.alloc(j.mult().length);
+            int scale = prog.alloc(1);
+            for (int h = 0; h < heads; h++) {
+                int o = at[h] - at[0];
+                cmds[h] = prog.cmd(VectorMachine.QUANT, d + o, w + o, scale, j.rows()[h], 0, 0);
+            }
+            out = prog.store(d, j.mult().length, VectorMachine.PACK_BYTES);
         } catch (NoRoom e) {
             return LlamaVectorOps.super.attend(scores, pMult, pShift);
         }
         prog.run();
-        QVec[] got = new QVec[scores.length];
+        QVec[] got = new QVec[heads];
         boolean equal = true;
-        for (int h = 0; h < got.length; h++) {
-            got[h] = q[h].get();
+        for (int h = 0; h < heads; h++) {
+            long word = prog.value(cmds[h]); // d·2^16 + mant
+            got[h] = new QVec(prog.readBytes(out + (at[h] - at[0]) / per, scores[h].acc().length, VectorMachine.PACK_BYTES),
+                    (int) Math.floorMod(word, 65536L), -15 + (int) Math.floorDiv(word, 65536L));
             repacked(got[h].q().length); // into the p·V GEMM's A words (lane h)
             equal &= same(got[h], want[h]);
         }
         check(equal);
         return got;
+    }
+
+    /**
+     * Per-element multipliers and shifts of vectors laid one after the other, each from a row
+     * start: in the gaps multiplier 0 and the vector's last shift (no MUL of its own).
+     */
+    private record Joined(short[] mult, int[] shift, int[] rows) {
+        static Joined of(int lanes, short[][] mult, int[][] shift) {
+            int[] rows = new int[mult.length];
+            int n = 0;
+            for (int i = 0; i < mult.length; i++) {
+                rows[i] = (mult[i].length + lanes - 1) / lanes * lanes;
+                n += rows[i];
+            }
+            short[] m = new short[n];
+            int[] s = new int[n];
+            int o = 0;
+            for (int i = 0; i < mult.length; i++) {
+                int len = mult[i].length;
+                System.arraycopy(mult[i], 0, m, o, len);
+                System.arraycopy(shift[i], 0, s, o, len);
+                Arrays.fill(s, o + len, o + rows[i], len > 0 ? shift[i][len - 1] : 0);
+                o += rows[i];
+            }
+            return new Joined(m, s, rows);
+        }
     }
 
     /** The heads' outputs aligned and quantized as one program; the result as the output GEMV's A words. */

@@ -17,7 +17,7 @@ import org.chiltepin.verif.llm.LlamaEngine;
  * <ul>
  * <li><b>sim</b> ({@link ChipLlama}): cycles, port bytes, MACs, SRAM bytes and flit-hops of the
  *     co-simulated chip programs: weight GEMVs ({@link ChipMatVec.Stats}), vector-tile programs
- *     ({@link ChipVectorOps.Stats}: cycles and port bytes), KV tile and p·V attention programs
+ *     ({@link ChipVectorOps.Stats}: cycles and port bytes), KV tile and attention (scores q·Kᵀ and p·V) programs
  *     ({@link ChipKvRows.Figures}: cycles, port bytes, MACs); SRAM bytes and flit-hops are counted
  *     for the GEMVs only.</li>
  * <li><b>analytical</b> (any other engine): no cycles; the bytes and MACs a token needs at least
@@ -135,14 +135,16 @@ public record DecodeReport(LlamaConfig model, EnergyModel energy, double clockMh
                 ChipMatVec.Stats st = t.stats();
                 ChipVectorOps.Stats vec = t.vector();
                 ChipKvRows.Figures kvf = t.kv();
-                long cycles = st.cycles + vec.cycles + kvf.cycles() + kvf.gemmCycles();
+                long attention = kvf.gemmCycles() + kvf.scoreCycles(); // p·V and the scores q·Kᵀ
+                long cycles = st.cycles + vec.cycles + kvf.cycles() + attention;
                 long port = st.bytesRead + st.bytesWritten + vec.bytesRead + vec.bytesWritten + kvf.bytes();
-                long useful = st.usefulMacs + kvf.gemmMacs();
-                EnergyModel.Events ev = new EnergyModel.Events(st.arrayMacs + kvf.gemmMacs(), st.sramBytes, st.linkFlitHops,
+                long useful = st.usefulMacs + kvf.gemmMacs() + kvf.scoreMacs();
+                EnergyModel.Events ev = new EnergyModel.Events(st.arrayMacs + kvf.gemmMacs() + kvf.scoreMacs(), st.sramBytes,
+                        st.linkFlitHops,
                         port);
                 long busy = peak == 0 ? 0 : (st.arrayMacs + peak - 1) / peak;
                 double tps = cycles == 0 ? 0 : clockMhz * 1e6 / cycles;
-                rows.add(new Row(pos, s[1], t.chipId(), t.goldenId(), "sim", cycles, st.cycles, kvf.gemmCycles(), vec.cycles,
+                rows.add(new Row(pos, s[1], t.chipId(), t.goldenId(), "sim", cycles, st.cycles, attention, vec.cycles,
                         kvf.cycles(), Math.max(0, st.cycles - busy), port, weights, kv, tps, roof, 100 * tps / roof,
                         cycles == 0 ? 0.0 : 100.0 * useful / ((double) cycles * peak), ev, energy.of(ev)));
             } else {

@@ -71,6 +71,69 @@ class GemmEngineCosimTest {
     }
 
     /**
+     * The transposing LOAD_B: 5 rows of K = 3 bytes (one a beat) loaded transposed, times 3 rows of
+     * A, read back: C[i][t] = Σ_j A[i][j]·rows[t][j] exactly (attention's q·Kᵀ), in the golden model
+     * and on the engine, on both dataflows (weight-stationary with K = rows).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tiny", "tiny-ws"})
+    void transposingLoadMultipliesByTheRowsTranspose(String preset) {
+        GemmConfig cfg = GemmConfig.preset(preset);
+        var params = GemmHarness.params(cfg);
+        var rng = new MersenneTwister(3);
+        int k = cfg.weightStationary() ? cfg.rows() : 3;
+        int m = 3;
+        int t = 5;
+        int[][] a = new int[m][k];
+        int[][] rows = new int[t][k];
+        for (int[][] x : new int[][][] {a, rows}) {
+            for (int[] row : x) {
+                for (int j = 0; j < k; j++) {
+                    row[j] = rng.nextInt(256) - 128;
+                }
+            }
+        }
+        GemmProgram prog = new GemmProgram(params);
+        prog.loadBTransposed(7, List.of(rows), k);
+        int mBlocks = (m + cfg.rows() - 1) / cfg.rows();
+        List<int[]> aWords = new java.util.ArrayList<>();
+        if (cfg.weightStationary()) { // word m' holds A[m'][0..rows)
+            for (int[] row : a) {
+                aWords.add(row);
+            }
+        } else { // word mb·K + x holds A[mb·rows + i][x]
+            for (int mb = 0; mb < mBlocks; mb++) {
+                for (int x = 0; x < k; x++) {
+                    int[] w = new int[cfg.rows()];
+                    for (int i = 0; i < cfg.rows() && mb * cfg.rows() + i < m; i++) {
+                        w[i] = a[mb * cfg.rows() + i][x];
+                    }
+                    aWords.add(w);
+                }
+            }
+        }
+        prog.loadA(0, aWords);
+        prog.compute(0, 7, 0, m, t, k, false);
+        prog.readAcc(0, m, t);
+        GemmReference golden = new GemmReference(params);
+        golden.run(prog.commands(), prog.data());
+        int nBlocks = (t + cfg.cols() - 1) / cfg.cols();
+        for (int i = 0; i < m; i++) {
+            for (int x = 0; x < t; x++) {
+                int want = 0;
+                for (int j = 0; j < k; j++) {
+                    want += a[i][j] * rows[x][j];
+                }
+                long got = golden.beats().get(i * nBlocks + x / cfg.cols()).lanes()[x % cfg.cols()];
+                assertEquals(want, got, "C[" + i + "][" + x + "]");
+            }
+        }
+        Report r = harness(cfg).run(prog, 1, Stalls.all(0.3));
+        assertPassed(r);
+        assertEquals(golden.beats().size(), r.beatsCompared());
+    }
+
+    /**
      * A LOAD_A with reserved bit 13 set (issue 12): BAD_OPCODE, its data beat consumed and
      * discarded, memory unchanged: C = [[1,1],[1,1]], not the [[5,5],[5,5]] of a load that wrote.
      */
@@ -156,9 +219,10 @@ class GemmEngineCosimTest {
         // 16-word scratchpads force K to be split into accumulating chunks; requantLanes < cols
         // requantizes a beat over several cycles.
         for (GemmConfig cfg : List.of(GemmConfig.preset("tiny"), new GemmConfig(4, 2, 256, 256, 128, 16),
-                new GemmConfig(2, 2, 16, 16, 16, 16), new GemmConfig(2, 4, 256, 256, 128, 16, 1),
+                // The transposing LOAD_B (tiny, tiny-ws and these two have it) against 16- and 32-word B.
+                new GemmConfig(2, 2, 16, 16, 16, 16).withTransposeLoad(true), new GemmConfig(2, 4, 256, 256, 128, 16, 1),
                 GemmConfig.preset("tiny-ws"),
-                new GemmConfig(4, 2, 32, 32, 32, 16, 1, GemmConfig.Dataflow.WEIGHT_STATIONARY),
+                new GemmConfig(4, 2, 32, 32, 32, 16, 1, GemmConfig.Dataflow.WEIGHT_STATIONARY).withTransposeLoad(true),
                 // The FPGA profile (control sized to the memories) on both dataflows: same results.
                 new GemmConfig(2, 2, 16, 16, 16, 16).withFpgaProfile(true),
                 new GemmConfig(4, 2, 32, 32, 32, 16, 1, GemmConfig.Dataflow.WEIGHT_STATIONARY, true))) {

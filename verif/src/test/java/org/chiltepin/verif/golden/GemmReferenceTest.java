@@ -129,4 +129,40 @@ class GemmReferenceTest {
                 "A holds the first load's 1s, not the rejected load's 5s");
         assertEquals(List.of(1L, 1L), java.util.Arrays.stream(g.beats().get(1).lanes()).boxed().toList());
     }
+
+    /**
+     * docs/gemm.md: a transposing LOAD_B writes row t's byte j into lane t mod cols of word
+     * addr0 + ⌊t/cols⌋·k + j; without transposeLoad its bit is reserved (BAD_OPCODE, beats discarded);
+     * k = 0 is BAD_SIZE (nothing consumed), a row longer than a beat or past B is BAD_RANGE (consumed).
+     */
+    @Test
+    void aTransposingLoadWritesTheRowsDownTheLanes() {
+        var p = new GemmReference.Params(2, 2, 16, 16, 16, 16, false, true);
+        var g = new GemmReference(p);
+        List<byte[]> data = List.of(new byte[] {1, 2, 3}, new byte[] {4, 5, 6}, new byte[] {7, 8, 9},
+                new byte[] {1, 1, 1}, new byte[] {1, 1, 1}, new byte[] {1, 1, 1}, new byte[] {1, 1, 1});
+        g.execute(GemmReference.Command.loadBTransposed(1, 4, 3, 3), data); // rows 0,1 → words 4..6, row 2 → 7..9
+        g.execute(GemmReference.Command.loadBTransposed(2, 0, 2, 0), data);                  // BAD_SIZE, no beat
+        g.execute(GemmReference.Command.loadBTransposed(3, 0, 1, 4), data);                  // BAD_RANGE, 1 beat
+        g.execute(GemmReference.Command.loadBTransposed(4, 12, 3, 3), data);                 // 12 + 2·3 > 16
+        assertEquals(List.of(GemmReference.OK, GemmReference.BAD_SIZE, GemmReference.BAD_RANGE, GemmReference.BAD_RANGE),
+                g.responses().stream().map(GemmReference.Response::status).toList());
+        // C = A·B with A[0] = (1, 0, 0): C[0][t] = B[0][t] = R[t][0]
+        var h = new GemmReference(p);
+        List<byte[]> d2 = new java.util.ArrayList<>(List.of(new byte[] {1, 2, 3}, new byte[] {4, 5, 6}, new byte[] {7, 8, 9}));
+        d2.addAll(List.of(new byte[] {1, 0, 0}, new byte[] {0, 0, 0}, new byte[] {0, 0, 0}));
+        h.execute(GemmReference.Command.loadBTransposed(1, 4, 3, 3), d2);
+        h.execute(GemmReference.Command.of(GemmReference.LOAD_A, 2, false, 0, 0, 0, 3, 0, 0), d2);
+        h.execute(GemmReference.Command.of(GemmReference.COMPUTE, 3, false, 0, 4, 0, 1, 3, 3), d2);
+        h.execute(GemmReference.Command.of(GemmReference.READ_ACC, 4, false, 0, 0, 0, 1, 3, 0), d2);
+        // row x of the transpose is byte 0 of every row: C[0][t] = R[t][0] = 1, 4, 7
+        assertEquals(List.of(1L, 4L), java.util.Arrays.stream(h.beats().get(0).lanes()).boxed().toList());
+        assertEquals(List.of(7L, 0L), java.util.Arrays.stream(h.beats().get(1).lanes()).boxed().toList());
+        var off = new GemmReference(new GemmReference.Params(2, 2, 16, 16, 16, 16));
+        List<byte[]> d3 = List.of(new byte[3], new byte[3]);
+        off.execute(GemmReference.Command.loadBTransposed(1, 0, 1, 3), d3);
+        off.execute(GemmReference.Command.of(GemmReference.LOAD_B, 2, false, 0, 0, 0, 1, 0, 0), d3);
+        assertEquals(List.of(GemmReference.BAD_OPCODE, GemmReference.OK),
+                off.responses().stream().map(GemmReference.Response::status).toList(), "its beat was discarded");
+    }
 }

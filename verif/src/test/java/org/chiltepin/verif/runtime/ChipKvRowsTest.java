@@ -84,4 +84,44 @@ class ChipKvRowsTest {
         assertEquals(positions * c.nLayers() * (c.nKvHeads() + 1) + c.nLayers(), kv.commands(),
                 "per position and layer 4 APPENDs and a GATHER; an ALLOC per layer");
     }
+
+    /**
+     * The scores q·Kᵀ on a GEMM tile of the golden chip past one accumulator's worth of tokens
+     * (300 positions × 4 key/value heads = 1200 columns, the default GEMM's 1024-word accumulators
+     * take 1024): two COMPUTE/READ_ACC chunks, every score equal to q·k computed directly.
+     */
+    @Test
+    void scoresPastOneAccumulatorChunkEqualTheDotProducts() {
+        LlamaConfig c = WEIGHTS.config;
+        ChipKvRows kv = new ChipKvRows(ChipRunner.golden(ChipConfig.preset("default")), c, "default");
+        var rng = new java.util.Random(5);
+        int n = 300;
+        byte[][][] keys = new byte[n][c.nKvHeads()][c.headSize()];
+        for (int pos = 0; pos < n; pos++) {
+            var k = new org.chiltepin.verif.golden.LlamaVectorOps.QVec[c.nKvHeads()];
+            var v = new org.chiltepin.verif.golden.LlamaVectorOps.QVec[c.nKvHeads()];
+            for (int g = 0; g < c.nKvHeads(); g++) {
+                rng.nextBytes(keys[pos][g]);
+                k[g] = new org.chiltepin.verif.golden.LlamaVectorOps.QVec(keys[pos][g].clone(), 1, 0);
+                v[g] = new org.chiltepin.verif.golden.LlamaVectorOps.QVec(new byte[c.headSize()], 1, 0);
+            }
+            kv.append(0, pos, k, v);
+        }
+        byte[][] q = new byte[c.nHeads()][c.headSize()];
+        for (byte[] row : q) {
+            rng.nextBytes(row);
+        }
+        int[][] got = kv.scoreSums(0, q, n, c.kvMul());
+        for (int h = 0; h < c.nHeads(); h++) {
+            for (int t = 0; t < n; t++) {
+                int want = 0;
+                for (int i = 0; i < c.headSize(); i++) {
+                    want += q[h][i] * keys[t][h / c.kvMul()][i];
+                }
+                assertEquals(want, got[h][t], "score of head " + h + " at position " + t);
+            }
+        }
+        assertEquals(0, kv.mismatches());
+        assertEquals(6, kv.figures().scoreCommands(), "LOAD_A, transposing LOAD_B, two COMPUTE/READ_ACC chunks");
+    }
 }

@@ -54,6 +54,9 @@ class ChipLlamaTest {
             assertTrue(t.stats().cycles > 0);
             assertEquals(0, t.vector().mismatches, "vector-tile results at position " + t.pos());
             assertTrue(t.vector().programs > 0 && t.vector().cycles > 0);
+            assertEquals(0, t.kv().mismatches(), "K rows, scores and p·V sums at position " + t.pos());
+            assertEquals(5 * 4, t.kv().scoreCommands(), "per layer LOAD_A, transposing LOAD_B, COMPUTE, READ_ACC");
+            assertTrue(t.kv().scoreCycles() > 0 && t.kv().scoreMacs() > 0, "the scores ran on a GEMM tile");
         }
         assertTrue(e.matches());
     }

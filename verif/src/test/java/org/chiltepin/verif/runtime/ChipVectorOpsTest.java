@@ -143,6 +143,27 @@ class ChipVectorOpsTest {
         assertEquals(7, ops.total().programs, "one chip program per chained operation");
     }
 
+    /**
+     * A rescale's shifts share one MUL when every multiplier times 2^(largest shift − its shift)
+     * fits int32, and need a MUL each (summed by ADD) when not: one staged LOAD either way.
+     */
+    @Test
+    void rescaleShiftsShareAMulWhenTheMultipliersFit() {
+        LlamaVectorProgram ref = new LlamaVectorProgram(16, 8);
+        java.util.Random rng = new java.util.Random(3);
+        LlamaVectorOps.Scaled merged = scaled(rng, 64, 17, new int[] {10, 12, -1}, -20);
+        LlamaVectorOps.Scaled apart = scaled(rng, 64, 17, new int[] {0, 4, 28}, -20); // 2^14 · 2^28 > 2^31
+        for (LlamaVectorOps.Scaled s : new LlamaVectorOps.Scaled[] {merged, apart}) {
+            ChipVectorOps ops = new ChipVectorOps(ChipRunner.golden(ChipConfig.preset("default")), ref);
+            assertSame(ref.quantize(s), ops.quantize(s));
+            assertEquals(0, ops.total().mismatches);
+            java.util.Map<String, long[]> k = ops.total().perKind;
+            assertEquals(1, k.get("LOAD")[0], "one staged LOAD: " + ops.total().breakdown(1));
+            assertEquals(s == merged ? 1 : 2, k.get("MUL")[0], "MULs: " + ops.total().breakdown(1));
+            assertEquals(s == merged ? null : 1L, k.containsKey("ADD") ? k.get("ADD")[0] : null);
+        }
+    }
+
     /** n sums of ±2^bits with random int16 multipliers and shifts drawn from {@code shifts}. */
     private static LlamaVectorOps.Scaled scaled(java.util.Random rng, int n, int bits, int[] shifts, int exp) {
         long[] acc = new long[n];
