@@ -55,7 +55,7 @@ final class FpgaBuildCommand implements Callable<Integer> {
     String preset;
 
     @Option(names = "--freq", paramLabel = "MHZ", description = {"Engine clock in MHz (iCEBreaker: 16..275 from the PLL, or 12/N for even N from a fabric divider;",
-                    "default 25 (the PLL's 25.125 MHz; fpga-ice40 meets 29 MHz). Other boards run at their oscillator."})
+                    "default 25 (the PLL's 25.125 MHz; fpga-ice40 reaches 33 MHz post-route, not 40). Other boards run at their oscillator."})
     Double freqMhz;
 
     @Option(names = "--baud", paramLabel = "BAUD", defaultValue = "115200", description = "UART baud rate (default: ${DEFAULT-VALUE}).")

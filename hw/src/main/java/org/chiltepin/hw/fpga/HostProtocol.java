@@ -105,6 +105,10 @@ public final class HostProtocol extends Block {
     final UInt crc;
     final Bool crcSecond;
     final UInt idle;
+    /** The frame timeout, registered: set the cycle the silence reaches {@code frameTimeout}. */
+    final Bool timedOut;
+    /** High in the S_EXEC cycle of a well-formed READ_RESP frame: the engine's response is popped. */
+    final Bool respPop;
     final UInt rdPtr;
     final Bool settle;
     final UInt wrPtr;
@@ -167,6 +171,8 @@ public final class HostProtocol extends Block {
         crc = regInit(uint(16), uint(0xFFFF, 16));
         crcSecond = regInit(bool(), bool(false));
         idle = regInit(uint(idleBits), uint(0, idleBits));
+        timedOut = regInit(bool(), bool(false));
+        respPop = regInit(bool(), bool(false));
         rdPtr = regInit(uint(8), uint(0, 8));
         settle = regInit(bool(), bool(false));
         wrPtr = regInit(uint(8), uint(0, 8));
@@ -222,7 +228,11 @@ public final class HostProtocol extends Block {
         assign(mAxisCmd.payload(), asBits(slice(shift, w - 1, w - GemmCommand.WIDTH)));
         assign(mAxisData.valid(), isState(S_PUSH_DATA));
         assign(mAxisData.payload(), asBits(slice(shift, w - 1, w - dataBits)));
-        Bool respPop = and(isState(S_EXEC), and(eq(cmd, uint(READ_RESP, 8)), eq(len, uint(0, 8))));
+        // The pop of a READ_RESP frame, decided in S_CHECK (the only way into S_EXEC, which lasts a
+        // cycle) so the engine's response handshake starts from a flip-flop.
+        // The CRC over a message followed by its own CRC is 0.
+        Bool crcOk = eq(crc, uint(0, 16));
+        assign(respPop, and(isState(S_CHECK), and(crcOk, and(eq(cmd, uint(READ_RESP, 8)), eq(len, uint(0, 8))))));
         assign(sAxisResp.ready(), respPop);
         Bool rowPop = and(isState(S_READ_WAIT), neq(beatsDone, maxBeats));
         assign(sAxisRow.ready(), rowPop);
@@ -243,7 +253,6 @@ public final class HostProtocol extends Block {
                 assign(state, uint(S_CMD, 4));
             });
         });
-        when(and(inFrame, eq(idle, uint(config.frameTimeout(), idleBits))), () -> startError(ERR_TIMEOUT, uint(0, 8)));
         when(and(isState(S_CMD), rxValid), () -> {
             assign(cmd, rxData);
             assign(crc, crcNext);
@@ -276,11 +285,16 @@ public final class HostProtocol extends Block {
             assign(crcSecond, bool(true));
             when(crcSecond, () -> assign(state, uint(S_CHECK, 4)));
         });
+        // The frame timeout, compared a cycle ahead (idle one short of the limit, no byte now) so
+        // the error starts from a flip-flop, at the same cycle as an unregistered compare would.
+        // A frame state is left only on a byte, so the state is still inFrame when it fires; it
+        // comes after the byte handlers so that a byte arriving in that very cycle cannot undo it.
+        assign(timedOut, and(inFrame, and(not(rxValid), eq(idle, uint(config.frameTimeout() - 1, idleBits)))));
+        when(timedOut, () -> startError(ERR_TIMEOUT, uint(0, 8)));
         // The check a cycle later, from the CRC register: the update network, the zero test and
         // the error reply's load of the shift register are not one path.
         when(isState(S_CHECK), () -> {
-            // The CRC over a message followed by its own CRC is 0.
-            when(eq(crc, uint(0, 16)), () -> assign(state, uint(S_EXEC, 4)))
+            when(crcOk, () -> assign(state, uint(S_EXEC, 4)))
                     .otherwise(() -> startError(ERR_BAD_CRC, uint(0, 8)));
         });
 

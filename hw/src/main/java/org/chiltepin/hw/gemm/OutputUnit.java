@@ -38,6 +38,8 @@ final class OutputUnit extends HdlArea {
     final UInt outOpcode;
     final UInt outAddr;
     final UInt outIssued;
+    /** {@code outIssued < outTotal}, kept in a flip-flop: the compare's carry chain is off the issue path. */
+    final Bool outMore;
     final UInt outTotal;
     final UInt outNb;
     final UInt outNBlocks;
@@ -106,6 +108,7 @@ final class OutputUnit extends HdlArea {
         outAddr = reg(uint(cBits));
         outIssued = reg(uint(dec.outRows.getBitsWidth()));
         outTotal = reg(uint(dec.outRows.getBitsWidth()));
+        outMore = regInit(bool(), bool(false));
         outNb = reg(uint(addr));
         outNBlocks = reg(uint(addr));
         // N as far as lanes are told apart: below 16 bits only in the FPGA profile's narrower ranges.
@@ -142,6 +145,7 @@ final class OutputUnit extends HdlArea {
             assign(outAddr, resize(dec.addr0, cBits));
             assign(outIssued, uint(0, dec.outRows.getBitsWidth()));
             assign(outTotal, dec.outRows);
+            assign(outMore, neq(dec.outRows, uint(0, dec.outRows.getBitsWidth())));
             assign(outNb, uint(0, addr));
             assign(outNBlocks, dec.nBlocks);
             assign(outN, resize(dec.n, nWidth));
@@ -156,11 +160,11 @@ final class OutputUnit extends HdlArea {
             Bool first = named(eq(outGroup, uint(0, groupBits)), "out_group_first");
             Bool ready = named(bool(), "out_group_ready");
             groupReady = ready;
-            outIssue = and(outActive, and(lt(outIssued, outTotal), and(not(rmwRead),
+            outIssue = and(outActive, and(outMore, and(not(rmwRead),
                     mux(first, and(creditsLeft, groupFree), ready))));
             outWordIssue = named(and(outIssue, first), "out_word_issue");
         } else {
-            outIssue = and(outActive, and(lt(outIssued, outTotal), and(creditsLeft, and(not(rmwRead), groupFree))));
+            outIssue = and(outActive, and(outMore, and(creditsLeft, and(not(rmwRead), groupFree))));
             outWordIssue = outIssue;
         }
     }
@@ -212,6 +216,8 @@ final class OutputUnit extends HdlArea {
         });
         when(wordDone, () -> {
             assign(outIssued, issuedNext);
+            // outIssued counts up by one from 0 to outTotal, so "below" is "not yet equal".
+            assign(outMore, neq(issuedNext, outTotal));
             assign(outAddr, add(outAddr, uint(1, cBits)));
             when(lastNb, () -> assign(outNb, uint(0, addr))).otherwise(() -> assign(outNb, add(outNb, uint(1, addr))));
         });
