@@ -73,6 +73,7 @@ public final class HostProtocol extends Block {
     private static final int S_TX = 12;
     private static final int S_BUSY = 13;
     private static final int S_CHECK = 14;
+    private static final int S_BAD_CRC = 15;
 
     /** Cycles READ_DATA waits for the engine's next result beat before answering with what it has. */
     private static final int READ_PATIENCE = 15;
@@ -113,7 +114,10 @@ public final class HostProtocol extends Block {
     final Bool settle;
     final UInt wrPtr;
     final UInt count;
-    final UInt shift;
+    /** Command and data words assembled from the buffer (shift only, no load). */
+    final UInt rxWord;
+    /** Reply bytes (response, status, result beat, error) packed into the buffer: load or shift. */
+    final UInt reply;
     final Bool loadEn;
     final UInt loadValue;
     final UInt beatsLeft;
@@ -143,9 +147,9 @@ public final class HostProtocol extends Block {
         int beatBytes = config.beatBytes();
         int capacity = config.beatsPerReply();
         // Everything packed into a reply (result beat, response, status, error) is loaded through
-        // one narrower multiplexer; the shift register itself only holds, shifts or loads.
+        // one multiplexer into the reply register, which only holds, shifts or loads.
         loadWidth = Math.max(8 * beatBytes, 8 * RESP_BYTES);
-        int w = Math.max(GemmCommand.WIDTH, Math.max(loadWidth, dataBits));
+        int w = Math.max(GemmCommand.WIDTH, dataBits);
         int lw = loadWidth;
         int idleBits = BoardConfig.bitsFor(config.frameTimeout());
         int waitBits = BoardConfig.bitsFor(config.engineTimeout());
@@ -177,7 +181,8 @@ public final class HostProtocol extends Block {
         settle = regInit(bool(), bool(false));
         wrPtr = regInit(uint(8), uint(0, 8));
         count = regInit(uint(8), uint(0, 8));
-        shift = regInit(uint(w), uint(0, w));
+        rxWord = regInit(uint(w), uint(0, w));
+        reply = regInit(uint(lw), uint(0, lw));
         beatsLeft = regInit(uint(8), uint(0, 8));
         beatsDone = regInit(uint(8), uint(0, 8));
         maxBeats = regInit(uint(8), uint(0, 8));
@@ -225,9 +230,9 @@ public final class HostProtocol extends Block {
         assign(mAxisTx.valid(), and(inTx, not(and(eq(txPhase, uint(3, 3)), settle))));
         assign(mAxisTx.payload(), asBits(txByte));
         assign(mAxisCmd.valid(), isState(S_PUSH_CMD));
-        assign(mAxisCmd.payload(), asBits(slice(shift, w - 1, w - GemmCommand.WIDTH)));
+        assign(mAxisCmd.payload(), asBits(slice(rxWord, w - 1, w - GemmCommand.WIDTH)));
         assign(mAxisData.valid(), isState(S_PUSH_DATA));
-        assign(mAxisData.payload(), asBits(slice(shift, w - 1, w - dataBits)));
+        assign(mAxisData.payload(), asBits(slice(rxWord, w - 1, w - dataBits)));
         // The pop of a READ_RESP frame, decided in S_CHECK (the only way into S_EXEC, which lasts a
         // cycle) so the engine's response handshake starts from a flip-flop.
         // The CRC over a message followed by its own CRC is 0.
@@ -291,12 +296,10 @@ public final class HostProtocol extends Block {
         // comes after the byte handlers so that a byte arriving in that very cycle cannot undo it.
         assign(timedOut, and(inFrame, and(not(rxValid), eq(idle, uint(config.frameTimeout() - 1, idleBits)))));
         when(timedOut, () -> startError(ERR_TIMEOUT, uint(0, 8)));
-        // The check a cycle later, from the CRC register: the update network, the zero test and
-        // the error reply's load of the shift register are not one path.
-        when(isState(S_CHECK), () -> {
-            when(crcOk, () -> assign(state, uint(S_EXEC, 4)))
-                    .otherwise(() -> startError(ERR_BAD_CRC, uint(0, 8)));
-        });
+        // The check a cycle later, from the CRC register, and the error reply a cycle after that:
+        // the update network, the zero test and the reply register's load are three paths.
+        when(isState(S_CHECK), () -> assign(state, mux(crcOk, uint(S_EXEC, 4), uint(S_BAD_CRC, 4))));
+        when(isState(S_BAD_CRC), () -> startError(ERR_BAD_CRC, uint(0, 8)));
 
         // ------------------------------------------------------------ executing it
         when(isState(S_EXEC), () -> {
@@ -344,10 +347,9 @@ public final class HostProtocol extends Block {
             }).otherwise(() -> startError(ERR_UNKNOWN_CMD, uint(0, 8)));
         });
 
-        // Buffer bytes into the top of the shift register, little-endian (one byte per two cycles).
-        // Unpacking and packing share one right shift by a byte: the byte entering at the top is
-        // the buffer's (unpack) or anything (pack; the bytes above the packed ones are don't-care).
-        UInt shifted = asUInt(concat(bufData, slice(shift, w - 1, 8)));
+        // Buffer bytes into the top of rxWord, little-endian (one byte per two cycles); reply bytes
+        // leave from the bottom of reply. Two registers: the receive side only shifts, and only
+        // the narrower reply register has the many-source load multiplexer.
         when(and(isState(S_UNPACK), not(settle)), () -> {
             assign(rdPtr, add(rdPtr, uint(1, 8)));
             assign(settle, bool(true));
@@ -375,14 +377,14 @@ public final class HostProtocol extends Block {
             }).elseWhen(eq(engineWait, uint(config.engineTimeout(), waitBits)),
                     () -> assign(state, uint(S_BUSY, 4)));
         });
-        // A separate state keeps the engine's ready out of the shift register's input logic.
+        // A separate state keeps the engine's ready out of the reply register's input logic.
         when(isState(S_BUSY), () -> startError(ERR_ENGINE_BUSY, beatsDone));
 
-        // The shift register's low bytes into the frameBuf, one per cycle.
+        // The reply register's low bytes into the frameBuf, one per cycle.
         when(isState(S_PACK), () -> {
             assign(bufWrEn, bool(true));
             assign(bufWrAddr, wrPtr);
-            assign(bufWrData, slice(shift, 7, 0));
+            assign(bufWrData, slice(reply, 7, 0));
             assign(wrPtr, add(wrPtr, uint(1, 8)));
             assign(count, sub(count, uint(1, 8)));
             when(eq(count, uint(1, 8)), () -> assign(state, nextState));
@@ -433,8 +435,10 @@ public final class HostProtocol extends Block {
             });
         });
 
-        Bool shiftEn = or(and(isState(S_UNPACK), not(settle)), isState(S_PACK));
-        when(loadEn, () -> assign(shift, resize(loadValue, w))).elseWhen(shiftEn, () -> assign(shift, shifted));
+        when(and(isState(S_UNPACK), not(settle)),
+                () -> assign(rxWord, asUInt(concat(bufData, slice(rxWord, w - 1, 8)))));
+        when(loadEn, () -> assign(reply, loadValue))
+                .elseWhen(isState(S_PACK), () -> assign(reply, resize(slice(reply, lw - 1, 8), lw)));
 
         assign(ledError, ledErrorReg);
         assign(ledActivity, ledActivityReg);
@@ -449,7 +453,7 @@ public final class HostProtocol extends Block {
         return eq(state, uint(s, 4));
     }
 
-    /** Packs the shift register's low {@code bytes} bytes into the buffer from {@code wrPtr} on. */
+    /** Packs the reply register's low {@code bytes} bytes into the buffer from {@code wrPtr} on. */
     private void startPack(int bytes, int then) {
         assign(count, uint(bytes, 8));
         assign(nextState, uint(then, 4));

@@ -62,7 +62,10 @@ final class ComputeUnit extends HdlArea {
         compRespValid = regInit(bool(), bool(false));
         compAccumulate = reg(bool());
         compTag = reg(uint(8));
-        compNBlocks = reg(uint(addr));
+        // The output-stationary issue needs only the write stride (its last-nb test uses its own
+        // registered nBlocks - 1); the weight-stationary one counts blocks at the full width.
+        int nbBits = config.weightStationary() ? addr : Math.min(addr, cBits);
+        compNBlocks = reg(uint(nbBits));
         compALo = reg(uint(addr));
         compAHi = reg(uint(addr));
         compBLo = reg(uint(addr));
@@ -79,7 +82,7 @@ final class ComputeUnit extends HdlArea {
             assign(compActive, bool(true));
             assign(compAccumulate, dec.flag);
             assign(compTag, dec.tag);
-            assign(compNBlocks, dec.nBlocks);
+            assign(compNBlocks, resize(dec.nBlocks, nbBits));
             assign(compALo, dec.lo0);
             assign(compAHi, dec.aEnd);
             assign(compBLo, dec.lo1);

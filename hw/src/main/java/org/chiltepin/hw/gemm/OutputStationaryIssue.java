@@ -132,7 +132,8 @@ final class OutputStationaryIssue extends HdlArea implements IssueSide {
         wrNb = reg(uint(addr));
         wrPassBase = reg(uint(cBits));
         wrRowAddr = reg(uint(cBits));
-        wrLastNb = eq(wrNb, sub(nBlocks, uint(1, addr)));
+        // compNbLast is nBlocks - 1, registered at the start: no subtractor on the write path.
+        wrLastNb = eq(wrNb, compNbLast);
         Stream<SystolicArray.Row> result = array.mAxis;
         wrRowStride = resize(nBlocks, cBits);
         when(start, () -> {

@@ -22,7 +22,7 @@ class BoardTopTest {
         List<String> names = emitted.ports().stream().map(Verilog.Port::name).toList();
         assertEquals(List.of("uart_rx", "uart_tx", "led_error", "led_activity", "led_heartbeat", "clk", "reset"), names);
         String proto = Files.readString(dir.resolve("HostProtocol.v"));
-        for (String reg : List.of("crc", "rd_ptr", "shift", "engine_wait", "reply_type", "m_axis_cmd_payload")) {
+        for (String reg : List.of("crc", "rd_ptr", "rx_word", "reply", "engine_wait", "reply_type", "m_axis_cmd_payload")) {
             assertTrue(proto.contains(reg), reg);
         }
         var lint = QualityGates.lint(emitted.files(), "chiltepin_board");
