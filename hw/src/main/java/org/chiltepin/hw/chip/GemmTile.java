@@ -158,10 +158,10 @@ public final class GemmTile extends Block {
         UInt count = asUInt(slice(cmd, 79, 64));
         UInt n = asUInt(slice(cmd, 95, 80));
         // Bit 13 goes to an engine with the transposing LOAD_B when the command is a LOAD_B; else reserved.
-        Bool resBits = g.transposeLoad()
-                ? or(or(neq(asUInt(slice(cmd, 15, 14)), uint(0, 2)), neq(asUInt(slice(cmd, 127, 112)), uint(0, 16))),
-                        and(bit(cmd, GemmCommand.TRANSPOSE), neq(op, uint(GemmCommand.LOAD_B, 4))))
-                : or(neq(asUInt(slice(cmd, 15, 13)), uint(0, 3)), neq(asUInt(slice(cmd, 127, 112)), uint(0, 16)));
+        int low = g.transposeLoad() ? GemmCommand.TRANSPOSE + 1 : GemmCommand.TRANSPOSE;
+        Bool zeroBitsSet = or(neq(asUInt(slice(cmd, 15, low)), uint(0, 16 - low)), neq(asUInt(slice(cmd, 127, 112)), uint(0, 16)));
+        Bool resBits = !g.transposeLoad() ? zeroBitsSet
+                : or(zeroBitsSet, and(bit(cmd, GemmCommand.TRANSPOSE), neq(op, uint(GemmCommand.LOAD_B, 4))));
         Bool isLoad = and(ge(op, uint(GemmCommand.LOAD_A, 4)), le(op, uint(GemmCommand.LOAD_SCALE, 4)));
         Bool isStore = eq(op, uint(GemmCommand.STORE, 4));
         Bool isReadAcc = eq(op, uint(GemmCommand.READ_ACC, 4));

@@ -198,7 +198,7 @@ final class CommandDecoder extends HdlArea {
             }
         }
         UInt plainLoadEnd = add(named(resize(addr0, ADDR), "cmd_load_base"), named(resize(count, ADDR), "cmd_load_span"));
-        if (config.transposeLoad()) {
+        if (tl) {
             named(plainLoadEnd, "cmd_words_end");
         }
         // A transposing LOAD_B writes ⌈count/cols⌉·k words from addr0 (k ≤ dataBytes, the bytes of a beat).

@@ -169,10 +169,9 @@ final class LoadUnit extends HdlArea {
         aWriteData = slice(data, 8 * rows - 1, 0);
         aWriteEnable = and(writeData, intoA);
         write(aMem, aWriteAddr, aWriteData, aWriteEnable);
-        int bBits = GemmConfig.log2(config.bDepth());
+        // With the transposing load, load_addr runs over the word of each byte; load_block is the block's first word.
+        bWriteAddr = resize(loadAddr, GemmConfig.log2(config.bDepth()));
         if (tl) {
-            // load_addr runs over the word of each byte; load_block is the block's first word.
-            bWriteAddr = resize(loadAddr, bBits);
             bWriteData = null;
             bWriteEnable = and(writeData, and(intoB, not(loadTransposing)));
             int dw = 8 * config.dataBytes();
@@ -209,7 +208,6 @@ final class LoadUnit extends HdlArea {
                 assign(loadAddr, nextWord);
             }));
         } else {
-            bWriteAddr = resize(loadAddr, bBits);
             bWriteData = slice(data, 8 * cols - 1, 0);
             bWriteEnable = and(writeData, intoB);
             bMem.writeWord(bWriteAddr, bWriteData, bWriteEnable);

@@ -16,6 +16,7 @@ import org.chiltepin.hw.chip.ChipConfig;
 import org.chiltepin.hw.chip.ControlTile;
 import org.chiltepin.hw.gemm.GemmConfig;
 import org.chiltepin.hw.kvcache.KvCacheConfig;
+import org.chiltepin.verif.gemm.GemmHarness;
 import org.chiltepin.verif.golden.ChipReference;
 import org.chiltepin.verif.golden.ChipReference.HostCommand;
 import org.chiltepin.verif.golden.ChipReference.Response;
@@ -78,7 +79,7 @@ public final class ChipHarness extends Harness<ChipConfig, Chip> {
         GemmConfig g = c.gemm();
         KvCacheConfig kv = c.kv();
         return new ChipReference.Params(c.nodes(), new HashSet<>(c.gemmNodes()),
-                org.chiltepin.verif.gemm.GemmHarness.params(g),
+                GemmHarness.params(g),
                 c.memWords(), c.hasKv() ? c.node(ChipConfig.TileKind.KV) : -1, c.hasKv()
                         ? new ChipReference.KvParams(kv.pageTokens(), kv.numPages(), kv.maxSeqs(), kv.maxPagesPerSeq(),
                                 kv.lanes(), kv.seqBits(), kv.lengthBits())

@@ -26,6 +26,13 @@ public final class VectorMachine {
     public static final int RMS = 11;
     public static final int QUANT = 12;
     public static final int ROPE = 13;
+    private static final String[] NAMES = {"0", "LOAD", "STORE", "ADD", "MUL", "SCALE", "EXP", "SILU", "NORM", "MAX",
+        "SUM", "RMS", "QUANT", "ROPE", "14", "15"};
+
+    /** The command's name by opcode (docs/vector.md; the unused opcodes by number). */
+    public static String name(int op) {
+        return NAMES[op & 15];
+    }
 
     public static final int OK = 0;
     public static final int BAD_OPCODE = 1;

@@ -37,9 +37,6 @@ public final class ChipVectorOps implements LlamaVectorOps {
     /** The external-memory window the vector programs' operands and results use (reused by every program). */
     public static final int MEM_BASE = 0;
     public static final int MEM_WORDS = 4096;
-    /** Command names by opcode (docs/vector.md). */
-    private static final String[] KINDS = {"0", "LOAD", "STORE", "ADD", "MUL", "SCALE", "EXP", "SILU", "NORM", "MAX",
-        "SUM", "RMS", "QUANT", "ROPE", "14", "15"};
     private final ChipRunner chip;
     private final LlamaVectorProgram ref;
     private final ChipReference.Params p;
@@ -167,13 +164,9 @@ public final class ChipVectorOps implements LlamaVectorOps {
 
         /** Scratchpad room for {@code len} elements, from a row start. */
         int alloc(int len) {
-            work -= rows(len);
+            work -= rowWords(len, lanes);
             room();
             return work;
-        }
-
-        private int rows(int len) {
-            return (len + lanes - 1) / lanes * lanes;
         }
 
         private void room() {
@@ -216,7 +209,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
                 return at;
             }
             int at = staged;
-            staged += rows(v.length);
+            staged += rowWords(v.length, lanes);
             room();
             stagedValues.put(at, v);
             return at;
@@ -346,7 +339,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
             s.cyclesPerOp.put(op, result.cycles());
             long[] at = result.doneAt();
             for (int i = 0; i < commands.size(); i++) {
-                long[] k = s.perKind.computeIfAbsent(KINDS[commands.get(i).vec().op() & 15], x -> new long[2]);
+                long[] k = s.perKind.computeIfAbsent(VectorMachine.name(commands.get(i).vec().op()), x -> new long[2]);
                 k[0]++;
                 k[1] += i < at.length ? at[i] - (i == 0 ? 0 : at[i - 1]) : 0;
             }
@@ -391,10 +384,18 @@ public final class ChipVectorOps implements LlamaVectorOps {
     /** A QUANT's result in a program, read after the program ran: its int8 values and scale word. */
     private record Quant(Program prog, int cmd, int mem, int len, int exp, int pack) {
         QVec get() {
-            long word = prog.value(cmd); // d·2^16 + mant
-            return new QVec(prog.readBytes(mem, len, pack), (int) Math.floorMod(word, 65536L),
-                    exp + (int) Math.floorDiv(word, 65536L));
+            return quantized(prog.readBytes(mem, len, pack), prog.value(cmd), exp);
         }
+    }
+
+    /** Scratchpad words of {@code len} elements from a row start: whole rows of {@code lanes}. */
+    private static int rowWords(int len, int lanes) {
+        return (len + lanes - 1) / lanes * lanes;
+    }
+
+    /** A QUANT's int8 values with its DONE value (d·2^16 + mant): scale mant·2^(exp + d). */
+    private static QVec quantized(byte[] q, long done, int exp) {
+        return new QVec(q, (int) Math.floorMod(done, 65536L), exp + (int) Math.floorDiv(done, 65536L));
     }
 
     /** Room a chained program needs beyond the scratchpad or its memory window: it runs unchained then. */
@@ -714,9 +715,8 @@ public final class ChipVectorOps implements LlamaVectorOps {
         for (int part = 0, from = 0; part < 3; from += len[part], part++) {
             byte[] b = prog.readBytes(out + from / per, len[part], VectorMachine.PACK_BYTES);
             for (int h = 0; h < len[part] / headSize; h++) {
-                long word = prog.value(cmds[head]);
-                got[head] = new QVec(Arrays.copyOfRange(b, h * headSize, (h + 1) * headSize),
-                        (int) Math.floorMod(word, 65536L), exp[part] + (int) Math.floorDiv(word, 65536L));
+                got[head] = quantized(Arrays.copyOfRange(b, h * headSize, (h + 1) * headSize), prog.value(cmds[head]),
+                        exp[part]);
                 head++;
             }
         }
@@ -794,9 +794,8 @@ public final class ChipVectorOps implements LlamaVectorOps {
         QVec[] got = new QVec[heads];
         boolean equal = true;
         for (int h = 0; h < heads; h++) {
-            long word = prog.value(cmds[h]); // d·2^16 + mant
-            got[h] = new QVec(prog.readBytes(outs[h], scores[h].acc().length, VectorMachine.PACK_BYTES),
-                    (int) Math.floorMod(word, 65536L), -15 + (int) Math.floorDiv(word, 65536L));
+            got[h] = quantized(prog.readBytes(outs[h], scores[h].acc().length, VectorMachine.PACK_BYTES),
+                    prog.value(cmds[h]), -15);
             repacked(got[h].q().length); // into the p·V GEMM's A words (lane h)
             equal &= same(got[h], want[h]);
         }
@@ -813,7 +812,7 @@ public final class ChipVectorOps implements LlamaVectorOps {
             int[] rows = new int[mult.length];
             int n = 0;
             for (int i = 0; i < mult.length; i++) {
-                rows[i] = (mult[i].length + lanes - 1) / lanes * lanes;
+                rows[i] = rowWords(mult[i].length, lanes);
                 n += rows[i];
             }
             short[] m = new short[n];

@@ -29,6 +29,17 @@ class GemmEngineCosimTest {
         return COMPILED.computeIfAbsent(c, x -> GemmHarness.compile(x, WORK, Simulation.Options.DEFAULT));
     }
 
+    /** A rows × cols matrix of random int8 values, row after row. */
+    private static int[][] int8Matrix(MersenneTwister rng, int rows, int cols) {
+        int[][] x = new int[rows][cols];
+        for (int[] row : x) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = rng.nextInt(256) - 128;
+            }
+        }
+        return x;
+    }
+
     private static void assertPassed(Report r) {
         assertTrue(r.passed(), r.failures() + " failures, first: " + r.mismatches());
     }
@@ -42,18 +53,8 @@ class GemmEngineCosimTest {
         int m = 5;
         int k = 7;
         int n = 3;
-        int[][] a = new int[m][k];
-        int[][] b = new int[k][n];
-        for (int[] row : a) {
-            for (int x = 0; x < k; x++) {
-                row[x] = rng.nextInt(256) - 128;
-            }
-        }
-        for (int[] row : b) {
-            for (int j = 0; j < n; j++) {
-                row[j] = rng.nextInt(256) - 128;
-            }
-        }
+        int[][] a = int8Matrix(rng, m, k);
+        int[][] b = int8Matrix(rng, k, n);
         int[] mult = {1 << 14, 3000, -20000};
         int[] shift = {20, 17, 22};
         GemmProgram prog = new GemmProgram(params);
@@ -84,15 +85,8 @@ class GemmEngineCosimTest {
         int k = cfg.weightStationary() ? cfg.rows() : 3;
         int m = 3;
         int t = 5;
-        int[][] a = new int[m][k];
-        int[][] rows = new int[t][k];
-        for (int[][] x : new int[][][] {a, rows}) {
-            for (int[] row : x) {
-                for (int j = 0; j < k; j++) {
-                    row[j] = rng.nextInt(256) - 128;
-                }
-            }
-        }
+        int[][] a = int8Matrix(rng, m, k);
+        int[][] rows = int8Matrix(rng, t, k);
         GemmProgram prog = new GemmProgram(params);
         prog.loadBTransposed(7, List.of(rows), k);
         int mBlocks = (m + cfg.rows() - 1) / cfg.rows();
